@@ -1,0 +1,23 @@
+"""lemmata's engine: the claim model, registry, runner, verdicts, results and reports.
+
+``verify`` knows no paper; theorem modules in ``theorems/`` import from here::
+
+    from verify import Claim, Citation, Kind, Tolerance, Regime, Figure, control
+"""
+
+from verify.claim import Citation, Claim, Figure, Instance, Kind, Regime, Tolerance, control
+from verify.errors import (
+    ClaimDefinitionError,
+    DeviceError,
+    LemmataError,
+    ResultsFileError,
+    UnknownClaimError,
+    UsageError,
+)
+from verify.profiles import PROFILES, Profile, get_profile
+
+__all__ = [
+    "Citation", "Claim", "ClaimDefinitionError", "DeviceError", "Figure", "Instance", "Kind",
+    "LemmataError", "PROFILES", "Profile", "Regime", "ResultsFileError", "Tolerance",
+    "UnknownClaimError", "UsageError", "control", "get_profile",
+]

@@ -1,0 +1,216 @@
+"""The claim model: a theorem's claim as declared data.
+
+A :class:`Claim` is not a subclass with behaviour; it is a record the engine interprets:
+
+* ``statement`` is a sympy Boolean over *measured symbols*: a relational (``Le``, ``Ge``,
+  ``Lt``, ``Gt``, ``Eq``), an ``And`` of them, or ``Implies(A, B)`` (B must hold wherever the
+  measured condition A holds). The same expression is rendered in reports and lambdified for the
+  check, so what is shown is what is checked.
+* ``premises(profile)`` returns a Hypothesis strategy of a ``dict`` of JSON scalars (sizes, step
+  sizes, conditioning knobs, a ``seed``). Tensors are built inside ``run`` from those scalars.
+* ``run(instance)`` runs the implementation and returns a mapping from symbol name to value.
+  Arrays carry the seed axis first (length S, or 1 to broadcast); further axes are points within
+  a seed (time steps, widths, matrix entries). Python scalars are constants.
+* ``tolerance`` gives the slack the check allows and, always, the reason for it.
+
+Tolerance semantics (one rule, printed with every verdict): for ``lhs ≤ rhs`` the claim passes
+when ``lhs ≤ rhs + allowance``; for ``lhs = rhs`` when ``|lhs − rhs| ≤ allowance``; a *strict*
+inequality ``lhs < rhs`` must hold by more than the allowance, ``lhs < rhs − allowance``, so that
+numerical noise can never make "λ₀ > 0" pass on a singular matrix. The allowance is
+``atol + rtol·|rhs| + z·stderr`` where ``stderr`` names a measured standard error (Monte Carlo).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Sequence
+
+import sympy
+
+if TYPE_CHECKING:
+    import torch
+    from hypothesis.strategies import SearchStrategy
+
+    from verify.profiles import Profile
+
+
+class Kind(str, Enum):
+    """How a claim is decided (CLAIMS.md, "Three kinds of claim")."""
+
+    EXACT = "exact"  # one violation is a counterexample
+    PROBABILISTIC = "probabilistic"  # failure rate over S seeds against δ (Clopper–Pearson)
+    ASYMPTOTIC = "asymptotic"  # a declared practical regime; the empirical threshold is reported
+    TREND = "trend"  # a fitted slope or ordering across sizes; decided like an exact claim
+
+
+Source = Literal["paper", "derived", "recalled"]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a claim comes from, down to the theorem or lemma number.
+
+    ``source`` is CLAIMS.md's tag: ``paper`` (read in the paper), ``derived`` (follows from the
+    definitions; sharp), ``recalled`` (remembered, not re-read: the report says so).
+    """
+
+    paper: str
+    where: str
+    arxiv: str | None = None
+    source: Source = "paper"
+    note: str = ""
+
+    def short(self) -> str:
+        ax = f", arXiv {self.arxiv}" if self.arxiv else ""
+        return f"{self.paper}, {self.where}{ax}"
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """The slack a check allows, with its reason (both are printed with the verdict)."""
+
+    reason: str
+    rtol: float = 0.0
+    atol: float = 0.0
+    stderr: str | None = None
+    z: float = 0.0
+
+    def describe(self) -> str:
+        parts = []
+        if self.atol:
+            parts.append(f"atol={self.atol:g}")
+        if self.rtol:
+            parts.append(f"rtol={self.rtol:g}")
+        if self.stderr:
+            parts.append(f"{self.z:g}·{self.stderr}")
+        return (" + ".join(parts) or "exact (0)") + f" — {self.reason}"
+
+
+@dataclass(frozen=True)
+class Regime:
+    """The declared practical regime of an asymptotic claim.
+
+    Attributes:
+        size: the premise swept, e.g. ``"m"``.
+        ladder: sizes to run for one example, ``ladder(premises, profile) -> [m1 < m2 < ...]``.
+        practical: sympy expression (premise and measured symbols) for the smallest size of
+            the declared practical regime: the conclusion is required to hold from there on.
+            These constants are ours, not the paper's, and reports say so.
+        theory: the theorem's scaling with its hidden constants set to 1, for comparison.
+        note: what the practical regime is and why it was chosen.
+    """
+
+    size: str
+    ladder: Callable[[Mapping[str, Any], "Profile"], Sequence[int]]
+    practical: sympy.Expr
+    theory: sympy.Expr
+    note: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A plot the report draws from one recorded example (the worst one found).
+
+    ``x`` and each of ``ys`` name measured symbols, or ``"lhs"``/``"rhs"`` of the statement's
+    first relational. The seed with the worst slack is plotted.
+    """
+
+    title: str
+    x: str
+    ys: tuple[str, ...]
+    xlabel: str = ""
+    ylabel: str = ""
+    logx: bool = False
+    logy: bool = False
+    styles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Instance:
+    """What ``run`` receives: the drawn premises and everything needed to build tensors."""
+
+    premises: Mapping[str, Any]
+    seeds: tuple[int, ...]
+    device: "torch.device"
+    dtype: "torch.dtype"
+    profile: "Profile"
+
+    def generator(self, stream: int = 0) -> "torch.Generator":
+        """A CPU generator for data, seeded from the premise ``seed`` and a stream number."""
+        import torch
+
+        base = int(self.premises.get("seed", 0))
+        return torch.Generator().manual_seed(base * 7919 + stream)
+
+    @property
+    def S(self) -> int:
+        return len(self.seeds)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim of one paper, as data. See the module docstring for the field contracts."""
+
+    id: str
+    title: str
+    citation: Citation
+    kind: Kind
+    statement: sympy.Basic
+    premises: Callable[["Profile"], "SearchStrategy[dict[str, Any]]"]
+    run: Callable[[Instance], Mapping[str, Any]]
+    tolerance: Tolerance
+    symbols: Mapping[str, str] = field(default_factory=dict)
+    given: str = ""
+    delta: float | None = None
+    regime: Regime | None = None
+    expect: Literal["holds", "breaks"] = "holds"
+    control_of: str | None = None
+    broken_premise: str | None = None
+    recalled: tuple[str, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    examples: tuple[Mapping[str, Any], ...] = ()
+    examples_scale: float = 1.0
+    seeds: int | None = None
+    source_file: str = ""
+
+    @property
+    def paper(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+
+def control(
+    parent: Claim,
+    *,
+    name: str,
+    premises: Callable[["Profile"], "SearchStrategy[dict[str, Any]]"],
+    broken: str,
+    title: str | None = None,
+    kind: Kind | None = None,
+    examples: tuple[Mapping[str, Any], ...] = (),
+    run: Callable[[Instance], Mapping[str, Any]] | None = None,
+) -> Claim:
+    """A negative control: ``parent``'s conclusion checked on premises that break one premise.
+
+    The control is *verified* when the conclusion then fails (the premise matters; the
+    counterexample is the evidence) and *refuted* when it still holds everywhere the search
+    looked (the premise is not needed in practice).
+    """
+    return replace(
+        parent,
+        id=f"{parent.paper}.{name}",
+        title=title or f"control for {parent.id}: {broken}",
+        kind=kind or parent.kind,
+        premises=premises,
+        run=run or parent.run,
+        expect="breaks",
+        control_of=parent.id,
+        broken_premise=broken,
+        regime=None if (kind or parent.kind) is not Kind.ASYMPTOTIC else parent.regime,
+        examples=examples,
+        figures=parent.figures,
+    )

@@ -1,0 +1,300 @@
+"""The ``lemmata`` command line.
+
+    lemmata list [PATTERN ...] [--json]
+    lemmata show CLAIM
+    lemmata verify [PATTERN ...] [--profile ci|dev|thorough] [--device auto|cpu|cuda] [--out DIR]
+    lemmata replay CLAIM --premises JSON [--profile P] [--device D]
+    lemmata report DIR [--format md,html]
+    lemmata new PAPER_ID
+
+Exit status: 0 success (every selected claim verified or skipped); 1 a claim refuted or
+inconclusive (``replay``: the conclusion failed again); 2 bad usage, with a one-line message;
+130 interrupted (results of finished claims are kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+from verify.errors import LemmataError, UsageError
+
+VERDICT_MARK = {"verified": "✓", "refuted": "✗", "inconclusive": "?", "skipped": "-"}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error message and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"lemmata: error: {message} (see `{self.prog} --help`)\n")
+        raise SystemExit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="lemmata", description="Property-based verification of deep-learning optimization theorems.")
+    p.add_argument("--theorems", action="append", default=[], metavar="DIR", type=Path,
+                   help="also load theorem files from DIR (repeatable)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ls = sub.add_parser("list", help="list registered claims")
+    ls.add_argument("patterns", nargs="*", metavar="PATTERN")
+    ls.add_argument("--json", action="store_true", help="print a JSON list of objects")
+
+    sh = sub.add_parser("show", help="show one claim: statement, premises, citation, kind")
+    sh.add_argument("claim")
+
+    ve = sub.add_parser("verify", help="verify claims and write DIR/results.json")
+    ve.add_argument("patterns", nargs="*", metavar="PATTERN", help="claim id, paper (du2019) or glob; default all")
+    ve.add_argument("--profile", default="ci", help="ci (default), dev or thorough")
+    ve.add_argument("--device", default=None, help="auto, cpu or cuda (default: the profile's)")
+    ve.add_argument("--dtype", default="float64", help="float64 (default) or float32")
+    ve.add_argument("--out", type=Path, default=Path("reports/latest"), metavar="DIR",
+                    help="output folder (default reports/latest)")
+
+    rp = sub.add_parser("replay", help="run one example exactly (the reproduce command of a counterexample)")
+    rp.add_argument("claim")
+    rp.add_argument("--premises", required=True, help="JSON object of premises")
+    rp.add_argument("--profile", default="ci")
+    rp.add_argument("--device", default="cpu")
+    rp.add_argument("--dtype", default="float64")
+
+    rep = sub.add_parser("report", help="compile DIR/report.md (and .html) from DIR/results.json")
+    rep.add_argument("dir", type=Path)
+    rep.add_argument("--format", default="md,html", help="comma-separated: md, html (default both)")
+
+    nw = sub.add_parser("new", help="write a commented skeleton theorems/PAPER_ID.py")
+    nw.add_argument("paper_id")
+    nw.add_argument("--dir", type=Path, default=None, help="folder to write into (default: theorems/)")
+    return p
+
+
+def _claims(args: argparse.Namespace):
+    from verify.registry import load_claims
+
+    return load_claims(args.theorems)
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from verify.registry import select
+
+    claims = select(_claims(args), args.patterns)
+    if args.json:
+        out = [{"id": c.id, "paper": c.paper, "title": c.title, "citation": c.citation.short(),
+                "source": c.citation.source, "kind": c.kind.value, "expect": c.expect,
+                "control_of": c.control_of, "recalled": list(c.recalled)} for c in claims]
+        print(json.dumps(out, indent=1, ensure_ascii=False))
+        return 0
+    w = max((len(c.id) for c in claims), default=10)
+    print(f"{'claim':<{w}}  {'kind':<13}  citation")
+    for c in claims:
+        tag = " [control]" if c.expect == "breaks" else ""
+        print(f"{c.id:<{w}}  {c.kind.value:<13}  {c.citation.where} ({c.citation.source}){tag}")
+    print(f"{len(claims)} claims")
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    import sympy
+
+    from verify.profiles import PROFILES
+    from verify.registry import select
+
+    claims = _claims(args)
+    if args.claim not in claims:
+        select(claims, [args.claim])  # raises UnknownClaimError with the choices
+        raise UsageError(f"{args.claim!r} matches several claims; `lemmata show` takes one claim id")
+    c = claims[args.claim]
+    print(f"{c.id}: {c.title}")
+    print(f"  citation:  {c.citation.short()}  [{c.citation.source}]")
+    if c.citation.note:
+        print(f"  note:      {c.citation.note}")
+    print(f"  kind:      {c.kind.value}" + (f" (δ = {c.delta})" if c.delta is not None else ""))
+    if c.expect == "breaks":
+        print(f"  control:   breaks '{c.broken_premise}' of {c.control_of}; verified when the conclusion fails")
+    if c.given:
+        print(f"  given:     {c.given}")
+    print(f"  statement: {sympy.pretty(c.statement, use_unicode=True)}")
+    print(f"  tolerance: {c.tolerance.describe()}")
+    if c.recalled:
+        print(f"  recalled:  {'; '.join(c.recalled)} (constant as recalled, not re-read in the paper)")
+    if c.regime is not None:
+        print(f"  regime:    size {c.regime.size} ≥ {c.regime.practical} (declared practical regime; "
+              f"theorem's scaling {c.regime.theory}) — {c.regime.note}")
+    for name, meaning in c.symbols.items():
+        print(f"    {name}: {meaning}")
+    print(f"  premises (ci profile): {c.premises(PROFILES['ci'])!r}")
+    print(f"  file:      {c.source_file}")
+    return 0
+
+
+class _ProgressLine:
+    """Per-claim progress: a live line on a terminal, one line per claim otherwise."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.tty = sys.stderr.isatty()
+        self.index = 0
+        self.last = 0.0
+
+    def start(self, index: int, claim_id: str) -> None:
+        self.index = index
+        self.claim = claim_id
+        if self.tty:
+            sys.stderr.write(f"\r[{index}/{self.total}] {claim_id} …\033[K")
+            sys.stderr.flush()
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        now = time.monotonic()
+        if not self.tty or now - self.last < 0.2:
+            return
+        self.last = now
+        ex = event.get("worst_excess")
+        slack = "" if ex is None else f", worst slack {-ex:+.3g}"
+        sys.stderr.write(f"\r[{self.index}/{self.total}] {self.claim}: {event['examples']} examples"
+                         f"{slack}, {event['elapsed']:.1f}s\033[K")
+        sys.stderr.flush()
+
+    def done(self, res: Any) -> None:
+        slack = "" if res.worst_slack is None else f", worst slack {res.worst_slack:+.3g}"
+        line = (f"[{self.index}/{self.total}] {VERDICT_MARK[res.verdict]} {res.id}: {res.verdict} "
+                f"({res.examples} examples × {res.seeds_per_example} seeds{slack}, {res.elapsed_s:.1f}s)")
+        sys.stderr.write(("\r" if self.tty else "") + line + ("\033[K" if self.tty else "") + "\n")
+        sys.stderr.flush()
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from verify import results
+    from verify.device import resolve_device, resolve_dtype
+    from verify.profiles import get_profile
+    from verify.registry import select, spec_hash
+    from verify.runner import run_claim
+
+    profile = get_profile(args.profile)
+    device, device_name = resolve_device(args.device or profile.default_device)
+    dtype = resolve_dtype(args.dtype)
+    chosen = select(_claims(args), args.patterns)
+    out: Path = args.out
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} exists and is not a folder; choose another path")
+    prov = results.provenance(device=str(device), device_name=device_name, dtype=args.dtype,
+                              profile=profile.name, command=results.command_line())
+    done: list[dict[str, Any]] = []
+    progress = _ProgressLine(len(chosen))
+    status = 0
+    try:
+        for i, claim in enumerate(chosen, 1):
+            progress.start(i, claim.id)
+            res = run_claim(claim, profile=profile, device=device, device_name=str(device.type),
+                            dtype=dtype, progress=progress, spec_hash=spec_hash(claim),
+                            cli_prefix=" ".join(["lemmata", *(f"--theorems {d}" for d in args.theorems)]))
+            progress.done(res)
+            done.append(res.to_json())
+            results.save(out, prov, done)
+    except KeyboardInterrupt:
+        prov["finished"] = results.now()
+        prov["interrupted"] = True
+        results.save(out, prov, done)
+        sys.stderr.write(f"\ninterrupted: {len(done)} finished claims kept in {out / results.RESULTS_NAME}\n")
+        return 130
+    prov["finished"] = results.now()
+    path = results.save(out, prov, done)
+    counts: dict[str, int] = {}
+    for r in done:
+        counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
+        if r["verdict"] in ("refuted", "inconclusive"):
+            status = 1
+    _summary(done)
+    print(f"{', '.join(f'{v} {k}' for k, v in counts.items())}; results in {path}")
+    print(f"next: lemmata report {out}")
+    return status
+
+
+def _summary(done: list[dict[str, Any]]) -> None:
+    if not done:
+        return
+    w = max(len(r["id"]) for r in done)
+    print(f"\n{'claim':<{w}}  {'verdict':<12}  {'kind':<13}  {'examples×seeds':>14}  {'worst slack':>11}  time")
+    for r in done:
+        slack = "" if r["worst_slack"] is None else f"{r['worst_slack']:+.3g}"
+        print(f"{r['id']:<{w}}  {r['verdict']:<12}  {r['kind']:<13}  "
+              f"{str(r['examples']) + '×' + str(r['seeds_per_example']):>14}  {slack:>11}  {r['elapsed_s']:.1f}s")
+        if r["verdict"] in ("refuted", "inconclusive"):
+            print(f"{'':<{w}}  ↳ {r['reason']}")
+            if r.get("reproduce"):
+                print(f"{'':<{w}}  ↳ reproduce: {r['reproduce']}")
+    print()
+
+
+def _cmd_replay(args: argparse.Namespace) -> int:
+    from verify.device import resolve_device, resolve_dtype
+    from verify.profiles import get_profile
+    from verify.registry import select
+    from verify.runner import replay
+
+    claims = _claims(args)
+    if args.claim not in claims:
+        select(claims, [args.claim])
+        raise UsageError(f"replay takes one claim id, got {args.claim!r}")
+    try:
+        premises = json.loads(args.premises)
+    except json.JSONDecodeError as err:
+        raise UsageError(f"--premises is not valid JSON ({err.msg} at column {err.colno})") from None
+    if not isinstance(premises, dict):
+        raise UsageError("--premises must be a JSON object such as '{\"n\": 4, \"seed\": 0}'")
+    profile = get_profile(args.profile)
+    device, _ = resolve_device(args.device)
+    claim = claims[args.claim]
+    rec = replay(claim, premises, profile=profile, device=device, dtype=resolve_dtype(args.dtype))
+    print(json.dumps({"claim": claim.id, "premises": rec.premises, "decision": rec.decision,
+                      "failed_seeds": rec.failed_seeds, "seeds": rec.seeds,
+                      "failing_seeds": rec.failing_seeds, "interval": rec.interval,
+                      "worst": rec.detail, "sizes": rec.sizes}, indent=1, default=str))
+    failed = rec.decision == "fail"
+    print(f"{claim.id}: the conclusion {'FAILED' if failed else 'held'} on this example "
+          f"({rec.failed_seeds} of {rec.seeds} seeds failed)")
+    return 1 if failed else 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from verify.report import write_report
+
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    bad = [f for f in formats if f not in ("md", "html")]
+    if bad or not formats:
+        raise UsageError(f"unknown --format={args.format!r}; use md, html or md,html")
+    for path in write_report(args.dir, formats=formats):
+        print(f"wrote {path}")
+    return 0
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from verify.scaffold import new_theorem_file
+
+    path = new_theorem_file(args.paper_id, folder=args.dir)
+    print(f"wrote {path}; edit it, then run `lemmata verify {args.paper_id}`")
+    return 0
+
+
+COMMANDS = {"list": _cmd_list, "show": _cmd_show, "verify": _cmd_verify, "replay": _cmd_replay,
+            "report": _cmd_report, "new": _cmd_new}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except LemmataError as err:
+        msg = str(err).splitlines()[0] if str(err) else type(err).__name__
+        sys.stderr.write(f"lemmata: error: {msg}\n")
+        return err.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("lemmata: interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

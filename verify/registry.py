@@ -1,0 +1,151 @@
+"""Find every claim declared in ``theorems/`` (and in any extra folder given).
+
+A theorem module is a Python file whose name does not start with ``_``; it defines
+``CLAIMS``, a list of :class:`verify.claim.Claim`. Every claim is validated here, so a malformed
+claim fails at registration with a message that names the claim and the file.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import importlib.util
+import math
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import sympy
+
+from verify.claim import _ID, Claim, Kind
+from verify.errors import ClaimDefinitionError, UnknownClaimError
+from verify.evaluate import compile_statement
+
+
+def theorems_dir() -> Path:
+    """The ``theorems/`` package folder of this installation."""
+    import theorems
+
+    return Path(next(iter(theorems.__path__)))
+
+
+def _load_module(path: Path):
+    name = f"theorems.{path.stem}" if path.parent == theorems_dir() else f"lemmata_user_theorems.{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ClaimDefinitionError(f"{path}: cannot be imported as a Python module")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except ClaimDefinitionError:
+        raise
+    except Exception as err:
+        raise ClaimDefinitionError(f"{path}: importing the theorem file failed: {type(err).__name__}: {err}") from err
+    return module
+
+
+def validate(claim: Claim, path: Path) -> None:
+    """Raise :class:`ClaimDefinitionError` naming the claim and file if ``claim`` is malformed."""
+    cid = getattr(claim, "id", "?")
+    where = f"claim {cid} in {path}"
+    if not isinstance(claim, Claim):
+        raise ClaimDefinitionError(f"{path}: CLAIMS holds a {type(claim).__name__}, not a verify.Claim")
+    if not _ID.match(claim.id):
+        raise ClaimDefinitionError(f"{where}: id must look like 'paper.claim_name' (lower case, digits, _)")
+    if claim.paper != path.stem:
+        raise ClaimDefinitionError(f"{where}: the id's paper prefix must be the file name '{path.stem}'")
+    if not claim.title.strip():
+        raise ClaimDefinitionError(f"{where}: title is empty")
+    if not claim.citation.where.strip() or not claim.citation.paper.strip():
+        raise ClaimDefinitionError(f"{where}: citation needs the paper and the theorem/lemma number (where=...)")
+    if claim.citation.source not in ("paper", "derived", "recalled"):
+        raise ClaimDefinitionError(f"{where}: citation.source must be paper, derived or recalled")
+    if claim.citation.source == "recalled" and not claim.recalled:
+        raise ClaimDefinitionError(f"{where}: a recalled citation must list what is recalled in recalled=(...)")
+    if not isinstance(claim.kind, Kind):
+        raise ClaimDefinitionError(f"{where}: kind must be a verify.Kind, got {claim.kind!r}")
+    if not isinstance(claim.statement, sympy.Basic):
+        raise ClaimDefinitionError(f"{where}: statement must be a sympy expression, got {type(claim.statement).__name__}")
+    compile_statement(claim.statement, where=where)
+    if not callable(claim.premises) or not callable(claim.run):
+        raise ClaimDefinitionError(f"{where}: premises and run must be callables")
+    if not claim.tolerance.reason.strip():
+        raise ClaimDefinitionError(f"{where}: the tolerance needs a reason (why this much slack)")
+    for name in ("rtol", "atol", "z"):
+        v = getattr(claim.tolerance, name)
+        if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
+            raise ClaimDefinitionError(f"{where}: tolerance {name}={v!r} must be a finite number >= 0")
+    if claim.kind is Kind.PROBABILISTIC and not (claim.delta is not None and 0 < claim.delta < 1):
+        raise ClaimDefinitionError(f"{where}: a probabilistic claim needs delta in (0, 1), got {claim.delta!r}")
+    if claim.kind is Kind.ASYMPTOTIC and claim.regime is None and claim.expect == "holds":
+        raise ClaimDefinitionError(f"{where}: an asymptotic claim needs a regime=Regime(...) (size ladder, "
+                                   "practical regime, theory scaling)")
+    if claim.expect not in ("holds", "breaks"):
+        raise ClaimDefinitionError(f"{where}: expect must be 'holds' or 'breaks'")
+    if claim.expect == "breaks" and not claim.broken_premise:
+        raise ClaimDefinitionError(f"{where}: a control must say which premise it breaks (broken_premise=...)")
+    if claim.seeds is not None and claim.seeds < 1:
+        raise ClaimDefinitionError(f"{where}: seeds must be >= 1")
+
+
+def load_claims(extra_dirs: Sequence[Path] = (), *, include_builtin: bool = True) -> dict[str, Claim]:
+    """Import every theorem module and return its claims by id (in file, then declaration order)."""
+    files: list[Path] = []
+    dirs = ([theorems_dir()] if include_builtin else []) + [Path(d) for d in extra_dirs]
+    for d in dirs:
+        if not d.is_dir():
+            raise ClaimDefinitionError(f"theorems folder {d} does not exist")
+        files.extend(sorted(p for p in d.glob("*.py") if not p.name.startswith("_")))
+    claims: dict[str, Claim] = {}
+    for path in files:
+        module = _load_module(path)
+        declared = getattr(module, "CLAIMS", None)
+        if declared is None:
+            raise ClaimDefinitionError(f"{path}: defines no CLAIMS list (see theorems/_template.py)")
+        if not isinstance(declared, (list, tuple)):
+            raise ClaimDefinitionError(f"{path}: CLAIMS must be a list of Claim objects")
+        for claim in declared:
+            validate(claim, path)
+            if claim.id in claims:
+                raise ClaimDefinitionError(
+                    f"claim {claim.id} in {path}: the id is already declared in {claims[claim.id].source_file}"
+                )
+            claims[claim.id] = replace(claim, source_file=str(path))
+    for claim in claims.values():
+        if claim.control_of and claim.control_of not in claims:
+            raise ClaimDefinitionError(
+                f"claim {claim.id} in {claim.source_file}: control_of={claim.control_of!r} names no registered claim"
+            )
+    return claims
+
+
+def spec_hash(claim: Claim) -> str:
+    """Hash of the claim's source file (a changed file means a changed spec)."""
+    try:
+        return hashlib.sha256(Path(claim.source_file).read_bytes()).hexdigest()[:16]
+    except OSError:
+        return ""
+
+
+def select(claims: dict[str, Claim], patterns: Iterable[str]) -> list[Claim]:
+    """Claims matching any pattern: an exact id, a paper prefix (``du2019``) or a glob.
+
+    Raises :class:`UnknownClaimError` for a pattern that matches nothing.
+    """
+    patterns = list(patterns)
+    if not patterns:
+        return list(claims.values())
+    chosen: dict[str, Claim] = {}
+    for pat in patterns:
+        hits = [c for cid, c in claims.items()
+                if cid == pat or c.paper == pat or fnmatch.fnmatchcase(cid, pat)]
+        if not hits:
+            papers = sorted({c.paper for c in claims.values()})
+            raise UnknownClaimError(
+                f"no claim matches {pat!r}; try a claim id, a paper ({', '.join(papers)}) or a glob like 'du2019.*'"
+            )
+        for c in hits:
+            chosen.setdefault(c.id, c)
+    return list(chosen.values())

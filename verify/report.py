@@ -1,0 +1,306 @@
+"""Compile ``DIR/report.md`` and a self-contained ``DIR/report.html`` from ``DIR/results.json`` alone.
+
+The report answers, per claim: does it hold, where does it start to hold (asymptotic claims:
+the empirical threshold beside the theorem's scaling), how loose is the bound (the distribution
+of lhs/rhs over every example), which premise matters (the controls of each claim), and how to
+reproduce a failure. Plots are SVG: files under ``DIR/plots/`` linked from the Markdown, inlined
+in the HTML (no network needed to view it). Every string taken from results is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+from verify import results as results_mod
+from verify.plots import Series, histogram, line_chart, save_svg
+
+def md(text: Any) -> str:
+    """Escape text for Markdown: markup characters and raw HTML never pass through."""
+    s = str(text).replace("&", "&amp;")
+    s = s.replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_{}\[\]#|])", r"\\\1", s).replace("\n", " ")
+
+
+def code(text: Any) -> str:
+    """Inline code span (backticks inside are widened)."""
+    s = str(text).replace("\n", " ")
+    fence = "``" if "`" in s else "`"
+    return f"{fence} {s} {fence}" if fence == "``" else f"`{s}`"
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "nan"
+        return f"{v:.4g}"
+    return str(v)
+
+
+def _slug(cid: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", cid.lower()).strip("-")
+
+
+def _threshold_summary(c: dict[str, Any]) -> str:
+    th = [t for t in c.get("thresholds", []) if t.get("threshold") is not None]
+    if not th:
+        return "—" if c["kind"] != "asymptotic" else "none held"
+    vals = sorted(t["threshold"] for t in th)
+    size = (c.get("regime") or {}).get("size", "size")
+    return f"{size} ≥ {vals[-1]:g}" if len(vals) == 1 else f"{size} ≥ {vals[0]:g}…{vals[-1]:g}"
+
+
+def _plots_for(c: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(file stem, title, svg) for one claim."""
+    out: list[tuple[str, str, str]] = []
+    slug = _slug(c["id"])
+    for i, fig in enumerate(c.get("figures", [])):
+        series = [Series(s["label"], fig["x"], [float(y) if not isinstance(y, str) else float(y) for y in s["y"]],
+                         style=s.get("style", "line")) for s in fig["series"]]
+        svg = line_chart(series, title=fig["title"], xlabel=fig.get("xlabel", ""), ylabel=fig.get("ylabel", ""),
+                         logx=fig.get("logx", False), logy=fig.get("logy", False))
+        out.append((f"{slug}-fig{i}", fig["title"], svg))
+    th = [t for t in c.get("thresholds", []) if t.get("theory_size")]
+    if th:
+        size = (c.get("regime") or {}).get("size", "size")
+        held = [t for t in th if t.get("threshold") is not None]
+        series = [
+            Series("empirical threshold", [t["theory_size"] for t in held], [t["threshold"] for t in held], "points"),
+            Series("declared practical regime", [t["theory_size"] for t in th], [t["practical_min"] for t in th],
+                   "points"),
+        ]
+        xs = sorted(t["theory_size"] for t in th)
+        series.append(Series("theorem's scaling (constants = 1)", xs, xs, "dashed"))
+        svg = line_chart(series, title=f"{c['id']}: smallest {size} that held vs the theorem's scaling",
+                         xlabel=f"theorem's scaling: {(c.get('regime') or {}).get('theory', '')}",
+                         ylabel=f"{size}", logx=True, logy=True)
+        out.append((f"{slug}-threshold", "empirical threshold against the theorem's scaling", svg))
+    ratios = [r for r in c.get("ratios", []) if isinstance(r, (int, float)) and math.isfinite(r)]
+    if len(ratios) >= 3:
+        svg = histogram(ratios, title=f"{c['id']}: tightness (worst lhs/rhs per example)", xlabel="lhs / rhs",
+                        vline=1.0, vline_label="bound (ratio 1)")
+        out.append((f"{slug}-tightness", "tightness: lhs/rhs over all examples", svg))
+    return out
+
+
+def _claim_lines_md(c: dict[str, Any], plots: list[tuple[str, str, str]], controls: list[dict[str, Any]]) -> list[str]:
+    L: list[str] = []
+    L.append(f"### {md(c['id'])}: {md(c['title'])}")
+    L.append("")
+    L.append(f"**Verdict: {c['verdict']}** — {md(c['reason'])}")
+    L.append("")
+    cit = c["citation"]
+    ax = f", arXiv {md(cit['arxiv'])}" if cit.get("arxiv") else ""
+    L.append(f"- Citation: {md(cit['paper'])}, {md(cit['where'])}{ax} [{md(cit['source'])}]"
+             + (f" — {md(cit['note'])}" if cit.get("note") else ""))
+    if c.get("recalled"):
+        L.append(f"- **Constant as recalled** (not re-read in the paper): {md('; '.join(c['recalled']))}")
+    L.append(f"- Kind: {c['kind']}" + (f", δ = {c['delta']}" if c.get("delta") is not None else "")
+             + (f", Clopper–Pearson confidence {c['confidence']}" if c.get("confidence") else ""))
+    if c.get("expect") == "breaks":
+        L.append(f"- Negative control of {md(c['control_of'])}: breaks the premise *{md(c['broken_premise'])}*; "
+                 "verified means the conclusion then failed")
+    if c.get("given"):
+        L.append(f"- Given: {md(c['given'])}")
+    L.append(f"- Statement: {code(c['statement'])}")
+    L.append(f"- Tolerance: {md(c['tolerance'])}")
+    L.append(f"- Examples: {c['examples']} × {c['seeds_per_example']} seeds ({c['seeds_total']} runs), "
+             f"{c['elapsed_s']:.1f} s; worst slack {_fmt(c.get('worst_slack'))}")
+    if c.get("regime"):
+        r = c["regime"]
+        L.append(f"- Declared practical regime (ours, not the paper's constant): {code(r['size'] + ' >= ' + r['practical'])}"
+                 f"; theorem's scaling {code(r['theory'])}. {md(r['note'])}")
+    ev = c.get("evidence", {})
+    if ev.get("errors"):
+        L.append(f"- Error: {code(ev['errors'][0].splitlines()[0])}")
+    L.append("")
+    ex = c.get("counterexample")
+    if ex:
+        head = "Counterexample (shrunk)" if c.get("expect") != "breaks" else "The break (shrunk example)"
+        L.append(f"**{head}:** premises {code(ex['premises'])}; {ex['failed_seeds']} of {ex['seeds']} seeds failed"
+                 + (f", failure-rate interval {tuple(round(v, 4) for v in ex['interval'])}" if ex.get("interval") else ""))
+        L.append("")
+        L.extend(_atoms_table(ex.get("detail", {})))
+        L.append(f"Reproduce: {code(c['reproduce'])}")
+        L.append("")
+    elif ev.get("worst_example"):
+        L.append(f"Closest approach to the bound: premises {code(ev['worst_example']['premises'])}")
+        L.append("")
+        L.extend(_atoms_table(ev["worst_example"].get("detail", {})))
+    th = c.get("thresholds") or []
+    if th:
+        size = (c.get("regime") or {}).get("size", "size")
+        L.append(f"| premises | empirical threshold {size} | declared practical {size} | theorem's scaling | ladder (held?) |")
+        L.append("|---|---|---|---|---|")
+        for t in th[:20]:
+            ladder = ", ".join(f"{s['size']}{'✓' if s['held'] else '✗'}" for s in t.get("sizes", []))
+            L.append(f"| {code(t['premises'])} | {_fmt(t['threshold'])} | {_fmt(t['practical_min'])} | "
+                     f"{_fmt(t['theory_size'])} | {ladder} |")
+        L.append("")
+    for stem, title, _ in plots:
+        L.append(f"![{md(title)}](plots/{stem}.svg)")
+        L.append("")
+    if controls:
+        L.append("Premise necessity (negative controls):")
+        L.append("")
+        L.append("| premise broken | control | conclusion then | evidence |")
+        L.append("|---|---|---|---|")
+        for k in controls:
+            broke = {"verified": "failed (premise matters)", "refuted": "still held (premise not needed here)"}.get(
+                k["verdict"], k["verdict"])
+            evid = code(k["counterexample"]["premises"]) if k.get("counterexample") else md(k["reason"])
+            L.append(f"| {md(k['broken_premise'])} | [{md(k['id'])}](#{_slug(k['id'])}) | {broke} | {evid} |")
+        L.append("")
+    return L
+
+
+def _atoms_table(detail: dict[str, Any]) -> list[str]:
+    atoms = detail.get("atoms") or []
+    if not atoms:
+        return []
+    L = [f"| relation (seed {detail.get('seed', '?')}) | index | lhs | rhs | allowance | violated |",
+         "|---|---|---|---|---|---|"]
+    for a in atoms:
+        L.append(f"| {code(a['relation'])} | {a['index']} | {_fmt(a['lhs'])} | {_fmt(a['rhs'])} | "
+                 f"{_fmt(a['allowance'])} | {'yes' if a['violated'] else ('non-finite' if a['nonfinite'] else 'no')} |")
+    L.append("")
+    return L
+
+
+def _by_paper(claims: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for c in claims:
+        out.setdefault(c["paper"], []).append(c)
+    return out
+
+
+def render_markdown(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, str]]]) -> str:
+    prov = doc["provenance"]
+    claims = doc["claims"]
+    L = ["# lemmata verification report", ""]
+    L.append(f"Profile **{md(prov.get('profile'))}** on {md(prov.get('device_name'))}, dtype {md(prov.get('dtype'))}; "
+             f"commit {code(str(prov.get('git_commit'))[:12])}{' (uncommitted changes)' if prov.get('git_dirty') else ''}; "
+             f"started {md(prov.get('started'))}, finished {md(prov.get('finished'))}"
+             + (" — **interrupted**: only finished claims are listed" if prov.get("interrupted") else "") + ".")
+    pk = prov.get("packages", {})
+    L.append("Packages: " + ", ".join(f"{md(k)} {md(v)}" for k, v in pk.items()) + ".")
+    L.append("")
+    L.append("A verdict is *verified* when no violation was found in the examples run (with the confidence stated), "
+             "*refuted* with a shrunk counterexample and a command that reproduces it, *inconclusive* when numerics, "
+             "the budget or the regime prevented a decision (the reason is given), *skipped* with its reason. "
+             "A negative control is verified when breaking its premise broke the conclusion.")
+    L.append("")
+    counts: dict[str, int] = {}
+    for c in claims:
+        counts[c["verdict"]] = counts.get(c["verdict"], 0) + 1
+    L.append("**" + ", ".join(f"{v} {k}" for k, v in counts.items()) + f"** of {len(claims)} claims.")
+    L.append("")
+    L.append("| claim | paper | theorem | kind | verdict | examples × seeds | worst slack | empirical threshold |")
+    L.append("|---|---|---|---|---|---|---|---|")
+    for c in claims:
+        kind = c["kind"] + (" (control)" if c.get("expect") == "breaks" else "")
+        L.append(f"| [{md(c['id'])}](#{_slug(c['id'])}) | {md(c['paper'])} | {md(c['citation']['where'])} | {kind} | "
+                 f"**{c['verdict']}** | {c['examples']} × {c['seeds_per_example']} | {_fmt(c.get('worst_slack'))} | "
+                 f"{_threshold_summary(c)} |")
+    L.append("")
+    controls: dict[str, list[dict[str, Any]]] = {}
+    for c in claims:
+        if c.get("control_of"):
+            controls.setdefault(c["control_of"], []).append(c)
+    for paper, group in _by_paper(claims).items():
+        L.append(f"## {md(paper)}")
+        L.append("")
+        L.append(f"{md(group[0]['citation']['paper'])}")
+        L.append("")
+        for c in group:
+            L.append(f'<a id="{_slug(c["id"])}"></a>')
+            L.append("")
+            L.extend(_claim_lines_md(c, plots.get(c["id"], []), controls.get(c["id"], [])))
+    return "\n".join(L) + "\n"
+
+
+_CSS = """body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}
+table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.2rem .5rem;font-size:.9rem}
+.verified{color:#08660b;font-weight:600}.refuted{color:#b00020;font-weight:600}.inconclusive{color:#8a5a00;font-weight:600}
+.skipped{color:#555}code{background:#f4f4f4;padding:0 .2rem}figure{margin:1rem 0}figcaption{font-size:.85rem;color:#555}
+.recalled{background:#fff4d6;padding:.1rem .3rem}section.claim{border-top:1px solid #ddd;padding-top:.5rem}"""
+
+
+def render_html(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, str]]]) -> str:
+    e = html.escape
+    prov = doc["provenance"]
+    claims = doc["claims"]
+    H = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+         "<title>lemmata verification report</title>", f"<style>{_CSS}</style></head><body>",
+         "<h1>lemmata verification report</h1>",
+         f"<p>Profile <b>{e(str(prov.get('profile')))}</b> on {e(str(prov.get('device_name')))}, dtype "
+         f"{e(str(prov.get('dtype')))}; commit <code>{e(str(prov.get('git_commit'))[:12])}</code>; "
+         f"started {e(str(prov.get('started')))}, finished {e(str(prov.get('finished')))}"
+         + (" — <b>interrupted</b>" if prov.get("interrupted") else "") + "</p>"]
+    H.append("<table><tr><th>claim</th><th>theorem</th><th>kind</th><th>verdict</th><th>examples × seeds</th>"
+             "<th>worst slack</th><th>empirical threshold</th></tr>")
+    for c in claims:
+        kind = c["kind"] + (" (control)" if c.get("expect") == "breaks" else "")
+        H.append(f'<tr><td><a href="#{_slug(c["id"])}">{e(c["id"])}</a></td><td>{e(c["citation"]["where"])}</td>'
+                 f'<td>{e(kind)}</td><td class="{e(c["verdict"])}">{e(c["verdict"])}</td>'
+                 f"<td>{c['examples']} × {c['seeds_per_example']}</td><td>{e(_fmt(c.get('worst_slack')))}</td>"
+                 f"<td>{e(_threshold_summary(c))}</td></tr>")
+    H.append("</table>")
+    for paper, group in _by_paper(claims).items():
+        H.append(f"<h2>{e(paper)}</h2><p>{e(group[0]['citation']['paper'])}</p>")
+        for c in group:
+            cit = c["citation"]
+            H.append(f'<section class="claim" id="{_slug(c["id"])}"><h3>{e(c["id"])}: {e(c["title"])}</h3>')
+            H.append(f'<p>Verdict: <span class="{e(c["verdict"])}">{e(c["verdict"])}</span> — {e(c["reason"])}</p>')
+            H.append("<ul>")
+            H.append(f"<li>Citation: {e(cit['paper'])}, {e(cit['where'])}"
+                     + (f", arXiv {e(str(cit['arxiv']))}" if cit.get("arxiv") else "") + f" [{e(cit['source'])}]</li>")
+            if c.get("recalled"):
+                H.append(f'<li><span class="recalled">Constant as recalled</span> (not re-read in the paper): '
+                         f"{e('; '.join(c['recalled']))}</li>")
+            mathml = c.get("statement_mathml")
+            H.append(f"<li>Statement: {mathml if mathml else '<code>' + e(c['statement']) + '</code>'}"
+                     f" <code>{e(c['statement'])}</code></li>")
+            if c.get("given"):
+                H.append(f"<li>Given: {e(c['given'])}</li>")
+            H.append(f"<li>Tolerance: {e(c['tolerance'])}</li>")
+            H.append(f"<li>Examples: {c['examples']} × {c['seeds_per_example']} seeds; worst slack "
+                     f"{e(_fmt(c.get('worst_slack')))}</li>")
+            if c.get("counterexample"):
+                H.append(f"<li>Counterexample: <code>{e(str(c['counterexample']['premises']))}</code>; reproduce: "
+                         f"<code>{e(c['reproduce'])}</code></li>")
+            H.append("</ul>")
+            for _, title, svg in plots.get(c["id"], []):
+                body = svg[svg.find("<svg"):]
+                H.append(f"<figure>{body}<figcaption>{e(title)}</figcaption></figure>")
+            H.append("</section>")
+    H.append("</body></html>")
+    return "\n".join(H) + "\n"
+
+
+def write_report(out_dir: Path, *, formats: Iterable[str] = ("md", "html")) -> list[Path]:
+    """Read ``out_dir/results.json`` and write the report files; return their paths."""
+    out_dir = Path(out_dir)
+    doc = results_mod.load(out_dir)
+    plots = {c["id"]: _plots_for(c) for c in doc["claims"]}
+    written: list[Path] = []
+    plot_dir = out_dir / "plots"
+    plot_dir.mkdir(parents=True, exist_ok=True)
+    for cid, items in plots.items():
+        for stem, _, svg in items:
+            save_svg(svg, plot_dir / f"{stem}.svg")
+    formats = list(formats)
+    if "md" in formats:
+        p = out_dir / "report.md"
+        results_mod.write_atomic(p, render_markdown(doc, plots))
+        written.append(p)
+    if "html" in formats:
+        p = out_dir / "report.html"
+        results_mod.write_atomic(p, render_html(doc, plots))
+        written.append(p)
+    return written

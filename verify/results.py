@@ -1,0 +1,121 @@
+"""``results.json``: the versioned record of a verification run, written atomically.
+
+Schema (version 1)::
+
+    {"schema_version": 1,
+     "provenance": {"lemmata", "git_commit", "git_dirty", "python", "packages": {...},
+                    "device", "device_name", "dtype", "profile", "hypothesis_seed",
+                    "started", "finished", "command"},
+     "claims": [ClaimResult.to_json(), ...]}
+
+The file is rewritten after every claim (write to a temporary file in the same folder, then
+``os.replace``), so a crash or Ctrl-C loses at most the claim in flight and never leaves a
+half-written file.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from verify.errors import ResultsFileError
+
+SCHEMA_VERSION = 1
+RESULTS_NAME = "results.json"
+VERDICTS = ("verified", "refuted", "inconclusive", "skipped")
+
+
+def _git(*args: str) -> str | None:
+    try:
+        out = subprocess.run(["git", *args], capture_output=True, text=True, timeout=10,
+                             cwd=Path(__file__).resolve().parent.parent)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def provenance(*, device: str, device_name: str, dtype: str, profile: str, command: str) -> dict[str, Any]:
+    """Where, how and with what a run was made."""
+    packages = {}
+    for name in ("lemmata", "torch", "hypothesis", "numpy", "sympy"):
+        try:
+            packages[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            packages[name] = None
+    status = _git("status", "--porcelain")
+    return {
+        "lemmata": packages.get("lemmata"),
+        "git_commit": _git("rev-parse", "HEAD"),
+        "git_dirty": bool(status) if status is not None else None,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": packages,
+        "device": device,
+        "device_name": device_name,
+        "dtype": dtype,
+        "profile": profile,
+        "started": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "finished": None,
+        "command": command,
+    }
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old or the new file, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def save(out_dir: Path, prov: dict[str, Any], claims: list[dict[str, Any]]) -> Path:
+    doc = {"schema_version": SCHEMA_VERSION, "provenance": prov, "claims": claims}
+    path = out_dir / RESULTS_NAME
+    write_atomic(path, json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
+    return path
+
+
+def load(out_dir: Path) -> dict[str, Any]:
+    """Read and check ``DIR/results.json``; raise :class:`ResultsFileError` with the fix."""
+    path = Path(out_dir) / RESULTS_NAME
+    if not path.is_file():
+        raise ResultsFileError(f"{path} does not exist; run `lemmata verify --out {out_dir}` first")
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise ResultsFileError(f"{path} is not valid JSON ({err}); re-run `lemmata verify --out {out_dir}`") from None
+    if not isinstance(doc, dict) or doc.get("schema_version") != SCHEMA_VERSION:
+        raise ResultsFileError(
+            f"{path} has schema_version={doc.get('schema_version') if isinstance(doc, dict) else None!r}; "
+            f"this lemmata reads version {SCHEMA_VERSION}: re-run the verification"
+        )
+    for key in ("provenance", "claims"):
+        if key not in doc:
+            raise ResultsFileError(f"{path} lacks the {key!r} field; re-run the verification")
+    return doc
+
+
+def now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def command_line() -> str:
+    return " ".join(["lemmata", *sys.argv[1:]])

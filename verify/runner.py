@@ -1,0 +1,574 @@
+"""The engine: run one claim under Hypothesis and decide its verdict.
+
+Per claim, Hypothesis draws premises (scalars and a seed); each example runs the claim's
+implementation for S initialization seeds as one batch, evaluates the statement, and decides the
+example by the claim's kind:
+
+* exact / trend: any failing seed fails the example;
+* probabilistic: k failures of S; the example fails when the Clopper–Pearson *lower* bound on the
+  failure rate exceeds δ, passes when the *upper* bound is at most δ, and is undecided otherwise;
+* asymptotic: the run is repeated over the regime's size ladder; a size "held" when at most ⌊δS⌋
+  seeds failed (every seed, without δ); the example fails when a size inside the declared practical
+  regime did not hold; the smallest size from which every larger size held is the empirical
+  threshold.
+
+A failing example is raised to Hypothesis, which shrinks it; the minimal one is the
+counterexample. The normalised excess of the worst element is fed to ``hypothesis.target`` so the
+search climbs toward the bound. NaN/Inf are classified, never raised.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Mapping
+
+import numpy as np
+import sympy
+
+from verify.claim import Claim, Instance, Kind
+from verify.errors import ClaimDefinitionError, UsageError
+from verify.evaluate import CompiledStatement, Evaluation, compile_statement, evaluate, to_numpy
+from verify.profiles import Profile
+from verify.stats import clopper_pearson, seeds_needed
+
+Progress = Callable[[dict[str, Any]], None]
+
+
+class _ExampleFailed(AssertionError):
+    """Raised inside the Hypothesis test so that the failing example is shrunk."""
+
+    def __init__(self, record: "ExampleRecord"):
+        super().__init__(f"conclusion failed at {record.premises}")
+        self.record = record
+
+
+class _AbortSearch(BaseException):
+    """Stops the search without shrinking (a run error or a malformed claim)."""
+
+
+@dataclass
+class ExampleRecord:
+    """The outcome of one example (one premise draw, S seeds, possibly several sizes)."""
+
+    premises: dict[str, Any]
+    decision: str  # "pass" | "fail" | "undecided" | "nonfinite" | "vacuous"
+    seeds: int
+    failed_seeds: int
+    nonfinite_seeds: int
+    vacuous_seeds: int
+    worst_excess: float
+    worst_ratio: float
+    failing_seeds: list[int] = field(default_factory=list)
+    detail: dict[str, Any] = field(default_factory=dict)
+    sizes: list[dict[str, Any]] = field(default_factory=list)
+    threshold: float | None = None
+    practical_min: float | None = None
+    theory_size: float | None = None
+    interval: tuple[float, float] | None = None
+    figures: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        v = self.worst_excess
+        if math.isnan(v):
+            return -1e300
+        return max(-1e300, min(1e300, v))
+
+
+@dataclass
+class ClaimResult:
+    """Everything results.json keeps about one claim."""
+
+    id: str
+    title: str
+    paper: str
+    kind: str
+    expect: str
+    verdict: str
+    reason: str
+    statement: str
+    statement_latex: str
+    statement_mathml: str
+    given: str
+    citation: dict[str, Any]
+    recalled: list[str]
+    tolerance: str
+    delta: float | None
+    confidence: float | None
+    control_of: str | None
+    broken_premise: str | None
+    examples: int
+    seeds_per_example: int
+    seeds_total: int
+    elapsed_s: float
+    worst_slack: float | None
+    ratios: list[float]
+    counterexample: dict[str, Any] | None
+    reproduce: str | None
+    evidence: dict[str, Any]
+    thresholds: list[dict[str, Any]]
+    regime: dict[str, Any] | None
+    figures: list[dict[str, Any]]
+    spec_hash: str
+    source_file: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def claim_seeds(claim: Claim, profile: Profile) -> int:
+    """S for this claim: the claim's own count, else the profile's, raised if δ needs more."""
+    S = claim.seeds or profile.seeds
+    if claim.delta is not None and claim.kind is Kind.PROBABILISTIC:
+        S = max(S, 2 * seeds_needed(claim.delta, profile.confidence))
+    return S
+
+
+def seeds_for(premises: Mapping[str, Any], S: int) -> tuple[int, ...]:
+    """The S initialization seeds of an example, derived from its ``seed`` premise."""
+    base = int(premises.get("seed", 0))
+    return tuple(base * 1_000_003 + s for s in range(S))
+
+
+def _scalar(value: Any) -> float | None:
+    v = to_numpy(value)
+    if isinstance(v, (int, float, np.floating, np.integer)):
+        return float(v)
+    if isinstance(v, np.ndarray) and v.size == 1:
+        return float(v.reshape(()))
+    if isinstance(v, np.ndarray) and v.size > 1 and np.all(v == v.reshape(-1)[0]):
+        return float(v.reshape(-1)[0])
+    return None
+
+
+def _json_scalar(v: Any) -> Any:
+    if isinstance(v, (bool, int, str)) or v is None:
+        return v
+    if isinstance(v, float):
+        return v if math.isfinite(v) else repr(v)
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating,)):
+        return _json_scalar(float(v))
+    raise TypeError(type(v).__name__)
+
+
+class Engine:
+    """Runs one claim; holds its compiled statement and the per-claim bookkeeping."""
+
+    def __init__(self, claim: Claim, profile: Profile, device: Any, dtype: Any, progress: Progress | None = None):
+        self.claim = claim
+        self.profile = profile
+        self.device = device
+        self.dtype = dtype
+        self.progress = progress
+        self.where = f"claim {claim.id} ({claim.source_file or 'unknown file'})"
+        self.compiled: CompiledStatement = compile_statement(claim.statement, where=self.where)
+        self.S = claim_seeds(claim, profile)
+
+    # -- one example -----------------------------------------------------------------------
+    def _run_once(self, premises: Mapping[str, Any]) -> tuple[dict[str, Any], Evaluation]:
+        inst = Instance(
+            premises=dict(premises), seeds=seeds_for(premises, self.S), device=self.device,
+            dtype=self.dtype, profile=self.profile,
+        )
+        values = dict(self.claim.run(inst))
+        ev = evaluate(self.compiled, values, self.claim.tolerance, self.S, where=self.where)
+        return values, ev
+
+    def _scalar_env(self, premises: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, float]:
+        env: dict[str, float] = {}
+        for k, v in list(premises.items()) + list(values.items()):
+            s = _scalar(v) if not isinstance(v, str) else None
+            if s is not None:
+                env[k] = s
+        if self.claim.delta is not None:
+            env.setdefault("delta", self.claim.delta)
+        return env
+
+    def _eval_expr(self, expr: sympy.Expr, env: Mapping[str, float], what: str) -> float:
+        missing = {s.name for s in expr.free_symbols} - set(env)
+        if missing:
+            raise ClaimDefinitionError(
+                f"{self.where}: regime {what} uses {sorted(missing)}, which are neither premises nor "
+                "scalar measurements"
+            )
+        return float(expr.subs({sympy.Symbol(k): v for k, v in env.items()}).evalf())
+
+    def _detail(self, values: Mapping[str, Any], ev: Evaluation, seed_index: int) -> dict[str, Any]:
+        """Numbers at the worst element of one seed: lhs, rhs, allowance per atom."""
+        out: dict[str, Any] = {"seed_index": seed_index}
+        S = self.S
+        act = ev.active.reshape(S, -1)[seed_index]
+        atoms = []
+        for a in ev.atoms:
+            ex = np.where(act & ~a.nonfinite.reshape(S, -1)[seed_index], a.excess.reshape(S, -1)[seed_index], -np.inf)
+            nf = a.nonfinite.reshape(S, -1)[seed_index] & act
+            j = int(np.argmax(nf)) if nf.any() and not np.isfinite(ex).any() else int(np.argmax(ex))
+            idx = np.unravel_index(j, a.lhs.shape[1:]) if a.lhs.ndim > 1 else ()
+            atoms.append({
+                "relation": a.atom.text,
+                "index": [int(i) for i in idx],
+                "lhs": _json_scalar(float(a.lhs.reshape(S, -1)[seed_index, j])),
+                "rhs": _json_scalar(float(a.rhs.reshape(S, -1)[seed_index, j])),
+                "allowance": _json_scalar(float(a.allowance.reshape(S, -1)[seed_index, j])),
+                "violated": bool(a.violated.reshape(S, -1)[seed_index, j]),
+                "nonfinite": bool(a.nonfinite.reshape(S, -1)[seed_index, j]),
+            })
+        out["atoms"] = atoms
+        measured = {}
+        for k, v in values.items():
+            s = _scalar(v) if not isinstance(v, str) else None
+            if s is not None:
+                measured[k] = _json_scalar(s)
+            else:
+                arr = to_numpy(v)
+                if isinstance(arr, np.ndarray) and arr.ndim >= 1 and arr.shape[0] == S and arr[seed_index].size == 1:
+                    measured[k] = _json_scalar(float(arr[seed_index].reshape(())))
+        out["measured"] = measured
+        return out
+
+    def _figures(self, values: Mapping[str, Any], ev: Evaluation, seed_index: int) -> list[dict[str, Any]]:
+        figs = []
+        first = ev.atoms[0]
+        extra = {"lhs": first.lhs, "rhs": first.rhs}
+        for fig in self.claim.figures:
+            def row(name: str) -> np.ndarray | None:
+                v = extra.get(name) if name in extra else values.get(name)
+                if v is None:
+                    return None
+                a = to_numpy(v)
+                a = np.asarray(a, dtype=np.float64)
+                if a.ndim >= 1 and a.shape[0] == self.S:
+                    a = a[seed_index]
+                elif a.ndim >= 1 and a.shape[0] == 1 and a.ndim > 1:
+                    a = a[0]
+                return a.reshape(-1)
+
+            x = row(fig.x)
+            series = []
+            for i, name in enumerate(fig.ys):
+                y = row(name)
+                if x is None or y is None or y.shape != x.shape:
+                    continue
+                style = fig.styles[i] if i < len(fig.styles) else "line"
+                label = self.claim.symbols.get(name, name) if name not in extra else (
+                    f"{name}: {sympy.sstr(self.claim_atom_side(name))}")
+                series.append({"label": label, "y": [_json_scalar(float(t)) for t in y], "style": style})
+            if x is not None and series:
+                figs.append({
+                    "title": fig.title, "xlabel": fig.xlabel or fig.x, "ylabel": fig.ylabel,
+                    "logx": fig.logx, "logy": fig.logy,
+                    "x": [_json_scalar(float(t)) for t in x], "series": series,
+                })
+        return figs
+
+    def claim_atom_side(self, side: str) -> sympy.Basic:
+        stmt = self.claim.statement
+        concl = stmt.args[1] if isinstance(stmt, sympy.Implies) else stmt
+        first = concl.args[0] if isinstance(concl, sympy.And) else concl
+        return first.args[0] if side == "lhs" else first.args[1]
+
+    def _record(self, premises: Mapping[str, Any], values: Mapping[str, Any], ev: Evaluation, *, keep_figures: bool) -> ExampleRecord:
+        S = self.S
+        failed = int(ev.seed_failed.sum())
+        nonfinite = int(ev.seed_nonfinite.sum())
+        vacuous = int((ev.seed_vacuous & ~ev.seed_failed).sum())
+        excess = float(np.max(ev.excess_per_seed)) if S else -math.inf
+        ratios = ev.ratio_per_seed[np.isfinite(ev.ratio_per_seed) | np.isinf(ev.ratio_per_seed)]
+        worst_ratio = float(np.max(ratios)) if ratios.size else math.nan
+        worst_seed = int(np.argmax(np.where(ev.seed_failed, np.inf, ev.excess_per_seed)))
+        seeds = seeds_for(premises, S)
+        rec = ExampleRecord(
+            premises=dict(premises), decision="pass", seeds=S, failed_seeds=failed,
+            nonfinite_seeds=nonfinite, vacuous_seeds=vacuous, worst_excess=excess,
+            worst_ratio=worst_ratio,
+            failing_seeds=[seeds[i] for i in np.flatnonzero(ev.seed_failed)[:8]],
+            detail=self._detail(values, ev, worst_seed),
+        )
+        rec.detail["seed"] = seeds[worst_seed]
+        if keep_figures:
+            rec.figures = self._figures(values, ev, worst_seed)
+        kind = self.claim.kind
+        valid = S - nonfinite
+        if vacuous == S:
+            rec.decision = "vacuous"
+        elif kind is Kind.PROBABILISTIC:
+            if valid == 0:
+                rec.decision = "nonfinite"
+            else:
+                lo, hi = clopper_pearson(failed, valid, self.profile.confidence)
+                rec.interval = (lo, hi)
+                assert self.claim.delta is not None
+                rec.decision = "fail" if lo > self.claim.delta else ("pass" if hi <= self.claim.delta else "undecided")
+        else:
+            rec.decision = "fail" if failed else ("nonfinite" if nonfinite else "pass")
+        return rec
+
+    def example(self, premises: Mapping[str, Any]) -> ExampleRecord:
+        """Run and decide one example (all ladder sizes for an asymptotic claim)."""
+        regime = self.claim.regime
+        if self.claim.kind is not Kind.ASYMPTOTIC or regime is None:
+            values, ev = self._run_once(premises)
+            return self._record(premises, values, ev, keep_figures=True)
+
+        ladder = [int(s) for s in regime.ladder(premises, self.profile)]
+        if not ladder or ladder != sorted(ladder):
+            raise ClaimDefinitionError(f"{self.where}: regime ladder must be a non-empty increasing list, got {ladder}")
+        sizes: list[dict[str, Any]] = []
+        records: list[ExampleRecord] = []
+        env: dict[str, float] = {}
+        for i, size in enumerate(ladder):
+            p = {**premises, regime.size: size}
+            values, ev = self._run_once(p)
+            rec = self._record(p, values, ev, keep_figures=(i == len(ladder) - 1))
+            env = self._scalar_env(p, values)
+            allowed = math.floor((self.claim.delta or 0.0) * self.S + 1e-9)
+            held = (rec.failed_seeds + rec.nonfinite_seeds) <= allowed and rec.decision != "vacuous"
+            sizes.append({"size": size, "held": held, "failed_seeds": rec.failed_seeds,
+                          "nonfinite_seeds": rec.nonfinite_seeds, "worst_excess": _json_scalar(rec.worst_excess)})
+            records.append(rec)
+        practical = self._eval_expr(regime.practical, {k: v for k, v in env.items() if k != regime.size}, "practical")
+        theory = self._eval_expr(regime.theory, {k: v for k, v in env.items() if k != regime.size}, "theory")
+        threshold = None
+        for s in reversed(sizes):
+            if not s["held"]:
+                break
+            threshold = s["size"]
+        in_regime = [(s, r) for s, r in zip(sizes, records) if s["size"] >= practical]
+        bad = [(s, r) for s, r in in_regime if not s["held"]]
+        base = dict(premises)
+        if bad:
+            rec = bad[0][1]
+            rec.decision = "fail"
+        elif in_regime:
+            rec = max((r for _, r in in_regime), key=lambda r: r.score)
+            rec.decision = "pass"
+        else:
+            rec = records[-1]
+            rec.decision = "out_of_regime"
+        rec.figures = records[-1].figures
+        rec.sizes = sizes
+        rec.threshold = threshold
+        rec.practical_min = practical
+        rec.theory_size = theory
+        rec.premises = {**base, regime.size: rec.premises[regime.size]}
+        return rec
+
+
+def _mathml(expr: sympy.Basic) -> str:
+    """Presentation MathML of the statement (rendered by browsers without any script)."""
+    from sympy.printing.mathml import mathml
+
+    try:
+        return f'<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">{mathml(expr, printer="presentation")}</math>'
+    except Exception:  # sympy cannot print every Boolean; the plain text statement is shown instead
+        return ""
+
+
+def _reproduce_command(claim: Claim, premises: Mapping[str, Any], profile: Profile, device: str, prefix: str) -> str:
+    blob = json.dumps({k: _json_scalar(v) for k, v in premises.items()}, sort_keys=True)
+    return f"{prefix} replay {claim.id} --premises '{blob}' --profile {profile.name} --device {device}"
+
+
+def run_claim(
+    claim: Claim,
+    *,
+    profile: Profile,
+    device: Any,
+    device_name: str,
+    dtype: Any,
+    progress: Progress | None = None,
+    spec_hash: str = "",
+    cli_prefix: str = "lemmata",
+) -> ClaimResult:
+    """Search one claim with Hypothesis and return its :class:`ClaimResult`."""
+    from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings, target
+    from hypothesis.database import DirectoryBasedExampleDatabase
+    from hypothesis.errors import Flaky, Unsatisfiable
+
+    engine = Engine(claim, profile, device, dtype, progress)
+    records: list[ExampleRecord] = []
+    errors: list[str] = []
+    state = {"failing": False, "skipped": 0, "t0": time.monotonic()}
+    worst: dict[str, ExampleRecord | None] = {"rec": None}
+
+    def body(premises: dict[str, Any]) -> None:
+        if not isinstance(premises, dict):
+            raise ClaimDefinitionError(f"{engine.where}: premises must draw a dict, got {type(premises).__name__}")
+        elapsed = time.monotonic() - state["t0"]
+        if elapsed > profile.budget_s and not state["failing"] and records:
+            state["skipped"] += 1
+            return
+        try:
+            for k, v in premises.items():
+                _json_scalar(v)
+        except TypeError as err:
+            raise _AbortSearch(f"{engine.where}: premise {k!r} drew a {err}; premises must draw JSON scalars "
+                               "(build tensors inside run from a seed)") from None
+        try:
+            rec = engine.example(premises)
+        except ClaimDefinitionError:
+            raise
+        except Exception as err:  # a crash in run() is reported, not raised: inconclusive
+            errors.append(f"{type(err).__name__}: {err}\n{traceback.format_exc(limit=6)}")
+            raise _AbortSearch(str(err)) from None
+        records.append(rec)
+        if worst["rec"] is None or rec.score > worst["rec"].score:
+            worst["rec"] = rec
+        if progress is not None:
+            progress({"event": "example", "claim": claim.id, "examples": len(records),
+                      "worst_excess": worst["rec"].worst_excess, "elapsed": time.monotonic() - state["t0"]})
+        target(rec.score, label="normalised excess")
+        if rec.decision == "fail":
+            state["failing"] = True
+            raise _ExampleFailed(rec)
+
+    db = None
+    if profile.database:
+        db = DirectoryBasedExampleDatabase(".lemmata/hypothesis")
+    n_examples = max(1, round(profile.max_examples * claim.examples_scale))
+    test = settings(
+        max_examples=n_examples, deadline=None, derandomize=profile.derandomize, database=db,
+        suppress_health_check=list(HealthCheck), report_multiple_bugs=False, print_blob=False,
+        verbosity=Verbosity.quiet,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+    )(given(premises=claim.premises(profile))(body))
+    for ex in reversed(claim.examples):
+        test = example(premises=dict(ex))(test)
+    test.hypothesis.inner_test._hypothesis_internal_add_digest = claim.id.encode()  # one database key per claim
+
+    failing: ExampleRecord | None = None
+    note = ""
+    t0 = time.monotonic()
+    try:
+        test()
+    except _ExampleFailed as exc:
+        failing = exc.record
+    except Flaky as exc:  # the shrunk example did not fail again on replay
+        fails = [r for r in records if r.decision == "fail"]
+        failing = fails[-1] if fails else None
+        note = f"Hypothesis reported the failure as flaky ({type(exc).__name__}); the last failing example is shown"
+    except Unsatisfiable:
+        errors.append("Hypothesis could not satisfy the premises (every example was rejected by assume())")
+    except _AbortSearch as exc:
+        if not errors:
+            errors.append(str(exc))
+    elapsed = time.monotonic() - t0
+
+    return _decide(claim, engine, records, failing, errors, note, state["skipped"], elapsed, profile,
+                   device_name, spec_hash, worst["rec"], cli_prefix)
+
+
+def _decide(claim: Claim, engine: Engine, records: list[ExampleRecord], failing: ExampleRecord | None,
+            errors: list[str], note: str, skipped: int, elapsed: float, profile: Profile,
+            device_name: str, spec_hash: str, worst: ExampleRecord | None, cli_prefix: str) -> ClaimResult:
+    S = engine.S
+    n = len(records)
+    counts: dict[str, int] = {}
+    for r in records:
+        counts[r.decision] = counts.get(r.decision, 0) + 1
+    breaks = claim.expect == "breaks"
+    if failing is not None:
+        verdict = "verified" if breaks else "refuted"
+        what = "the conclusion failed" if not breaks else "breaking the premise broke the conclusion, as expected"
+        reason = f"{what} at the shrunk example {failing.premises}"
+    elif errors:
+        verdict, reason = "inconclusive", "the run raised an error: " + errors[0].splitlines()[0]
+    elif n == 0:
+        verdict, reason = "inconclusive", "no example ran within the budget"
+    elif breaks:
+        verdict = "refuted"
+        reason = (f"the conclusion still held in all {n} examples although the premise "
+                  f"'{claim.broken_premise}' was broken: the premise was not needed there")
+    elif counts.get("nonfinite"):
+        verdict = "inconclusive"
+        reason = f"{counts['nonfinite']} of {n} examples produced NaN where the conclusion is checked"
+    elif counts.get("undecided"):
+        verdict = "inconclusive"
+        reason = (f"in {counts['undecided']} of {n} examples the failure rate could not be bounded below "
+                  f"δ={claim.delta} with S={S} seeds at confidence {profile.confidence}")
+    elif counts.get("vacuous", 0) == n:
+        verdict, reason = "inconclusive", "the condition of the implication was never met in any example"
+    elif claim.kind is Kind.ASYMPTOTIC and not counts.get("pass"):
+        verdict = "inconclusive"
+        reason = "no example's size ladder reached the declared practical regime"
+    else:
+        verdict = "verified"
+        reason = f"no violation in {n} examples × {S} seeds"
+        if claim.kind is Kind.PROBABILISTIC:
+            reason = (f"in each of {n} examples the failure rate's {profile.confidence:.0%} Clopper–Pearson upper "
+                      f"bound was ≤ δ={claim.delta} (S={S} seeds per example)")
+        if claim.kind is Kind.ASYMPTOTIC:
+            reason = (f"held at every size of the declared practical regime in {counts.get('pass', 0)} examples "
+                      f"(S={S} seeds; a size holds when at most ⌊δS⌋ seeds fail)")
+    if note:
+        reason += f" ({note})"
+    if skipped:
+        reason += f"; the {profile.budget_s:g}s budget stopped the search after {n} examples"
+
+    shown = failing or worst
+    counterexample = None
+    reproduce = None
+    if failing is not None:
+        counterexample = {
+            "premises": {k: _json_scalar(v) for k, v in failing.premises.items()},
+            "seeds": S,
+            "failing_seeds": failing.failing_seeds,
+            "failed_seeds": failing.failed_seeds,
+            "interval": failing.interval,
+            "detail": failing.detail,
+            "sizes": failing.sizes,
+        }
+        reproduce = _reproduce_command(claim, failing.premises, profile, device_name, cli_prefix)
+    finite = [r.worst_excess for r in records if math.isfinite(r.worst_excess)]
+    worst_slack = -max(finite) if finite else None
+    ratios = [r.worst_ratio for r in records if math.isfinite(r.worst_ratio)]
+    thresholds = [
+        {"premises": {k: _json_scalar(v) for k, v in r.premises.items() if k != (claim.regime.size if claim.regime else None)},
+         "threshold": r.threshold, "practical_min": r.practical_min, "theory_size": r.theory_size,
+         "sizes": r.sizes}
+        for r in records if r.sizes
+    ]
+    regime = None
+    if claim.regime is not None:
+        regime = {"size": claim.regime.size, "practical": sympy.sstr(claim.regime.practical),
+                  "theory": sympy.sstr(claim.regime.theory), "note": claim.regime.note}
+    evidence = {
+        "decisions": counts,
+        "failed_seeds_total": sum(r.failed_seeds for r in records),
+        "nonfinite_seeds_total": sum(r.nonfinite_seeds for r in records),
+        "budget_skipped_examples": skipped,
+        "worst_example": None if shown is None else {
+            "premises": {k: _json_scalar(v) for k, v in shown.premises.items()},
+            "detail": shown.detail, "interval": shown.interval,
+        },
+        "errors": errors[:3],
+    }
+    return ClaimResult(
+        id=claim.id, title=claim.title, paper=claim.paper, kind=claim.kind.value, expect=claim.expect,
+        verdict=verdict, reason=reason, statement=sympy.sstr(claim.statement),
+        statement_latex=sympy.latex(claim.statement), statement_mathml=_mathml(claim.statement),
+        given=claim.given,
+        citation={"paper": claim.citation.paper, "where": claim.citation.where, "arxiv": claim.citation.arxiv,
+                  "source": claim.citation.source, "note": claim.citation.note},
+        recalled=list(claim.recalled), tolerance=claim.tolerance.describe(), delta=claim.delta,
+        confidence=profile.confidence if claim.kind is Kind.PROBABILISTIC else None,
+        control_of=claim.control_of, broken_premise=claim.broken_premise,
+        examples=n, seeds_per_example=S, seeds_total=n * S, elapsed_s=round(elapsed, 3),
+        worst_slack=worst_slack, ratios=ratios, counterexample=counterexample, reproduce=reproduce,
+        evidence=evidence, thresholds=thresholds, regime=regime,
+        figures=(shown.figures if shown is not None else []), spec_hash=spec_hash,
+        source_file=claim.source_file,
+    )
+
+
+def replay(claim: Claim, premises: Mapping[str, Any], *, profile: Profile, device: Any, dtype: Any) -> ExampleRecord:
+    """Run exactly one example (the reproduce command of a counterexample)."""
+    if not isinstance(premises, Mapping):
+        raise UsageError("premises must be a JSON object, e.g. '{\"n\": 4, \"seed\": 0}'")
+    return Engine(claim, profile, device, dtype).example(premises)
