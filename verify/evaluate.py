@@ -141,8 +141,10 @@ def _apply(atom: Atom, values: Mapping[str, Any], where: str) -> tuple[np.ndarra
 
 
 def _seed_shape(arrays: list[np.ndarray], S: int, where: str) -> tuple[int, ...]:
+    # The seed axis is the first axis: align arrays on the left (pad trailing axes with 1).
+    ndim = max(a.ndim for a in arrays)
     try:
-        shape = np.broadcast_shapes(*(a.shape for a in arrays), (S,))
+        shape = np.broadcast_shapes(*(a.shape + (1,) * (ndim - a.ndim) for a in arrays), (S,) + (1,) * (ndim - 1))
     except ValueError as err:
         raise ClaimDefinitionError(
             f"{where}: measured arrays do not broadcast with the seed axis S={S} first: "

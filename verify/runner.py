@@ -412,8 +412,9 @@ def run_claim(
                                "(build tensors inside run from a seed)") from None
         try:
             rec = engine.example(premises)
-        except ClaimDefinitionError:
-            raise
+        except ClaimDefinitionError as err:
+            errors.append(f"claim definition error: {err}")
+            raise _AbortSearch(str(err)) from None
         except Exception as err:  # a crash in run() is reported, not raised: inconclusive
             errors.append(f"{type(err).__name__}: {err}\n{traceback.format_exc(limit=6)}")
             raise _AbortSearch(str(err)) from None
@@ -525,7 +526,9 @@ def _decide(claim: Claim, engine: Engine, records: list[ExampleRecord], failing:
             "sizes": failing.sizes,
         }
         reproduce = _reproduce_command(claim, failing.premises, profile, device_name, cli_prefix)
-    finite = [r.worst_excess for r in records if math.isfinite(r.worst_excess)]
+    # out-of-regime and vacuous examples decide nothing, so they do not count toward the worst slack
+    finite = [r.worst_excess for r in records
+              if math.isfinite(r.worst_excess) and r.decision not in ("out_of_regime", "vacuous")]
     worst_slack = -max(finite) if finite else None
     ratios = [r.worst_ratio for r in records if math.isfinite(r.worst_ratio)]
     thresholds = [
