@@ -1,0 +1,77 @@
+"""Quality tier, part 2: planted implementation BUGS must make du2019 claims fail.
+
+Each test swaps one internal function of ``impl.two_layer`` for a subtly wrong one (a dropped
+scale factor, a wrong activation derivative, a wrong sign, a wrong closed form) and checks that a
+named du2019 claim is then refuted — not merely inconclusive.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from impl import two_layer as tl
+from verify.profiles import PROFILES
+from verify.registry import load_claims
+from verify.runner import run_claim
+
+pytestmark = pytest.mark.quality
+
+CLAIMS = load_claims()
+_real_out, _real_grad_w, _real_gram_infinity = tl._out, tl._grad_w, tl.gram_infinity
+
+
+def _verdict(claim_id: str) -> str:
+    res = run_claim(CLAIMS[claim_id], profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu",
+                    dtype=torch.float64)
+    return res.verdict + ": " + res.reason
+
+
+def dropped_sqrt_m(R: torch.Tensor, a: torch.Tensor, m: int) -> torch.Tensor:
+    """Output without the m^{-1/2} scale."""
+    return _real_out(R, a, m) * math.sqrt(m)
+
+
+def strict_wrong_derivative(Z, a, X, e, m):
+    """relu'(z) taken as 1{z < 0}: the wrong side of the kink."""
+    return _real_grad_w(-Z, a, X, e, m)
+
+
+def ascent(Z, a, X, e, m):
+    """The gradient with the wrong sign (GD climbs)."""
+    return -_real_grad_w(Z, a, X, e, m)
+
+
+def halved_angle_factor(X):
+    """H^∞ with 1/π in place of 1/(2π)."""
+    return 2.0 * _real_gram_infinity(X)
+
+
+def scaled_gradient(Z, a, X, e, m):
+    """The gradient missing its m^{-1/2}: steps √m times too long."""
+    return _real_grad_w(Z, a, X, e, m) * math.sqrt(m)
+
+
+BUGS = [
+    ("_out", dropped_sqrt_m, "du2019.init_residual"),
+    ("_grad_w", strict_wrong_derivative, "du2019.both_layers_kernel"),
+    ("_grad_w", strict_wrong_derivative, "du2019.gd_linear_rate"),
+    ("_grad_w", ascent, "du2019.gd_linear_rate"),
+    ("_grad_w", scaled_gradient, "du2019.gd_linear_rate"),
+    ("gram_infinity", halved_angle_factor, "du2019.gram_closed_form"),
+]
+
+
+@pytest.mark.parametrize(("attr", "bug", "claim_id"), BUGS, ids=[f"{b.__name__}-{c.split('.')[1]}" for _, b, c in BUGS])
+def test_planted_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tl, attr, bug)
+    verdict = _verdict(claim_id)
+    assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by {claim_id}: {verdict}"
+
+
+@pytest.mark.parametrize("claim_id", sorted({c for _, _, c in BUGS}))
+def test_the_same_claims_pass_without_the_bug(claim_id: str) -> None:
+    """Control for this tier: without a planted bug these claims are verified (the catch is the bug's doing)."""
+    assert _verdict(claim_id).startswith("verified")
