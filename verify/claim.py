@@ -141,8 +141,10 @@ class Instance:
         """A CPU generator for data, seeded from the premise ``seed`` and a stream number."""
         import torch
 
+        if not 0 <= stream < 1024:
+            raise ValueError(f"stream={stream} must lie in [0, 1024)")
         base = int(self.premises.get("seed", 0))
-        return torch.Generator().manual_seed(base * 7919 + stream)
+        return torch.Generator().manual_seed(base * 1024 + stream)  # distinct (seed, stream) never collide
 
     @property
     def S(self) -> int:

@@ -181,7 +181,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} exists and is not a folder; choose another path")
     prov = results.provenance(device=str(device), device_name=device_name, dtype=args.dtype,
-                              profile=profile.name, command=results.command_line())
+                              profile=profile.name, command=results.command_line(args.argv))
     done: list[dict[str, Any]] = []
     progress = _ProgressLine(len(chosen))
     status = 0
@@ -190,7 +190,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             progress.start(i, claim.id)
             res = run_claim(claim, profile=profile, device=device, device_name=str(device.type),
                             dtype=dtype, progress=progress, spec_hash=spec_hash(claim),
-                            cli_prefix=" ".join(["lemmata", *(f"--theorems {d}" for d in args.theorems)]))
+                            cli_prefix=["lemmata", *(x for d in args.theorems for x in ("--theorems", str(d)))])
             progress.done(res)
             done.append(res.to_json())
             results.save(out, prov, done)
@@ -284,7 +284,9 @@ COMMANDS = {"list": _cmd_list, "show": _cmd_show, "verify": _cmd_verify, "replay
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
+    args.argv = argv
     try:
         return COMMANDS[args.command](args)
     except LemmataError as err:

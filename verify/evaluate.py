@@ -200,12 +200,14 @@ def evaluate(
     for atom, lhs, rhs in concl_pairs:
         lhs, rhs = full(lhs), full(rhs)
         with np.errstate(all="ignore"):
-            allowance = tolerance.atol + tolerance.rtol * np.abs(rhs)
-            if stderr is not None:
+            # rtol·|rhs| only when rtol > 0: 0·inf would make the allowance NaN and every comparison pass
+            allowance = np.full(shape, float(tolerance.atol))
+            if tolerance.rtol:
+                allowance = allowance + tolerance.rtol * np.abs(rhs)
+            if stderr is not None and tolerance.z:
                 allowance = allowance + tolerance.z * full(stderr)
-            allowance = np.broadcast_to(allowance, shape)
-            violated, excess = _check(atom.op, lhs, rhs, allowance)
-        nonfinite = np.isnan(lhs) | np.isnan(rhs) | (np.isinf(lhs) & np.isinf(rhs))
+            violated, excess, undefined = _check(atom.op, lhs, rhs, allowance)
+        nonfinite = np.isnan(lhs) | np.isnan(rhs) | undefined
         violated = violated & ~nonfinite
         evals.append(AtomEval(atom, lhs, rhs, allowance, violated, nonfinite, excess))
 
@@ -251,17 +253,30 @@ def _holds_exact(op: str, lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
         }[op]
 
 
-def _check(op: str, lhs: np.ndarray, rhs: np.ndarray, allowance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Violation mask and normalised excess (> 0 iff violated) under the tolerance rule."""
+def _check(op: str, lhs: np.ndarray, rhs: np.ndarray, allowance: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Violation mask, normalised excess (> 0 iff violated) and the mask of undefined comparisons.
+
+    A comparison is undefined when the difference is NaN (inf − inf, a NaN allowance); an infinite
+    violation (divergence past a finite bound, a finite value against an impossible bound) has
+    excess +inf.
+    """
     if op == "==":
-        gap = np.abs(lhs - rhs)
-        excess = (gap - allowance) / (np.abs(rhs) + allowance + 1e-300)
-        return gap > allowance, excess
-    small, big = (lhs, rhs) if op in ("<=", "<") else (rhs, lhs)
-    scale = np.abs(big) + allowance + 1e-300
-    if op in ("<", ">"):
-        # strict: must hold by more than the allowance
-        diff = small - big + allowance
-        return diff >= 0, diff / scale
-    diff = small - big - allowance
-    return diff > 0, diff / scale
+        diff = np.abs(lhs - rhs) - allowance
+        scale = np.abs(rhs) + allowance + 1e-300
+        violated = diff > 0
+    else:
+        small, big = (lhs, rhs) if op in ("<=", "<") else (rhs, lhs)
+        scale = np.abs(big) + allowance + 1e-300
+        if op in ("<", ">"):
+            # strict: must hold by more than the allowance
+            diff = small - big + allowance
+            violated = diff >= 0
+        else:
+            diff = small - big - allowance
+            violated = diff > 0
+    undefined = np.isnan(diff)
+    excess = np.where(np.isfinite(scale), diff / scale, np.sign(diff) * np.inf)
+    excess = np.where(violated & ~np.isfinite(excess), np.inf, excess)
+    # a violation exactly at a strict boundary still has a positive excess
+    excess = np.where(violated & (excess <= 0), np.finfo(np.float64).tiny, excess)
+    return violated & ~undefined, excess, undefined

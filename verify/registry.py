@@ -40,8 +40,10 @@ def _load_module(path: Path):
     try:
         spec.loader.exec_module(module)
     except ClaimDefinitionError:
+        sys.modules.pop(name, None)
         raise
     except Exception as err:
+        sys.modules.pop(name, None)
         raise ClaimDefinitionError(f"{path}: importing the theorem file failed: {type(err).__name__}: {err}") from err
     return module
 

@@ -60,12 +60,14 @@ def _plots_for(c: dict[str, Any]) -> list[tuple[str, str, str]]:
     out: list[tuple[str, str, str]] = []
     slug = _slug(c["id"])
     for i, fig in enumerate(c.get("figures", [])):
-        series = [Series(s["label"], fig["x"], [float(y) if not isinstance(y, str) else float(y) for y in s["y"]],
-                         style=s.get("style", "line")) for s in fig["series"]]
+        xs = [float(v) for v in fig["x"]]  # 'inf'/'nan' strings from results.json become floats; plots drop them
+        series = [Series(s["label"], xs, [float(y) for y in s["y"]], style=s.get("style", "line"))
+                  for s in fig["series"]]
         svg = line_chart(series, title=fig["title"], xlabel=fig.get("xlabel", ""), ylabel=fig.get("ylabel", ""),
                          logx=fig.get("logx", False), logy=fig.get("logy", False))
         out.append((f"{slug}-fig{i}", fig["title"], svg))
-    th = [t for t in c.get("thresholds", []) if t.get("theory_size")]
+    th = [t for t in c.get("thresholds", []) if isinstance(t.get("theory_size"), (int, float))
+          and isinstance(t.get("practical_min"), (int, float))]
     if th:
         size = (c.get("regime") or {}).get("size", "size")
         held = [t for t in th if t.get("threshold") is not None]

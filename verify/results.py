@@ -20,7 +20,6 @@ import json
 import os
 import platform
 import subprocess
-import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
@@ -100,7 +99,7 @@ def load(out_dir: Path) -> dict[str, Any]:
         raise ResultsFileError(f"{path} does not exist; run `lemmata verify --out {out_dir}` first")
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as err:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ResultsFileError(f"{path} is not valid JSON ({err}); re-run `lemmata verify --out {out_dir}`") from None
     if not isinstance(doc, dict) or doc.get("schema_version") != SCHEMA_VERSION:
         raise ResultsFileError(
@@ -117,5 +116,8 @@ def now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def command_line() -> str:
-    return " ".join(["lemmata", *sys.argv[1:]])
+def command_line(argv: list[str]) -> str:
+    """The command as the user typed it (argv of ``lemmata``, shell-quoted)."""
+    import shlex
+
+    return shlex.join(["lemmata", *argv])

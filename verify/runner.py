@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import shlex
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import sympy
@@ -149,7 +151,7 @@ def _json_scalar(v: Any) -> Any:
     if isinstance(v, (bool, int, str)) or v is None:
         return v
     if isinstance(v, float):
-        return v if math.isfinite(v) else repr(v)
+        return v if math.isfinite(v) else repr(v)  # 'inf', '-inf', 'nan': JSON has no such numbers
     if isinstance(v, (np.integer,)):
         return int(v)
     if isinstance(v, (np.floating,)):
@@ -298,7 +300,7 @@ class Engine:
         if vacuous == S:
             rec.decision = "vacuous"
         elif kind is Kind.PROBABILISTIC:
-            if valid == 0:
+            if nonfinite:  # a NaN seed is a numerics failure, never silently dropped from the count
                 rec.decision = "nonfinite"
             else:
                 lo, hi = clopper_pearson(failed, valid, self.profile.confidence)
@@ -354,25 +356,43 @@ class Engine:
         rec.figures = records[-1].figures
         rec.sizes = sizes
         rec.threshold = threshold
-        rec.practical_min = practical
-        rec.theory_size = theory
+        rec.practical_min = _json_scalar(practical)
+        rec.theory_size = _json_scalar(theory)
         rec.premises = {**base, regime.size: rec.premises[regime.size]}
         return rec
 
 
 def _mathml(expr: sympy.Basic) -> str:
-    """Presentation MathML of the statement (rendered by browsers without any script)."""
+    """Presentation MathML of the statement, safe to embed in HTML (or "" when it cannot be made safe).
+
+    sympy leaves text nodes unescaped (a strict ``<`` becomes ``<mo><</mo>``), so symbol names are
+    HTML-escaped first, the relation operators are rewritten as entities, and the result must parse
+    as XML; anything else falls back to the plain-text statement.
+    """
+    import html
+    import xml.etree.ElementTree as ET
+
     from sympy.printing.mathml import mathml
 
     try:
-        return f'<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">{mathml(expr, printer="presentation")}</math>'
-    except Exception:  # sympy cannot print every Boolean; the plain text statement is shown instead
+        safe = expr.xreplace({s: sympy.Symbol(html.escape(s.name)) for s in expr.free_symbols})
+        body = mathml(safe, printer="presentation")
+        body = body.replace("<mo><</mo>", "<mo>&lt;</mo>").replace("<mo>></mo>", "<mo>&gt;</mo>")
+        doc = f'<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">{body}</math>'
+        ET.fromstring(re.sub(r"&#?\w+;", "", doc))  # well-formed (entities aside) or nothing
+        if "<script" in doc.lower():
+            return ""
+        return doc
+    except Exception:  # sympy cannot print every Boolean; the plain-text statement is shown instead
         return ""
 
 
-def _reproduce_command(claim: Claim, premises: Mapping[str, Any], profile: Profile, device: str, prefix: str) -> str:
+def _reproduce_command(claim: Claim, premises: Mapping[str, Any], profile: Profile, device: str,
+                       prefix: Sequence[str] | str) -> str:
     blob = json.dumps({k: _json_scalar(v) for k, v in premises.items()}, sort_keys=True)
-    return f"{prefix} replay {claim.id} --premises '{blob}' --profile {profile.name} --device {device}"
+    if isinstance(prefix, str):
+        prefix = shlex.split(prefix)
+    return shlex.join([*prefix, "replay", claim.id, "--premises", blob, "--profile", profile.name, "--device", device])
 
 
 def run_claim(
@@ -384,7 +404,7 @@ def run_claim(
     dtype: Any,
     progress: Progress | None = None,
     spec_hash: str = "",
-    cli_prefix: str = "lemmata",
+    cli_prefix: Sequence[str] | str = ("lemmata",),
 ) -> ClaimResult:
     """Search one claim with Hypothesis and return its :class:`ClaimResult`."""
     from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings, target
@@ -467,7 +487,7 @@ def run_claim(
 
 def _decide(claim: Claim, engine: Engine, records: list[ExampleRecord], failing: ExampleRecord | None,
             errors: list[str], note: str, skipped: int, elapsed: float, profile: Profile,
-            device_name: str, spec_hash: str, worst: ExampleRecord | None, cli_prefix: str) -> ClaimResult:
+            device_name: str, spec_hash: str, worst: ExampleRecord | None, cli_prefix: Sequence[str] | str) -> ClaimResult:
     S = engine.S
     n = len(records)
     counts: dict[str, int] = {}
@@ -482,10 +502,6 @@ def _decide(claim: Claim, engine: Engine, records: list[ExampleRecord], failing:
         verdict, reason = "inconclusive", "the run raised an error: " + errors[0].splitlines()[0]
     elif n == 0:
         verdict, reason = "inconclusive", "no example ran within the budget"
-    elif breaks:
-        verdict = "refuted"
-        reason = (f"the conclusion still held in all {n} examples although the premise "
-                  f"'{claim.broken_premise}' was broken: the premise was not needed there")
     elif counts.get("nonfinite"):
         verdict = "inconclusive"
         reason = f"{counts['nonfinite']} of {n} examples produced NaN where the conclusion is checked"
@@ -493,6 +509,10 @@ def _decide(claim: Claim, engine: Engine, records: list[ExampleRecord], failing:
         verdict = "inconclusive"
         reason = (f"in {counts['undecided']} of {n} examples the failure rate could not be bounded below "
                   f"δ={claim.delta} with S={S} seeds at confidence {profile.confidence}")
+    elif breaks:
+        verdict = "refuted"
+        reason = (f"the conclusion still held in all {n} examples although the premise "
+                  f"'{claim.broken_premise}' was broken: the premise was not needed there")
     elif counts.get("vacuous", 0) == n:
         verdict, reason = "inconclusive", "the condition of the implication was never met in any example"
     elif claim.kind is Kind.ASYMPTOTIC and not counts.get("pass"):

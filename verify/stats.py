@@ -65,5 +65,9 @@ def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
 
 def seeds_needed(delta: float, confidence: float = 0.95) -> int:
     """Smallest S for which 0 failures out of S puts the upper bound below δ."""
+    if not 0.0 < delta < 1.0:
+        raise ValueError(f"delta={delta} must lie in (0, 1)")
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence={confidence} must lie in (0, 1)")
     alpha = (1.0 - confidence) / 2.0
     return math.ceil(math.log(alpha) / math.log1p(-delta))

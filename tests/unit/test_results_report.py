@@ -1,0 +1,300 @@
+"""Unit tests for verify.results (results.json) and verify.report (Markdown, HTML, SVG plots)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from verify import results
+from verify.cli import main
+from verify.errors import ResultsFileError
+from verify.report import code, md, write_report
+
+pytestmark = pytest.mark.unit
+
+EVIL = "<script>alert(1)</script>"
+
+# A self-contained theorem file: a verified claim with a figure, a refuted one, an asymptotic one,
+# and a control of the first. Strings that reach the report carry EVIL.
+TOY = f'''
+import sympy as sp
+import torch
+from hypothesis import strategies as st
+from verify import Citation, Claim, Figure, Kind, Regime, Tolerance, control
+
+EVIL = {EVIL!r}
+n, m = sp.symbols("n m")
+CIT = Citation(paper="Toy paper " + EVIL, where="Theorem 1", source="derived", note="note " + EVIL)
+
+def ints(lo, hi):
+    def premises(profile):
+        return st.fixed_dictionaries({{"n": st.integers(lo, hi), "seed": st.integers(0, 100)}})
+    return premises
+
+def run_n(inst):
+    return {{"n": torch.full((inst.S,), float(inst.premises["n"]), dtype=inst.dtype),
+            "t": torch.arange(1, 6, dtype=inst.dtype),
+            "curve": torch.arange(1, 6, dtype=inst.dtype).reshape(1, 5) ** 2}}
+
+def run_m(inst):
+    return {{"m": torch.full((inst.S,), float(inst.premises["m"]), dtype=inst.dtype)}}
+
+ok = Claim(id="reptoy.ok", title=EVIL, citation=CIT, kind=Kind.EXACT, statement=sp.Le(n, 10),
+           premises=ints(1, 10), run=run_n, tolerance=Tolerance(reason="reason " + EVIL), seeds=4,
+           given="given " + EVIL, symbols={{"curve": "curve " + EVIL}},
+           figures=(Figure(title="figure " + EVIL, x="t", ys=("curve",), logy=True),))
+CLAIMS = [
+    ok,
+    Claim(id="reptoy.bad", title="bad", citation=CIT, kind=Kind.EXACT, statement=sp.Le(n, 10),
+          premises=ints(1, 50), run=run_n, tolerance=Tolerance(reason="exact"), seeds=4),
+    Claim(id="reptoy.asym", title="asym", citation=CIT, kind=Kind.ASYMPTOTIC, statement=sp.Ge(m, 4),
+          premises=lambda p: st.fixed_dictionaries({{"seed": st.integers(0, 9)}}), run=run_m,
+          tolerance=Tolerance(reason="exact"), seeds=4,
+          regime=Regime(size="m", ladder=lambda p, prof: [1, 2, 4, 8, 16], practical=sp.Integer(8),
+                        theory=sp.Integer(16), note="toy regime")),
+    control(ok, name="ok_ctl", premises=ints(11, 20), broken="n <= 10 " + EVIL),
+]
+'''
+
+IDS = ["reptoy.ok", "reptoy.bad", "reptoy.asym", "reptoy.ok_ctl"]
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Verify the toy claims once and compile the report; return the output folder."""
+    root = tmp_path_factory.mktemp("report")
+    (root / "th").mkdir()
+    (root / "th" / "reptoy.py").write_text(TOY, encoding="utf-8")
+    out = root / "out"
+    assert main(["--theorems", str(root / "th"), "verify", "reptoy", "--out", str(out)]) == 1
+    assert main(["report", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def doc(run_dir: Path) -> dict:
+    return json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
+
+
+# --- results.json -----------------------------------------------------------------------------
+
+def test_results_schema_and_provenance(doc: dict) -> None:
+    assert doc["schema_version"] == 1 == results.SCHEMA_VERSION
+    prov = doc["provenance"]
+    for key in ("git_commit", "packages", "device", "dtype", "profile", "started", "finished", "command",
+                "python", "device_name"):
+        assert key in prov, key
+    assert prov["device"] == "cpu" and prov["dtype"] == "float64" and prov["profile"] == "ci"
+    assert prov["finished"] is not None
+    assert {"torch", "hypothesis", "numpy", "sympy"} <= set(prov["packages"])
+    assert prov["packages"]["torch"]
+
+
+def test_results_per_claim_fields(doc: dict) -> None:
+    claims = {c["id"]: c for c in doc["claims"]}
+    assert list(claims) == IDS
+    for c in claims.values():
+        for key in ("id", "kind", "verdict", "examples", "seeds_per_example", "evidence", "counterexample",
+                    "reproduce"):
+            assert key in c, (c["id"], key)
+        assert c["verdict"] in results.VERDICTS
+        assert c["seeds_per_example"] == 4
+    assert claims["reptoy.ok"]["verdict"] == "verified"
+    assert claims["reptoy.ok"]["counterexample"] is None and claims["reptoy.ok"]["reproduce"] is None
+    bad = claims["reptoy.bad"]
+    assert bad["verdict"] == "refuted"
+    assert bad["counterexample"]["premises"] == {"n": 11, "seed": 0}
+    assert "replay reptoy.bad" in bad["reproduce"]
+    assert claims["reptoy.asym"]["verdict"] == "verified"
+    assert claims["reptoy.asym"]["thresholds"][0]["threshold"] == 4
+    assert claims["reptoy.ok_ctl"]["verdict"] == "verified"
+    assert claims["reptoy.ok"]["figures"] and claims["reptoy.ok"]["figures"][0]["x"] == [1, 2, 3, 4, 5]
+
+
+def test_results_load_round_trip(run_dir: Path, doc: dict) -> None:
+    assert results.load(run_dir) == doc
+    assert results.load(str(run_dir)) == doc  # a str path is fine too
+
+
+def test_no_temporary_files_are_left(run_dir: Path) -> None:
+    assert not [p.name for p in run_dir.iterdir() if p.name.startswith(".") or p.suffix == ".tmp"]
+
+
+# --- write_atomic -----------------------------------------------------------------------------
+
+def test_write_atomic_writes_and_replaces(tmp_path: Path) -> None:
+    p = tmp_path / "sub" / "f.json"
+    results.write_atomic(p, "one")
+    results.write_atomic(p, "two ✓")
+    assert p.read_text(encoding="utf-8") == "two ✓"
+    assert [x.name for x in p.parent.iterdir()] == ["f.json"]
+
+
+@pytest.mark.parametrize("where", ["fsync", "replace"])
+def test_write_atomic_failure_keeps_the_old_file(tmp_path: Path, monkeypatch, where: str) -> None:
+    p = tmp_path / "results.json"
+    results.write_atomic(p, '{"old": true}')
+
+    def boom(*a, **k):
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(os, where, boom)
+    with pytest.raises(OSError, match="disk on fire"):
+        results.write_atomic(p, '{"new": true, "padding": "' + "x" * 10000 + '"}')
+    monkeypatch.undo()
+    assert p.read_text() == '{"old": true}'
+    assert [x.name for x in tmp_path.iterdir()] == ["results.json"]
+
+
+def test_write_atomic_interrupt_keeps_the_old_file(tmp_path: Path, monkeypatch) -> None:
+    p = tmp_path / "results.json"
+    results.write_atomic(p, "old")
+
+    def interrupt(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        results.write_atomic(p, "new")
+    monkeypatch.undo()
+    assert p.read_text() == "old"
+    assert [x.name for x in tmp_path.iterdir()] == ["results.json"]
+
+
+def test_save_rejects_nan(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        results.save(tmp_path, {}, [{"x": float("nan")}])
+    assert not (tmp_path / "results.json").exists()
+
+
+# --- load errors ------------------------------------------------------------------------------
+
+def test_load_missing(tmp_path: Path) -> None:
+    with pytest.raises(ResultsFileError, match="does not exist"):
+        results.load(tmp_path / "nowhere")
+    with pytest.raises(ResultsFileError, match="does not exist"):
+        results.load(tmp_path)
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ("{not json", "not valid JSON"),
+    ("", "not valid JSON"),
+    ('{"schema_version": 2, "provenance": {}, "claims": []}', "schema_version=2"),
+    ('{"provenance": {}, "claims": []}', "schema_version=None"),
+    ("[1, 2, 3]", "schema_version=None"),
+    ('{"schema_version": 1, "claims": []}', "provenance"),
+    ('{"schema_version": 1, "provenance": {}}', "claims"),
+])
+def test_load_bad_files(tmp_path: Path, text: str, fragment: str) -> None:
+    (tmp_path / "results.json").write_text(text, encoding="utf-8")
+    with pytest.raises(ResultsFileError) as info:
+        results.load(tmp_path)
+    assert fragment in str(info.value)
+    assert str(tmp_path / "results.json") in str(info.value)
+
+
+def test_load_non_utf8_file(tmp_path: Path) -> None:
+    (tmp_path / "results.json").write_bytes(b'{"schema_version": 1, "x": "\xff\xfe"}')
+    with pytest.raises(ResultsFileError):
+        results.load(tmp_path)
+
+
+# --- the report -------------------------------------------------------------------------------
+
+def test_report_files_are_written(run_dir: Path) -> None:
+    assert (run_dir / "report.md").is_file()
+    assert (run_dir / "report.html").is_file()
+    svgs = sorted(p.name for p in (run_dir / "plots").glob("*.svg"))
+    assert "reptoy-ok-fig0.svg" in svgs
+    assert "reptoy-asym-threshold.svg" in svgs
+    assert "reptoy-ok-tightness.svg" in svgs
+    for name in svgs:
+        root = ET.parse(run_dir / "plots" / name).getroot()
+        assert root.tag.endswith("svg")
+
+
+def test_markdown_links_every_plot_and_lists_every_claim(run_dir: Path) -> None:
+    text = (run_dir / "report.md").read_text(encoding="utf-8")
+    for stem in re.findall(r"\]\(plots/([^)]+)\.svg\)", text):
+        assert (run_dir / "plots" / f"{stem}.svg").is_file()
+    assert "(plots/reptoy-ok-fig0.svg)" in text
+    for cid in IDS:
+        assert f"### {md(cid)}" in text
+    assert "**Verdict: refuted**" in text and "**Verdict: verified**" in text
+    assert "Reproduce: `lemmata --theorems" in text
+    assert "Premise necessity" in text  # the control table under its parent
+    assert "| premises | empirical threshold m |" in text
+
+
+def test_html_is_self_contained(run_dir: Path) -> None:
+    text = (run_dir / "report.html").read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    assert text.count("<svg") == len(list((run_dir / "plots").glob("*.svg")))
+    assert not re.search(r"<(link|img|iframe|object|embed)\b", text, re.I)
+    assert not re.search(r"\b(src|href)\s*=\s*[\"']?(https?:)?//", text, re.I)
+    for cid in IDS:
+        assert f'id="{cid.replace(".", "-").replace("_", "-")}"' in text
+
+
+def test_untrusted_strings_are_escaped_everywhere(run_dir: Path) -> None:
+    md_text = (run_dir / "report.md").read_text(encoding="utf-8")
+    html_text = (run_dir / "report.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md_text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html_text
+    assert "<script" not in md_text.lower()
+    assert "<script" not in html_text.lower()
+    for svg in (run_dir / "plots").glob("*.svg"):
+        assert "<script" not in svg.read_text(encoding="utf-8").lower()
+
+
+def test_report_md_only(run_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "results.json").write_bytes((run_dir / "results.json").read_bytes())
+    written = write_report(tmp_path, formats=["md"])
+    assert written == [tmp_path / "report.md"]
+    assert not (tmp_path / "report.html").exists()
+
+
+def test_report_of_an_empty_run(tmp_path: Path) -> None:
+    results.save(tmp_path, {"profile": "ci"}, [])
+    written = write_report(tmp_path)
+    assert {p.name for p in written} == {"report.md", "report.html"}
+    assert "of 0 claims" in (tmp_path / "report.md").read_text(encoding="utf-8")
+
+
+def test_report_on_missing_results_raises(tmp_path: Path) -> None:
+    with pytest.raises(ResultsFileError):
+        write_report(tmp_path)
+
+
+def test_markdown_helpers() -> None:
+    assert md("a_b*c [x](y) <b>&") == r"a\_b\*c \[x\](y) &lt;b&gt;&amp;"
+    assert md("two\nlines") == "two lines"
+    assert code("x <= y") == "`x <= y`"
+    assert code("a`b") == "`` a`b ``"
+
+
+# --- MathML -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stmt", [sp.Lt(sp.Symbol("x"), 1),
+                                  sp.Implies(sp.Ge(sp.Symbol("c"), 0), sp.And(sp.Le(sp.Symbol("x"), 1),
+                                                                               sp.Lt(sp.Symbol("y"), 2)))],
+                         ids=["Lt", "Implies_And_Lt"])
+def test_statement_mathml_is_well_formed(stmt) -> None:
+    from verify.runner import _mathml
+
+    ml = _mathml(stmt)
+    assert ml.startswith("<math")
+    ET.fromstring(ml)
+
+
+def test_statement_mathml_escapes_symbol_names() -> None:
+    from verify.runner import _mathml
+
+    ml = _mathml(sp.Le(sp.Symbol(EVIL), 1))
+    assert "<script" not in ml

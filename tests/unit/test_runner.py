@@ -1,0 +1,475 @@
+"""Unit tests for verify.runner: verdicts, shrinking, probabilistic and asymptotic decisions, controls.
+
+Every claim here is a toy written to a theorem file under ``tmp_path`` and run under the ``ci``
+profile on the CPU; each run takes well under a second.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shlex
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import torch
+
+from verify.cli import main
+from verify.errors import UsageError
+from verify.profiles import PROFILES
+from verify.registry import load_claims
+from verify.runner import claim_seeds, replay, seeds_for
+from verify.stats import clopper_pearson, seeds_needed
+
+pytestmark = pytest.mark.unit
+
+COMMON = '''
+n, x, u, m, size = sp.symbols("n x u m size")
+
+def ints(lo=1, hi=50):
+    def premises(profile):
+        return st.fixed_dictionaries({"n": st.integers(lo, hi), "seed": st.integers(0, 2**16)})
+    return premises
+
+def seed_only(profile):
+    return st.fixed_dictionaries({"seed": st.integers(0, 1000)})
+
+def run_n(inst):
+    return {"n": torch.full((inst.S,), float(inst.premises["n"]), dtype=inst.dtype)}
+
+def uniform(inst):
+    """One U(0, 1) draw per initialization seed."""
+    vals = [torch.rand((), generator=torch.Generator().manual_seed(s), dtype=inst.dtype) for s in inst.seeds]
+    return {"u": torch.stack(vals)}
+
+def claim(name, **kw):
+    base = dict(id=f"toy.{name}", title=f"toy {name}", citation=CIT, kind=Kind.EXACT,
+                statement=sp.Le(n, 10), premises=ints(), run=run_n, tolerance=EXACT)
+    base.update(kw)
+    return Claim(**base)
+'''
+
+
+@pytest.fixture
+def toy(write_theorem):
+    """``toy(claims_src)`` writes ``toy.py`` and returns (folder, {id: claim})."""
+
+    def make(claims_src: str):
+        d = write_theorem("toy", COMMON + "\n" + claims_src)
+        return d, load_claims([d], include_builtin=False)
+
+    return make
+
+
+def reproduce_exit(cmd: str) -> int:
+    argv = shlex.split(cmd)
+    assert argv[0] == "lemmata"
+    return main(argv[1:])
+
+
+# --- exact claims -----------------------------------------------------------------------------
+
+def test_true_exact_claim_is_verified(toy, run_ci) -> None:
+    _, claims = toy('CLAIMS = [claim("true", statement=sp.Le(n, 50))]')
+    res = run_ci(claims["toy.true"])
+    assert res.verdict == "verified", res.reason
+    assert res.examples == PROFILES["ci"].max_examples
+    assert res.seeds_per_example == PROFILES["ci"].seeds
+    assert res.seeds_total == res.examples * res.seeds_per_example
+    assert res.counterexample is None and res.reproduce is None
+    assert res.evidence["decisions"] == {"pass": res.examples}
+    assert res.evidence["errors"] == []
+    # slack: n <= 50 holds with excess (n - 50)/50 <= 0, so worst slack lies in [0, 1)
+    assert res.worst_slack is not None and 0.0 <= res.worst_slack < 1.0
+    assert all(0 < r <= 1 for r in res.ratios) and len(res.ratios) == res.examples
+    json.dumps(res.to_json(), allow_nan=False)
+
+
+def test_false_claim_is_refuted_and_shrunk_to_the_boundary(toy, run_ci, capsys) -> None:
+    d, claims = toy('CLAIMS = [claim("small")]')
+    res = run_ci(claims["toy.small"], cli_prefix=f"lemmata --theorems {d}")
+    assert res.verdict == "refuted"
+    ce = res.counterexample
+    assert ce["premises"]["n"] == 11
+    assert ce["premises"]["seed"] == 0
+    assert ce["failed_seeds"] == res.seeds_per_example == ce["seeds"]
+    atom = ce["detail"]["atoms"][0]
+    assert atom["lhs"] == 11.0 and atom["rhs"] == 10.0 and atom["violated"] is True
+    assert "11" in res.reason
+    assert res.reproduce.startswith(f"lemmata --theorems {d} replay toy.small --premises ")
+    assert "--profile ci" in res.reproduce and "--device cpu" in res.reproduce
+    # the reproduce command fails again
+    assert reproduce_exit(res.reproduce) == 1
+    out = capsys.readouterr().out
+    assert "FAILED" in out
+    # and the neighbouring example holds
+    assert main(["--theorems", str(d), "replay", "toy.small", "--premises", '{"n": 10, "seed": 0}']) == 0
+
+
+def test_explicit_examples_are_tried_first(toy, run_ci) -> None:
+    _, claims = toy('CLAIMS = [claim("explicit", premises=ints(1, 10), examples=({"n": 13, "seed": 5},))]')
+    res = run_ci(claims["toy.explicit"])
+    assert res.verdict == "refuted"
+    assert res.counterexample["premises"] == {"n": 13, "seed": 5}
+
+
+def test_vacuous_implication_is_inconclusive(toy, run_ci) -> None:
+    _, claims = toy('CLAIMS = [claim("vac", statement=sp.Implies(sp.Ge(n, 100), sp.Le(n, 10)))]')
+    res = run_ci(claims["toy.vac"])
+    assert res.verdict == "inconclusive"
+    assert "never met" in res.reason
+    assert res.evidence["decisions"] == {"vacuous": res.examples}
+
+
+def test_claim_seeds_and_examples_scale(toy, run_ci) -> None:
+    _, claims = toy('CLAIMS = [claim("few", statement=sp.Le(n, 50), seeds=3, examples_scale=0.25)]')
+    res = run_ci(claims["toy.few"])
+    assert res.verdict == "verified"
+    assert res.seeds_per_example == 3
+    assert res.examples == round(PROFILES["ci"].max_examples * 0.25)
+
+
+def test_budget_stops_the_search_and_says_so(toy, run_ci) -> None:
+    _, claims = toy('CLAIMS = [claim("budget", statement=sp.Le(n, 50))]')
+    res = run_ci(claims["toy.budget"], profile=replace(PROFILES["ci"], budget_s=0.0))
+    assert res.verdict == "verified"
+    assert res.examples == 1
+    assert 1 <= res.evidence["budget_skipped_examples"] <= PROFILES["ci"].max_examples - 1
+    assert "budget" in res.reason
+
+
+def test_progress_receives_one_event_per_example(toy, run_ci) -> None:
+    _, claims = toy('CLAIMS = [claim("prog", statement=sp.Le(n, 50))]')
+    events: list[dict] = []
+    res = run_ci(claims["toy.prog"], progress=events.append)
+    assert [e["examples"] for e in events] == list(range(1, res.examples + 1))
+    assert all(e["claim"] == "toy.prog" and e["event"] == "example" for e in events)
+
+
+def test_seeds_for_is_deterministic_and_distinct() -> None:
+    a = seeds_for({"seed": 3}, 64)
+    assert a == seeds_for({"seed": 3}, 64) and len(set(a)) == 64
+    assert not set(a) & set(seeds_for({"seed": 4}, 64))
+
+
+# --- probabilistic claims ---------------------------------------------------------------------
+
+def test_probabilistic_seed_count_is_raised_for_small_delta(toy) -> None:
+    _, claims = toy('CLAIMS = [claim("p", kind=Kind.PROBABILISTIC, delta=0.01, statement=sp.Le(u, 0.5), run=uniform)]')
+    S = claim_seeds(claims["toy.p"], PROFILES["ci"])
+    assert S == max(PROFILES["ci"].seeds, 2 * seeds_needed(0.01))
+    assert clopper_pearson(0, S)[1] <= 0.01
+
+
+def test_probabilistic_half_failures_is_refuted_with_an_interval(toy, run_ci) -> None:
+    _, claims = toy('CLAIMS = [claim("half", kind=Kind.PROBABILISTIC, delta=0.1, statement=sp.Le(u, 0.5), '
+                    'premises=seed_only, run=uniform)]')
+    res = run_ci(claims["toy.half"])
+    assert res.verdict == "refuted"
+    ce = res.counterexample
+    S = res.seeds_per_example
+    assert S == max(PROFILES["ci"].seeds, 2 * seeds_needed(0.1))
+    k = ce["failed_seeds"]
+    assert 0.2 * S < k < 0.8 * S
+    lo, hi = ce["interval"]
+    assert (lo, hi) == pytest.approx(clopper_pearson(k, S, 0.95))
+    assert 0.1 < lo < k / S < hi
+    assert res.confidence == 0.95 and res.delta == 0.1
+    assert len(ce["failing_seeds"]) == min(8, k)
+
+
+def test_probabilistic_never_failing_is_verified(toy, run_ci) -> None:
+    _, claims = toy('CLAIMS = [claim("never", kind=Kind.PROBABILISTIC, delta=0.1, statement=sp.Le(u, 1), '
+                    'premises=seed_only, run=uniform)]')
+    res = run_ci(claims["toy.never"])
+    assert res.verdict == "verified", res.reason
+    assert "Clopper" in res.reason and "0.1" in res.reason
+    assert res.evidence["failed_seeds_total"] == 0
+    assert res.evidence["worst_example"]["interval"][1] <= 0.1
+
+
+def test_probabilistic_few_failures_are_tolerated(toy, run_ci) -> None:
+    # exactly 1 of S seeds fails: CP upper bound for 1/72 is about 0.075 <= delta = 0.2
+    _, claims = toy(
+        'def one_fails(inst):\n'
+        '    v = torch.zeros(inst.S, dtype=inst.dtype); v[0] = 1.0\n'
+        '    return {"u": v}\n'
+        'CLAIMS = [claim("few", kind=Kind.PROBABILISTIC, delta=0.2, statement=sp.Le(u, 0.5), '
+        'premises=seed_only, run=one_fails)]'
+    )
+    res = run_ci(claims["toy.few"])
+    assert res.verdict == "verified", res.reason
+    assert res.evidence["failed_seeds_total"] == res.examples
+
+
+def test_probabilistic_undecided_is_inconclusive(toy, run_ci) -> None:
+    # 7 of 72 seeds fail: the CP interval (about 0.04, 0.19) straddles delta = 0.1
+    _, claims = toy(
+        'def some_fail(inst):\n'
+        '    return {"u": torch.arange(inst.S, dtype=inst.dtype) / inst.S}\n'
+        'CLAIMS = [claim("straddle", kind=Kind.PROBABILISTIC, delta=0.1, statement=sp.Le(u, 0.9), '
+        'premises=seed_only, run=some_fail)]'
+    )
+    res = run_ci(claims["toy.straddle"])
+    assert res.seeds_per_example == 72
+    assert res.verdict == "inconclusive"
+    assert "δ=0.1" in res.reason
+    assert res.evidence["decisions"] == {"undecided": res.examples}
+
+
+def test_probabilistic_nan_seeds_are_not_silently_verified(toy, run_ci) -> None:
+    _, claims = toy(
+        'def half_nan(inst):\n'
+        '    v = torch.zeros(inst.S, dtype=inst.dtype); v[::2] = math.nan\n'
+        '    return {"u": v}\n'
+        'CLAIMS = [claim("halfnan", kind=Kind.PROBABILISTIC, delta=0.1, statement=sp.Le(u, 0.5), '
+        'premises=seed_only, run=half_nan)]'
+    )
+    res = run_ci(claims["toy.halfnan"])
+    assert res.evidence["nonfinite_seeds_total"] > 0
+    assert res.verdict != "verified" or "NaN" in res.reason
+
+
+# --- controls ---------------------------------------------------------------------------------
+
+CONTROLS = '''
+parent = claim("pos", statement=sp.Ge(n, 1))
+CLAIMS = [
+    parent,
+    control(parent, name="pos_breaks", premises=ints(-5, 5), broken="n >= 1"),
+    control(parent, name="pos_holds", premises=ints(1, 50), broken="nothing really"),
+    claim("manual_breaks", statement=sp.Le(n, 10), expect="breaks", broken_premise="n <= 10"),
+    claim("manual_holds", statement=sp.Le(n, 50), expect="breaks", broken_premise="n <= 10"),
+]
+'''
+
+
+def test_control_is_verified_when_the_conclusion_fails(toy, run_ci) -> None:
+    d, claims = toy(CONTROLS)
+    res = run_ci(claims["toy.pos_breaks"], cli_prefix=f"lemmata --theorems {d}")
+    assert res.verdict == "verified", res.reason
+    assert res.expect == "breaks" and res.control_of == "toy.pos" and res.broken_premise == "n >= 1"
+    assert res.counterexample["premises"]["n"] == 0  # shrunk towards zero: the first n that breaks n >= 1
+    assert "as expected" in res.reason
+    assert reproduce_exit(res.reproduce) == 1
+
+
+def test_control_is_refuted_when_the_conclusion_never_fails(toy, run_ci) -> None:
+    _, claims = toy(CONTROLS)
+    res = run_ci(claims["toy.pos_holds"])
+    assert res.verdict == "refuted"
+    assert "nothing really" in res.reason and "not needed" in res.reason
+    assert res.counterexample is None
+
+
+def test_expect_breaks_without_control_helper(toy, run_ci) -> None:
+    _, claims = toy(CONTROLS)
+    assert run_ci(claims["toy.manual_breaks"]).verdict == "verified"
+    assert run_ci(claims["toy.manual_holds"]).verdict == "refuted"
+
+
+# --- errors and numerics ----------------------------------------------------------------------
+
+def test_run_that_raises_is_inconclusive_with_the_error(toy, run_ci) -> None:
+    _, claims = toy(
+        'def boom(inst):\n'
+        '    raise ValueError("the solver blew up at n=%d" % inst.premises["n"])\n'
+        'CLAIMS = [claim("boom", run=boom)]'
+    )
+    res = run_ci(claims["toy.boom"])
+    assert res.verdict == "inconclusive"
+    assert "ValueError" in res.reason and "the solver blew up" in res.reason
+    assert "\n" not in res.reason
+    assert res.evidence["errors"] and "Traceback" in res.evidence["errors"][0]
+    assert res.examples == 0
+
+
+def test_nan_run_is_inconclusive_mentioning_nan(toy, run_ci) -> None:
+    _, claims = toy(
+        'def nan_run(inst):\n'
+        '    return {"n": torch.full((inst.S,), math.nan, dtype=inst.dtype)}\n'
+        'CLAIMS = [claim("nan", run=nan_run)]'
+    )
+    res = run_ci(claims["toy.nan"])
+    assert res.verdict == "inconclusive"
+    assert "NaN" in res.reason
+    assert res.evidence["nonfinite_seeds_total"] == res.examples * res.seeds_per_example
+    assert res.worst_slack is None
+    json.dumps(res.to_json(), allow_nan=False)
+
+
+def test_partially_nan_exact_run_is_inconclusive(toy, run_ci) -> None:
+    _, claims = toy(
+        'def some_nan(inst):\n'
+        '    v = torch.zeros(inst.S, dtype=inst.dtype); v[3] = math.nan\n'
+        '    return {"n": v}\n'
+        'CLAIMS = [claim("somenan", run=some_nan)]'
+    )
+    res = run_ci(claims["toy.somenan"])
+    assert res.verdict == "inconclusive" and "NaN" in res.reason
+
+
+def test_divergence_to_inf_is_a_counterexample(toy, run_ci) -> None:
+    _, claims = toy(
+        'def diverge(inst):\n'
+        '    v = torch.zeros(inst.S, dtype=inst.dtype)\n'
+        '    if inst.premises["n"] > 30:\n'
+        '        v[1] = math.inf\n'
+        '    return {"n": v}\n'
+        'CLAIMS = [claim("inf", run=diverge)]'
+    )
+    res = run_ci(claims["toy.inf"])
+    assert res.verdict == "refuted"
+    assert res.counterexample["premises"]["n"] == 31
+    assert res.counterexample["failed_seeds"] == 1
+    assert res.counterexample["detail"]["atoms"][0]["lhs"] == "inf"
+    json.dumps(res.to_json(), allow_nan=False)
+
+
+def test_non_scalar_premise_is_inconclusive_about_json_scalars(toy, run_ci) -> None:
+    _, claims = toy(
+        'def listy(profile):\n'
+        '    return st.fixed_dictionaries({"n": st.just([1, 2]), "seed": st.just(0)})\n'
+        'CLAIMS = [claim("listy", premises=listy)]'
+    )
+    res = run_ci(claims["toy.listy"])
+    assert res.verdict == "inconclusive"
+    assert "JSON scalars" in res.reason and "'n'" in res.reason
+
+
+def test_missing_symbol_at_run_time_is_reported_naming_the_symbol(toy, run_ci) -> None:
+    _, claims = toy(
+        'def wrong_name(inst):\n'
+        '    return {"nn": torch.zeros(inst.S, dtype=inst.dtype)}\n'
+        'CLAIMS = [claim("missing", run=wrong_name)]'
+    )
+    res = run_ci(claims["toy.missing"])
+    assert res.verdict == "inconclusive"
+    assert "'n'" in res.reason and "toy.missing" in res.reason
+
+
+def test_replay_checks_its_premises(toy) -> None:
+    _, claims = toy('CLAIMS = [claim("small")]')
+    with pytest.raises(UsageError):
+        replay(claims["toy.small"], [("n", 3)], profile=PROFILES["ci"], device=torch.device("cpu"),  # type: ignore[arg-type]
+               dtype=torch.float64)
+    rec = replay(claims["toy.small"], {"n": 12, "seed": 1}, profile=PROFILES["ci"], device=torch.device("cpu"),
+                 dtype=torch.float64)
+    assert rec.decision == "fail" and rec.failed_seeds == rec.seeds == 64
+
+
+# --- asymptotic claims ------------------------------------------------------------------------
+
+ASYM = '''
+def run_m(inst):
+    return {"m": torch.full((inst.S,), float(inst.premises["m"]), dtype=inst.dtype)}
+
+def ladder(premises, profile):
+    return [1, 2, 4, 8, 16, 32]
+
+def asym(name, practical, theory=sp.Integer(16), **kw):
+    base = dict(kind=Kind.ASYMPTOTIC, statement=sp.Ge(m, 4), premises=seed_only, run=run_m,
+                regime=Regime(size="m", ladder=ladder, practical=practical, theory=theory, note="toy regime"))
+    base.update(kw)
+    return claim(name, **base)
+'''
+
+
+def test_asymptotic_threshold_and_regime_verified(toy, run_ci) -> None:
+    _, claims = toy(ASYM + 'CLAIMS = [asym("from8", sp.Integer(8))]')
+    res = run_ci(claims["toy.from8"])
+    assert res.verdict == "verified", res.reason
+    assert res.thresholds and len(res.thresholds) == res.examples
+    for t in res.thresholds:
+        assert t["threshold"] == 4
+        assert t["practical_min"] == 8.0
+        assert t["theory_size"] == 16.0
+        assert [s["size"] for s in t["sizes"]] == [1, 2, 4, 8, 16, 32]
+        assert [s["held"] for s in t["sizes"]] == [False, False, True, True, True, True]
+        assert "m" not in t["premises"]
+    assert res.regime == {"size": "m", "practical": "8", "theory": "16", "note": "toy regime"}
+
+
+def test_asymptotic_refuted_inside_the_declared_regime(toy, run_ci) -> None:
+    d, claims = toy(ASYM + 'CLAIMS = [asym("from2", sp.Integer(2))]')
+    res = run_ci(claims["toy.from2"], cli_prefix=f"lemmata --theorems {d}")
+    assert res.verdict == "refuted"
+    ce = res.counterexample
+    assert ce["premises"]["m"] == 2  # the first size of the regime that did not hold
+    assert [s["held"] for s in ce["sizes"]] == [False, False, True, True, True, True]
+    assert res.thresholds[-1]["threshold"] == 4
+    assert reproduce_exit(res.reproduce) == 1
+
+
+def test_asymptotic_practical_regime_may_use_premises(toy, run_ci) -> None:
+    _, claims = toy(ASYM + 'k = sp.Symbol("k")\n'
+                    'def kprem(profile):\n'
+                    '    return st.fixed_dictionaries({"k": st.integers(2, 5), "seed": st.just(0)})\n'
+                    'CLAIMS = [asym("byk", 2 * k, theory=k**2, premises=kprem)]')
+    res = run_ci(claims["toy.byk"])
+    # practical = 2k >= 4 for every k drawn, so the claim holds inside the regime
+    assert res.verdict == "verified", res.reason
+    for t in res.thresholds:
+        assert t["practical_min"] == 2 * t["premises"]["k"]
+        assert t["theory_size"] == t["premises"]["k"] ** 2
+
+
+def test_asymptotic_regime_beyond_the_ladder_is_inconclusive(toy, run_ci) -> None:
+    _, claims = toy(ASYM + 'CLAIMS = [asym("far", sp.Integer(64))]')
+    res = run_ci(claims["toy.far"])
+    assert res.verdict == "inconclusive"
+    assert "practical regime" in res.reason
+
+
+def test_asymptotic_claim_tolerates_floor_delta_S_failures(toy, run_ci) -> None:
+    # one failing seed per size is allowed with delta = 0.1 (floor(0.1 * 64) = 6)
+    _, claims = toy(ASYM + 'def one_bad(inst):\n'
+                    '    v = torch.full((inst.S,), float(inst.premises["m"]), dtype=inst.dtype); v[0] = 0.0\n'
+                    '    return {"m": v}\n'
+                    'CLAIMS = [asym("tol", sp.Integer(8), delta=0.1, run=one_bad), '
+                    'asym("strict", sp.Integer(8), run=one_bad)]')
+    assert run_ci(claims["toy.tol"]).verdict == "verified"
+    assert run_ci(claims["toy.strict"]).verdict == "refuted"
+
+
+def test_asymptotic_result_is_json_even_when_the_theory_scale_overflows(toy, run_ci) -> None:
+    _, claims = toy(ASYM + 'CLAIMS = [asym("huge", sp.Integer(8), theory=sp.exp(sp.Integer(1000)))]')
+    res = run_ci(claims["toy.huge"])
+    assert res.verdict == "verified"
+    json.dumps(res.to_json(), allow_nan=False)
+
+
+# --- reproduce commands -----------------------------------------------------------------------
+
+def test_reproduce_command_survives_quotes_in_string_premises(toy, run_ci) -> None:
+    d, claims = toy(
+        'def tagged(profile):\n'
+        '    return st.fixed_dictionaries({"n": st.integers(1, 50), "tag": st.just("it\'s"), "seed": st.just(0)})\n'
+        'CLAIMS = [claim("quoted", premises=tagged)]'
+    )
+    res = run_ci(claims["toy.quoted"], cli_prefix=f"lemmata --theorems {d}")
+    assert res.verdict == "refuted" and res.counterexample["premises"]["tag"] == "it's"
+    assert reproduce_exit(res.reproduce) == 1
+
+
+@pytest.mark.parametrize("run_src", [
+    'def bad_run(inst):\n    return {"n": torch.full((inst.S,), math.nan, dtype=inst.dtype)}\n',
+    'def bad_run(inst):\n    return {"n": torch.arange(inst.S, dtype=inst.dtype) / inst.S}\n',
+], ids=["nan", "undecided"])
+def test_control_without_evidence_is_inconclusive(toy, run_ci, run_src: str) -> None:
+    _, claims = toy(run_src + 'CLAIMS = [claim("ctl", kind=Kind.PROBABILISTIC, delta=0.1, statement=sp.Le(n, 0.9), '
+                    'premises=seed_only, run=bad_run, expect="breaks", broken_premise="p")]')
+    res = run_ci(claims["toy.ctl"])
+    assert res.verdict == "inconclusive", res.reason
+
+
+def test_claim_against_an_infinite_bound_is_not_verified(toy, run_ci) -> None:
+    _, claims = toy(
+        'y = sp.Symbol("y")\n'
+        'def with_bound(inst):\n'
+        '    return {"n": torch.full((inst.S,), float(inst.premises["n"]), dtype=inst.dtype), "y": math.inf}\n'
+        'CLAIMS = [claim("infbound", statement=sp.Ge(n, y), run=with_bound)]'
+    )
+    res = run_ci(claims["toy.infbound"])
+    assert res.verdict != "verified", res.reason
