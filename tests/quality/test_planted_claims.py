@@ -59,10 +59,10 @@ CLAIMS = [Claim(id="planted.init_residual_n", title="planted: E||y - u(0)||^2 = 
     kind=Kind.EXACT, statement=sp.Eq(mean_res0, ynorm + n), premises=du.init_residual.premises,
     run=du.run_init_residual, tolerance=du.init_residual.tolerance, seeds=512)]
 ''',
-    # Lemma 3.2 with λ₀/40 in place of λ₀/4: probabilistic, must be refuted by the Clopper–Pearson rule
-    "ball_tenfold": '''
-CLAIMS = [Claim(id="planted.ball_tenfold", title="planted: certificate <= lambda0/40", citation=CIT,
-    kind=Kind.PROBABILISTIC, delta=0.1, statement=sp.Le(cert, lambda0 / 40), premises=du.gram_stability_ball.premises,
+    # Lemma 3.2 with λ₀/400 in place of λ₀/4: probabilistic, must be refuted by the Clopper–Pearson rule
+    "ball_hundredfold": '''
+CLAIMS = [Claim(id="planted.ball_hundredfold", title="planted: certificate <= lambda0/400", citation=CIT,
+    kind=Kind.PROBABILISTIC, delta=0.1, statement=sp.Le(cert, lambda0 / 400), premises=du.gram_stability_ball.premises,
     run=du.run_ball_certificate, tolerance=Tolerance(rtol=1e-12, reason="float64 round-off"), seeds=256)]
 ''',
 }
@@ -104,6 +104,6 @@ def test_counterexample_is_shrunk(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_probabilistic_refutation_carries_interval(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    res, _ = _verify(tmp_path, "ball_tenfold", capsys)
+    res, _ = _verify(tmp_path, "ball_hundredfold", capsys)
     lo, hi = res["counterexample"]["interval"]
     assert lo > 0.1, f"refuted only when the Clopper–Pearson lower bound exceeds δ: {lo}"
