@@ -124,8 +124,10 @@ def _cmd_show(args: argparse.Namespace) -> int:
     if c.regime is not None:
         print(f"  regime:    size {c.regime.size} ≥ {c.regime.practical} (declared practical regime; "
               f"theorem's scaling {c.regime.theory}) — {c.regime.note}")
+    used = {s.name for s in c.statement.free_symbols}
     for name, meaning in c.symbols.items():
-        print(f"    {name}: {meaning}")
+        if name in used:
+            print(f"    {name}: {meaning}")
     print(f"  premises (ci profile): {c.premises(PROFILES['ci'])!r}")
     print(f"  file:      {c.source_file}")
     return 0
