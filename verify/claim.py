@@ -46,6 +46,7 @@ class Kind(str, Enum):
 
 
 Source = Literal["paper", "derived", "recalled"]
+DATA_SEED_OFFSET = 2**52
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,9 @@ class Instance:
         if not 0 <= stream < 1024:
             raise ValueError(f"stream={stream} must lie in [0, 1024)")
         base = int(self.premises.get("seed", 0))
-        return torch.Generator().manual_seed(base * 1024 + stream)  # distinct (seed, stream) never collide
+        # Data streams live at 2**52 + …, initialization seeds (``inst.seeds``) below 2**50, so data and
+        # initialization are never drawn from the same stream (the paper's premise: init independent of data).
+        return torch.Generator().manual_seed(DATA_SEED_OFFSET + base * 1024 + stream)
 
     @property
     def S(self) -> int:

@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     ve.add_argument("--dtype", default="float64", help="float64 (default) or float32")
     ve.add_argument("--out", type=Path, default=Path("reports/latest"), metavar="DIR",
                     help="output folder (default reports/latest)")
+    ve.add_argument("--report", action="store_true",
+                    help="also write DIR/report.md and DIR/report.html (the exit status stays verify's)")
 
     rp = sub.add_parser("replay", help="run one example exactly (the reproduce command of a counterexample)")
     rp.add_argument("claim")
@@ -211,7 +213,13 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             status = 1
     _summary(done)
     print(f"{', '.join(f'{v} {k}' for k, v in counts.items())}; results in {path}")
-    print(f"next: lemmata report {out}")
+    if args.report:
+        from verify.report import write_report
+
+        for written in write_report(out):
+            print(f"wrote {written}")
+    else:
+        print(f"next: lemmata report {out}")
     return status
 
 

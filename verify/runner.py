@@ -130,10 +130,17 @@ def claim_seeds(claim: Claim, profile: Profile) -> int:
     return S
 
 
-def seeds_for(premises: Mapping[str, Any], S: int) -> tuple[int, ...]:
-    """The S initialization seeds of an example, derived from its ``seed`` premise."""
+def seeds_for(premises: Mapping[str, Any], S: int, *, batch: int = 0) -> tuple[int, ...]:
+    """The S initialization seeds of an example, derived from its ``seed`` premise.
+
+    ``batch`` > 0 gives a fresh, disjoint batch for the same premises (used to replicate a
+    probabilistic failure). All values stay below 2**50, apart from the data streams of
+    :meth:`verify.claim.Instance.generator`.
+    """
     base = int(premises.get("seed", 0))
-    return tuple(base * 1_000_003 + s for s in range(S))
+    if not 0 <= base < 2**30:
+        raise UsageError(f"premise seed={base} must lie in [0, 2**30)")
+    return tuple(((batch * 2**30 + base) * 4096 + s) % 2**50 for s in range(S))
 
 
 def _scalar(value: Any) -> float | None:
@@ -171,11 +178,14 @@ class Engine:
         self.where = f"claim {claim.id} ({claim.source_file or 'unknown file'})"
         self.compiled: CompiledStatement = compile_statement(claim.statement, where=self.where)
         self.S = claim_seeds(claim, profile)
+        if self.S > 4096:
+            raise ClaimDefinitionError(f"{self.where}: at most 4096 seeds per example, got {self.S}")
+        self.batch = 0  # which seed batch: 0 for the search, 1 for replicating a probabilistic failure
 
     # -- one example -----------------------------------------------------------------------
     def _run_once(self, premises: Mapping[str, Any]) -> tuple[dict[str, Any], Evaluation]:
         inst = Instance(
-            premises=dict(premises), seeds=seeds_for(premises, self.S), device=self.device,
+            premises=dict(premises), seeds=seeds_for(premises, self.S, batch=self.batch), device=self.device,
             dtype=self.dtype, profile=self.profile,
         )
         values = dict(self.claim.run(inst))
@@ -284,7 +294,7 @@ class Engine:
         ratios = ev.ratio_per_seed[np.isfinite(ev.ratio_per_seed) | np.isinf(ev.ratio_per_seed)]
         worst_ratio = float(np.max(ratios)) if ratios.size else math.nan
         worst_seed = int(np.argmax(np.where(ev.seed_failed, np.inf, ev.excess_per_seed)))
-        seeds = seeds_for(premises, S)
+        seeds = seeds_for(premises, S, batch=self.batch)
         rec = ExampleRecord(
             premises=dict(premises), decision="pass", seeds=S, failed_seeds=failed,
             nonfinite_seeds=nonfinite, vacuous_seeds=vacuous, worst_excess=excess,
@@ -479,15 +489,32 @@ def run_claim(
     except _AbortSearch as exc:
         if not errors:
             errors.append(str(exc))
+    replicated: ExampleRecord | None = None
+    unreplicated = ""
+    if failing is not None and claim.delta is not None and claim.kind in (Kind.PROBABILISTIC, Kind.ASYMPTOTIC):
+        # Many examples were tried, each at the profile's confidence; a statistical failure counts only
+        # if it replicates on a fresh, disjoint batch of S seeds at the same premises.
+        engine.batch = 1
+        try:
+            replicated = engine.example(failing.premises)
+        except Exception as err:
+            errors.append(f"replication raised {type(err).__name__}: {err}")
+        engine.batch = 0
+        if replicated is not None and replicated.decision != "fail":
+            unreplicated = (f"the failure at {failing.premises} did not replicate on a fresh batch of {engine.S} "
+                            f"seeds ({replicated.failed_seeds} failed): a chance failure among many examples cannot "
+                            "be told from a real one")
+            failing = None
     elapsed = time.monotonic() - t0
 
     return _decide(claim, engine, records, failing, errors, note, state["skipped"], elapsed, profile,
-                   device_name, spec_hash, worst["rec"], cli_prefix)
+                   device_name, spec_hash, worst["rec"], cli_prefix, unreplicated, replicated)
 
 
 def _decide(claim: Claim, engine: Engine, records: list[ExampleRecord], failing: ExampleRecord | None,
             errors: list[str], note: str, skipped: int, elapsed: float, profile: Profile,
-            device_name: str, spec_hash: str, worst: ExampleRecord | None, cli_prefix: Sequence[str] | str) -> ClaimResult:
+            device_name: str, spec_hash: str, worst: ExampleRecord | None, cli_prefix: Sequence[str] | str,
+            unreplicated: str = "", replicated: ExampleRecord | None = None) -> ClaimResult:
     S = engine.S
     n = len(records)
     counts: dict[str, int] = {}
@@ -500,6 +527,8 @@ def _decide(claim: Claim, engine: Engine, records: list[ExampleRecord], failing:
         reason = f"{what} at the shrunk example {failing.premises}"
     elif errors:
         verdict, reason = "inconclusive", "the run raised an error: " + errors[0].splitlines()[0]
+    elif unreplicated:
+        verdict, reason = "inconclusive", unreplicated
     elif n == 0:
         verdict, reason = "inconclusive", "no example ran within the budget"
     elif counts.get("nonfinite"):
@@ -521,12 +550,16 @@ def _decide(claim: Claim, engine: Engine, records: list[ExampleRecord], failing:
     else:
         verdict = "verified"
         reason = f"no violation in {n} examples × {S} seeds"
+        failed_total = sum(r.failed_seeds for r in records)
         if claim.kind is Kind.PROBABILISTIC:
             reason = (f"in each of {n} examples the failure rate's {profile.confidence:.0%} Clopper–Pearson upper "
-                      f"bound was ≤ δ={claim.delta} (S={S} seeds per example)")
+                      f"bound was ≤ δ={claim.delta} (S={S} seeds per example; {failed_total} of {n * S} seeds "
+                      "failed in all)")
         if claim.kind is Kind.ASYMPTOTIC:
-            reason = (f"held at every size of the declared practical regime in {counts.get('pass', 0)} examples "
-                      f"(S={S} seeds; a size holds when at most ⌊δS⌋ seeds fail)")
+            allowed = math.floor((claim.delta or 0.0) * S + 1e-9)
+            reason = (f"held at every size of the declared practical regime in {counts.get('pass', 0)} examples: "
+                      f"at each size at most {allowed} of S={S} seeds failed (observed failure fraction ≤ δ, a point "
+                      "estimate, not a confidence bound)")
     if note:
         reason += f" ({note})"
     if skipped:
@@ -571,6 +604,9 @@ def _decide(claim: Claim, engine: Engine, records: list[ExampleRecord], failing:
             "detail": shown.detail, "interval": shown.interval,
         },
         "errors": errors[:3],
+        "replication": None if replicated is None else {"decision": replicated.decision,
+                                                         "failed_seeds": replicated.failed_seeds,
+                                                         "interval": replicated.interval},
     }
     return ClaimResult(
         id=claim.id, title=claim.title, paper=claim.paper, kind=claim.kind.value, expect=claim.expect,

@@ -75,3 +75,31 @@ def test_planted_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytes
 def test_the_same_claims_pass_without_the_bug(claim_id: str) -> None:
     """Control for this tier: without a planted bug these claims are verified (the catch is the bug's doing)."""
     assert _verdict(claim_id).startswith("verified")
+
+
+# Bugs a review planted that the first claim set missed; the sharp derived claims catch them.
+_real_flow = tl.flow_trajectory
+
+
+def half_step_gd(W0, a0, X, y, *, eta, **kw):
+    """gd_trajectory applying η/2."""
+    return _real_gd(W0, a0, X, y, eta=eta / 2 if not isinstance(eta, torch.Tensor) else eta / 2, **kw)
+
+
+_real_gd = tl.gd_trajectory
+
+
+def double_speed_flow(W0, a0, X, y, *, t_end, steps, **kw):
+    """flow_trajectory integrating twice as far as asked (an RK4 combination with h/3 for h/6 does this)."""
+    tr = _real_flow(W0, a0, X, y, t_end=2 * t_end, steps=steps, **kw)
+    return tr
+
+
+@pytest.mark.parametrize(("attr", "bug", "claim_id"), [
+    ("gd_trajectory", half_step_gd, "du2019.gd_step_kernel"),
+    ("flow_trajectory", double_speed_flow, "du2019.gf_energy_identity"),
+], ids=["half_step_gd", "double_speed_flow"])
+def test_review_bugs_are_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tl, attr, bug)
+    verdict = _verdict(claim_id)
+    assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by {claim_id}: {verdict}"
