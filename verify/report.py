@@ -192,10 +192,13 @@ def render_markdown(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, s
     pk = prov.get("packages", {})
     L.append("Packages: " + ", ".join(f"{md(k)} {md(v)}" for k, v in pk.items()) + ".")
     L.append("")
-    L.append("A verdict is *verified* when no violation was found in the examples run (with the confidence stated), "
-             "*refuted* with a shrunk counterexample and a command that reproduces it, *inconclusive* when numerics, "
-             "the budget or the regime prevented a decision (the reason is given), *skipped* with its reason. "
-             "A negative control is verified when breaking its premise broke the conclusion.")
+    L.append("A verdict is *verified* when no violation was found in the examples run: every seed for exact claims; "
+             "a Clopper–Pearson upper bound ≤ δ on the failure rate for probabilistic claims (single seeds may fail; "
+             "the reason counts them); at most ⌊δS⌋ failing seeds at each width of the declared practical regime for "
+             "asymptotic claims (a point estimate). *Refuted* comes with a shrunk counterexample and a command that "
+             "reproduces it; *inconclusive* when numerics, the budget or the regime prevented a decision (the reason "
+             "is given); *skipped* with its reason. A negative control is verified when breaking its premise broke "
+             "the conclusion.")
     L.append("")
     counts: dict[str, int] = {}
     for c in claims:
