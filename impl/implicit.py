@@ -172,6 +172,12 @@ def _check_on_fail(on_fail: object) -> str:
     return on_fail  # type: ignore[return-value]
 
 
+def _check_adjoint(adjoint: object) -> str:
+    if adjoint not in ("auto", "direct", "iterative"):
+        raise ValueError(f"adjoint={adjoint!r}: expected 'auto', 'direct' or 'iterative'")
+    return adjoint  # type: ignore[return-value]
+
+
 def _check_train(train: object) -> tuple[str, ...]:
     if isinstance(train, str):
         train = (train,)
@@ -386,7 +392,9 @@ def _lanczos(M: Tensor, v: Tensor, *, iters: int, rtol: float, check_every: int 
             lam_prev = lam
     evals, evecs = torch.linalg.eigh(T[:, :n, :n])
     ritz = torch.matmul(evecs[..., -1:].transpose(-1, -2), Q[:, :n]).squeeze(-2)
-    ritz = ritz / torch.linalg.vector_norm(ritz, dim=-1, keepdim=True).clamp_min(tiny)
+    norm = torch.linalg.vector_norm(ritz, dim=-1, keepdim=True)
+    # a zero Ritz vector (M = 0) would make a warm start useless: keep the start vector then
+    ritz = torch.where(norm > 0, ritz / norm.clamp_min(tiny), v)
     return evals[..., -1].clamp_min(0.0).sqrt(), ritz
 
 
@@ -460,12 +468,13 @@ class FixedPoint:
     """Result of a batched fixed-point solve Z = relu(BZ + Φ); S seeds, N samples.
 
     Z:          (S, m, N) the last iterate of each seed (column i approximates z*(x_i)).
-    iterations: (S,) int64, number of updates applied to the start Z0 (map evaluations − 1).
+    iterations: (S,) int64, index k of the returned iterate Z_k, i.e. updates applied from Z0
+                (Anderson returns its best iterate when it fails, so it may have run longer).
     residual:   (S,) ‖Z − relu(BZ + Φ)‖_F / max(‖Z‖_F, tiny), measured at the returned Z (+inf,
                 never NaN, when it overflowed).
     converged:  (S,) bool, residual ≤ tol. Under ‖B‖₂ < 1 this certifies
                 ‖Z − Z*‖_F ≤ residual·‖Z‖_F / (1 − ‖B‖₂) [derived].
-    norm_B:     (S,) estimate of ‖B‖₂ (power iteration unless the caller supplied a value).
+    norm_B:     (S,) estimate of ‖B‖₂ (:func:`spectral_norm`, a lower bound accurate to ~1e-13).
     method:     "picard", "anderson", or "adjoint-…" for the adjoint solves.
     tol:        the tolerance the residual was compared with.
     """
@@ -543,6 +552,7 @@ def _iterate(
         n = X0[0].numel()
         Xh = torch.zeros(S, memory, n, dtype=X0.dtype, device=dev)
         Gh = torch.zeros(S, memory, n, dtype=X0.dtype, device=dev)
+        Hh = torch.zeros(S, memory, memory, dtype=X0.dtype, device=dev)  # Gram matrix Gh Ghᵀ, updated by rows
         filled = torch.zeros(S, memory, dtype=torch.bool, device=dev)
         eye = torch.eye(memory, dtype=X0.dtype, device=dev)
         X_best = X.clone()
@@ -581,8 +591,11 @@ def _iterate(
             Xh[:, slot] = X.flatten(1)
             Gh[:, slot] = G.flatten(1)
             filled[:, slot] = True
+            row = torch.matmul(Gh[:, slot : slot + 1], Gh.transpose(-1, -2)).squeeze(-2)  # (S, memory)
+            Hh[:, slot, :] = row
+            Hh[:, :, slot] = row
             valid = filled.to(X.dtype)
-            H = torch.matmul(Gh, Gh.transpose(-1, -2)) * (valid.unsqueeze(-1) * valid.unsqueeze(-2))
+            H = Hh * (valid.unsqueeze(-1) * valid.unsqueeze(-2))
             diag = H.diagonal(dim1=-2, dim2=-1)
             lam = reg * diag.amax(-1).clamp_min(torch.finfo(X.dtype).tiny)
             H = H + (lam.unsqueeze(-1) * valid + (1.0 - valid)).unsqueeze(-1) * eye  # invalid slots: a_j = 0
@@ -940,6 +953,7 @@ def implicit_grads(
     """
     S, m, N = _check_model(params, X, y)
     wrt = _check_train(wrt)
+    adjoint = _check_adjoint(adjoint)
     tol, max_iter, _ = _check_solver_args(tol, max_iter, "flag")
     if fp is None:
         fp = solve_equilibrium(params, X, tol=tol)
@@ -971,6 +985,7 @@ def gram_ntk(
     """
     S, m, N = _check_model(params, X)
     train = _check_train(train)
+    adjoint = _check_adjoint(adjoint)
     tol = _finite_float("tol", tol, minimum=0.0)
     if fp is None:
         fp = solve_equilibrium(params, X, tol=tol)
@@ -1017,7 +1032,7 @@ class ImplicitTrajectory:
     """Record of batched GD on the implicit layer; K = number of steps, S = number of seeds.
 
     loss:       (S, K+1) L(k) = ½‖ŷ(k) − y‖², +inf from the step a seed is marked diverged on.
-    norm_B:     (S, K+1) power-iteration estimate of ‖B(k)‖₂ (a lower bound, see spectral_norm).
+    norm_B:     (S, K+1) Lanczos estimate of ‖B(k)‖₂ (a lower bound, see spectral_norm).
     dist_A:     (S, K+1) ‖A(k) − A(0)‖_F;  dist_u: ‖u(k) − u(0)‖₂;  dist_W: ‖W(k) − W(0)‖_F.
     iterations: (S, K+1) int64 forward-solver updates at step k (0 once a seed is frozen).
     residual:   (S, K+1) forward relative residual at step k (of the frozen Z once diverged).
@@ -1075,8 +1090,8 @@ def gd_trajectory(
     Gradients by implicit differentiation (:func:`implicit_grads`) at the equilibrium solved by
     ``method`` to relative residual ``tol``, warm-started from the previous step's Z when
     ``warm_start`` [GD on A and u with W fixed is the recalled training setup of Gao & Gao 2022;
-    CLAIMS.md gao2022]. ``eta`` is a float or an (S,) tensor. ‖B(k)‖₂ is tracked by power
-    iteration warm-started from the previous step's singular vector.
+    CLAIMS.md gao2022]. ``eta`` is a float or an (S,) tensor. ‖B(k)‖₂ is tracked by Lanczos
+    (:func:`spectral_norm`) warm-started from the previous step's top right singular vector.
 
     Never raises on divergence and never returns NaN: a seed whose forward or adjoint solve does
     not converge, whose loss is non-finite or > ``divergence_threshold``, or whose update is
@@ -1089,6 +1104,7 @@ def gd_trajectory(
     steps = _int_at_least("steps", steps, 0)
     train = _check_train(train)
     method = _check_method(method)
+    adjoint = _check_adjoint(adjoint)
     tol, max_iter, _ = _check_solver_args(tol, max_iter, "flag")
     if not isinstance(warm_start, bool):
         raise ValueError(f"warm_start={warm_start!r}: expected True or False")
