@@ -1,0 +1,79 @@
+"""Quality tier for gao2022: planted bugs in impl.implicit and planted false claims must be caught."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+
+import pytest
+import torch
+
+from impl import implicit as im
+from verify.cli import main
+from verify.profiles import PROFILES
+from verify.registry import load_claims
+from verify.runner import run_claim
+
+pytestmark = pytest.mark.quality
+
+CLAIMS = load_claims()
+_real_adjoint, _real_pattern = im._adjoint, im._pattern
+
+
+def _verdict(claim_id: str) -> str:
+    res = run_claim(CLAIMS[claim_id], profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu",
+                    dtype=torch.float64)
+    return res.verdict + ": " + res.reason
+
+
+def adjoint_without_inverse(B, Dm, R, **kw):
+    """The adjoint v = r instead of (I − DB)⁻ᵀ r: the chain rule through the fixed point dropped."""
+    fp = _real_adjoint(B, Dm, R, **kw)
+    return im.FixedPoint(Z=R.clone(), iterations=fp.iterations, residual=fp.residual, converged=fp.converged,
+                         norm_B=fp.norm_B, method=fp.method, tol=fp.tol)
+
+
+def pattern_all_active(B, Z, Phi):
+    """D = I: the relu derivative ignored."""
+    return torch.ones_like(_real_pattern(B, Z, Phi))
+
+
+@pytest.mark.parametrize(("attr", "bug", "claim_id"), [
+    ("_adjoint", adjoint_without_inverse, "gao2022.implicit_gradient"),
+    ("_pattern", pattern_all_active, "gao2022.implicit_gradient"),
+], ids=["adjoint_without_inverse", "pattern_all_active"])
+def test_planted_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(im, attr, bug)
+    verdict = _verdict(claim_id)
+    assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by {claim_id}: {verdict}"
+
+
+FALSE_CLAIM = '''
+import sympy as sp
+from hypothesis import strategies as st
+
+from theorems import gao2022 as gao
+from verify import Citation, Claim, Kind, Tolerance
+
+norm_B = sp.Symbol("norm_B")
+CLAIMS = [Claim(id="plantedgao.gamma_too_large", title="planted: gamma < 0.7 keeps ||B(0)|| < 1",
+    citation=Citation(paper="planted false claim", where="none", source="derived"), kind=Kind.PROBABILISTIC,
+    delta=0.1, statement=sp.Lt(norm_B, 1),
+    premises=lambda p: st.fixed_dictionaries({"m": st.integers(16, 128), "gamma": st.floats(0.02, 0.7),
+                                              "seed": st.integers(0, 2**20), "N": st.just(1), "d": st.just(2),
+                                              "coherence": st.just(0.0)}),
+    run=gao.run_norm_at_init, tolerance=Tolerance(atol=1e-9, reason="strict"))]
+'''
+
+
+def test_planted_false_gamma_bound_is_refuted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "th"
+    folder.mkdir()
+    (folder / "plantedgao.py").write_text(FALSE_CLAIM, encoding="utf-8")
+    assert main(["--theorems", str(folder), "verify", "plantedgao", "--out", str(tmp_path / "R")]) == 1
+    res = json.loads((tmp_path / "R" / "results.json").read_text())["claims"][0]
+    assert res["verdict"] == "refuted", res["reason"]
+    assert res["counterexample"]["premises"]["gamma"] > 0.5  # ‖A‖₂ ≈ 2√m: the break is past γ = ½
+    assert main(shlex.split(res["reproduce"])[1:]) == 1
+    capsys.readouterr()
