@@ -260,7 +260,7 @@ well_posed_in_training = Claim(
     regime=Regime(size="m", ladder=_ladder, practical=sp.Max(16, 2 * N), theory=N,
                   note="ours: γ ≤ 0.3, η ≤ 1/λ_max(K(0)), m ≥ max(16, 2N), k ≤ 4/(ηλ_min) (capped per profile)"),
     recalled=MODEL_RECALLED,
-    symbols={"norm_B_path": "‖B(k)‖₂ at every GD step"},
+    symbols={"norm_B_path": "‖B(k)‖₂ at every GD step", "one": "the well-posedness limit ‖B‖₂ = 1"},
     figures=(Figure("‖B(k)‖₂ along training against the line 1", x="k_all", ys=("norm_B_path", "one"),
                     xlabel="k", ylabel="‖B‖₂", styles=("line", "dashed")),),
     seeds=8,
