@@ -39,13 +39,16 @@ Conventions shared by every function here (as in :mod:`impl.two_layer`):
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 import torch
 from torch import Tensor
+
+from impl._checks import finite_float as _finite_float
+from impl._checks import int_at_least as _int_at_least
+from impl._checks import step_sizes as _step_sizes
 
 __all__ = [
     "FixedPoint",
@@ -89,35 +92,6 @@ _ALPHA_MAX = 1e6
 # --------------------------------------------------------------------------------------------
 # argument validation (shapes and scalars only, never a pass over tensor entries)
 # --------------------------------------------------------------------------------------------
-
-
-def _int_at_least(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool):
-        raise ValueError(f"{name}={value!r}: expected an integer >= {minimum}, not a bool")
-    try:
-        out = operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        raise ValueError(f"{name}={value!r}: expected an integer >= {minimum}") from None
-    if out < minimum:
-        raise ValueError(f"{name}={out}: must be >= {minimum}")
-    return out
-
-
-def _finite_float(name: str, value: object, *, minimum: float | None = None, strict: bool = False) -> float:
-    if isinstance(value, Tensor) and value.numel() != 1:
-        raise ValueError(f"{name}.shape={tuple(value.shape)}: expected a real number")
-    try:
-        out = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}={value!r}: expected a real number") from None
-    if not math.isfinite(out):
-        raise ValueError(f"{name}={out}: must be finite")
-    if minimum is not None:
-        if strict and not out > minimum:
-            raise ValueError(f"{name}={out}: must be > {minimum}")
-        if not strict and not out >= minimum:
-            raise ValueError(f"{name}={out}: must be >= {minimum}")
-    return out
 
 
 def _shape(x: object) -> object:
@@ -1055,19 +1029,6 @@ class ImplicitTrajectory:
     diverged: Tensor
     params: ImplicitParams
     train: tuple[str, ...]
-
-
-def _step_sizes(eta: float | Tensor, *, S: int, like: Tensor) -> Tensor:
-    if isinstance(eta, Tensor):
-        if eta.ndim == 0:
-            eta = eta.reshape(1)
-        if eta.ndim != 1 or eta.shape[0] not in (1, S):
-            raise ValueError(f"eta.shape={tuple(eta.shape)}: expected a float or an (S,) = ({S},) tensor")
-        e = eta.to(dtype=like.dtype, device=like.device).expand(S)
-        if not bool(torch.isfinite(e).all()) or bool((e < 0).any()):
-            raise ValueError(f"eta={eta.tolist()}: every step size must be finite and >= 0")
-        return e
-    return torch.full((S,), _finite_float("eta", eta, minimum=0.0), dtype=like.dtype, device=like.device)
 
 
 def gd_trajectory(

@@ -7,10 +7,8 @@ profile on the CPU; each run takes well under a second.
 from __future__ import annotations
 
 import json
-import math
 import shlex
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import torch
