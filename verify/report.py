@@ -52,7 +52,7 @@ def _threshold_summary(c: dict[str, Any]) -> str:
         return "—" if c["kind"] != "asymptotic" else "none held"
     vals = sorted(t["threshold"] for t in th)
     size = (c.get("regime") or {}).get("size", "size")
-    return f"{size} ≥ {vals[-1]:g}" if len(vals) == 1 else f"{size} ≥ {vals[0]:g}…{vals[-1]:g}"
+    return f"{size} ≥ {vals[-1]:g}" if vals[0] == vals[-1] else f"{size} ≥ {vals[0]:g}…{vals[-1]:g}"
 
 
 def _plots_for(c: dict[str, Any]) -> list[tuple[str, str, str]]:
