@@ -5,6 +5,7 @@
     lemmata verify [PATTERN ...] [--profile ci|dev|thorough] [--device auto|cpu|cuda] [--out DIR]
     lemmata replay CLAIM --premises JSON [--profile P] [--device D]
     lemmata report DIR [--format md,html]
+    lemmata diff A B [--out FILE]
     lemmata new PAPER_ID
 
 Exit status: 0 success (every selected claim verified or skipped); 1 a claim refuted or
@@ -67,6 +68,11 @@ def _parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="compile DIR/report.md (and .html) from DIR/results.json")
     rep.add_argument("dir", type=Path)
     rep.add_argument("--format", default="md,html", help="comma-separated: md, html (default both)")
+
+    df = sub.add_parser("diff", help="what changed between two runs: flipped verdicts, moved slack")
+    df.add_argument("before", type=Path, metavar="A")
+    df.add_argument("after", type=Path, metavar="B")
+    df.add_argument("--out", type=Path, default=None, help="also write the comparison to this Markdown file")
 
     nw = sub.add_parser("new", help="write a commented skeleton theorems/PAPER_ID.py")
     nw.add_argument("paper_id")
@@ -281,6 +287,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from verify.compare import compare, render
+    from verify.results import write_atomic
+
+    text = render(compare(args.before, args.after), args.before, args.after)
+    print(text, end="")
+    if args.out is not None:
+        write_atomic(args.out, text)
+    return 0
+
+
 def _cmd_new(args: argparse.Namespace) -> int:
     from verify.scaffold import new_theorem_file
 
@@ -290,7 +307,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"list": _cmd_list, "show": _cmd_show, "verify": _cmd_verify, "replay": _cmd_replay,
-            "report": _cmd_report, "new": _cmd_new}
+            "report": _cmd_report, "diff": _cmd_diff, "new": _cmd_new}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
