@@ -256,6 +256,10 @@ def render_html(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, str]]
                  f"<td>{c['examples']} × {c['seeds_per_example']}</td><td>{e(_fmt(c.get('worst_slack')))}</td>"
                  f"<td>{e(_threshold_summary(c))}</td></tr>")
     H.append("</table>")
+    controls: dict[str, list[dict[str, Any]]] = {}
+    for c in claims:
+        if c.get("control_of"):
+            controls.setdefault(c["control_of"], []).append(c)
     for paper, group in _by_paper(claims).items():
         H.append(f"<h2>{e(paper)}</h2><p>{e(group[0]['citation']['paper'])}</p>")
         for c in group:
@@ -279,13 +283,54 @@ def render_html(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, str]]
             if c.get("counterexample"):
                 H.append(f"<li>Counterexample: <code>{e(str(c['counterexample']['premises']))}</code>; reproduce: "
                          f"<code>{e(c['reproduce'])}</code></li>")
+            if c.get("regime"):
+                r = c["regime"]
+                H.append(f"<li>Declared practical regime (ours, not the paper's constant): <code>{e(r['size'])} ≥ "
+                         f"{e(r['practical'])}</code>; theorem's scaling <code>{e(r['theory'])}</code>. {e(r['note'])}</li>")
             H.append("</ul>")
+            H.extend(_html_details(c, controls.get(c["id"], [])))
             for _, title, svg in plots.get(c["id"], []):
                 body = svg[svg.find("<svg"):]
                 H.append(f"<figure>{body}<figcaption>{e(title)}</figcaption></figure>")
             H.append("</section>")
     H.append("</body></html>")
     return "\n".join(H) + "\n"
+
+
+def _html_table(head: list[str], rows: list[list[str]]) -> list[str]:
+    """An HTML table; cells are given already escaped."""
+    out = ["<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"]
+    out += ["<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows]
+    return out + ["</table>"]
+
+
+def _html_details(c: dict[str, Any], controls: list[dict[str, Any]]) -> list[str]:
+    """The evidence tables of one claim: worst element per relation, threshold ladder, premise necessity."""
+    e = html.escape
+    H: list[str] = []
+    ex = c.get("counterexample")
+    detail = (ex or {}).get("detail") or ((c.get("evidence") or {}).get("worst_example") or {}).get("detail") or {}
+    if detail.get("atoms"):
+        H.append("<p>" + ("Counterexample" if ex else "Closest approach to the bound") + f", seed {e(str(detail.get('seed')))}:</p>")
+        H += _html_table(["relation", "index", "lhs", "rhs", "allowance", "violated"], [
+            [f"<code>{e(a['relation'])}</code>", e(str(a["index"])), e(_fmt(a["lhs"])), e(_fmt(a["rhs"])),
+             e(_fmt(a["allowance"])), "yes" if a["violated"] else ("non-finite" if a["nonfinite"] else "no")]
+            for a in detail["atoms"]])
+    th = c.get("thresholds") or []
+    if th:
+        H += _html_table(["premises", "empirical threshold", "declared practical", "theorem's scaling", "ladder (held?)"], [
+            [f"<code>{e(str(t['premises']))}</code>", e(_fmt(t["threshold"])), e(_fmt(t["practical_min"])),
+             e(_fmt(t["theory_size"])), e(", ".join(f"{s['size']}{'✓' if s['held'] else '✗'}" for s in t.get("sizes", [])))]
+            for t in th[:20]])
+    if controls:
+        H.append("<p>Premise necessity (negative controls):</p>")
+        H += _html_table(["premise broken", "control", "conclusion then", "evidence"], [
+            [e(k["broken_premise"] or ""), f'<a href="#{_slug(k["id"])}">{e(k["id"])}</a>',
+             {"verified": "failed (premise matters)", "refuted": "still held (premise not needed here)"}.get(
+                 k["verdict"], e(k["verdict"])),
+             f"<code>{e(str(k['counterexample']['premises']))}</code>" if k.get("counterexample") else e(k["reason"])]
+            for k in controls])
+    return H
 
 
 def write_report(out_dir: Path, *, formats: Iterable[str] = ("md", "html")) -> list[Path]:
