@@ -109,6 +109,8 @@ def _claim_lines_md(c: dict[str, Any], plots: list[tuple[str, str, str]], contro
                  "verified means the conclusion then failed")
     if c.get("given"):
         L.append(f"- Given: {md(c['given'])}")
+    if c.get("premises"):
+        L.append(f"- Premises as drawn: {code(c['premises'])}")
     L.append(f"- Statement: {code(c['statement'])}")
     L.append(f"- Tolerance: {md(c['tolerance'])}")
     L.append(f"- Examples: {c['examples']} × {c['seeds_per_example']} seeds ({c['seeds_total']} runs), "
@@ -247,11 +249,12 @@ def render_html(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, str]]
          f"{e(str(prov.get('dtype')))}; commit <code>{e(str(prov.get('git_commit'))[:12])}</code>; "
          f"started {e(str(prov.get('started')))}, finished {e(str(prov.get('finished')))}"
          + (" — <b>interrupted</b>" if prov.get("interrupted") else "") + "</p>"]
-    H.append("<table><tr><th>claim</th><th>theorem</th><th>kind</th><th>verdict</th><th>examples × seeds</th>"
+    H.append("<table><tr><th>claim</th><th>paper</th><th>theorem</th><th>kind</th><th>verdict</th><th>examples × seeds</th>"
              "<th>worst slack</th><th>empirical threshold</th></tr>")
     for c in claims:
         kind = c["kind"] + (" (control)" if c.get("expect") == "breaks" else "")
-        H.append(f'<tr><td><a href="#{_slug(c["id"])}">{e(c["id"])}</a></td><td>{e(c["citation"]["where"])}</td>'
+        H.append(f'<tr><td><a href="#{_slug(c["id"])}">{e(c["id"])}</a></td><td>{e(c["paper"])}</td>'
+                 f'<td>{e(c["citation"]["where"])}</td>'
                  f'<td>{e(kind)}</td><td class="{e(c["verdict"])}">{e(c["verdict"])}</td>'
                  f"<td>{c['examples']} × {c['seeds_per_example']}</td><td>{e(_fmt(c.get('worst_slack')))}</td>"
                  f"<td>{e(_threshold_summary(c))}</td></tr>")
@@ -277,6 +280,8 @@ def render_html(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, str]]
                      f" <code>{e(c['statement'])}</code></li>")
             if c.get("given"):
                 H.append(f"<li>Given: {e(c['given'])}</li>")
+            if c.get("premises"):
+                H.append(f"<li>Premises as drawn: <code>{e(c['premises'])}</code></li>")
             H.append(f"<li>Tolerance: {e(c['tolerance'])}</li>")
             H.append(f"<li>Examples: {c['examples']} × {c['seeds_per_example']} seeds; worst slack "
                      f"{e(_fmt(c.get('worst_slack')))}</li>")

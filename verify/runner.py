@@ -96,6 +96,7 @@ class ClaimResult:
     statement_latex: str
     statement_mathml: str
     given: str
+    premises: str
     citation: dict[str, Any]
     recalled: list[str]
     tolerance: str
@@ -372,6 +373,14 @@ class Engine:
         return rec
 
 
+def _premises_text(claim: Claim, profile: Profile) -> str:
+    """The premise strategy as drawn under this profile (Hypothesis's own repr, one line)."""
+    try:
+        return " ".join(repr(claim.premises(profile)).split())
+    except Exception as err:  # the strategy itself raised: that is reported by the search anyway
+        return f"<unavailable: {type(err).__name__}>"
+
+
 def _mathml(expr: sympy.Basic) -> str:
     """Presentation MathML of the statement, safe to embed in HTML (or "" when it cannot be made safe).
 
@@ -612,7 +621,7 @@ def _decide(claim: Claim, engine: Engine, records: list[ExampleRecord], failing:
         id=claim.id, title=claim.title, paper=claim.paper, kind=claim.kind.value, expect=claim.expect,
         verdict=verdict, reason=reason, statement=sympy.sstr(claim.statement),
         statement_latex=sympy.latex(claim.statement), statement_mathml=_mathml(claim.statement),
-        given=claim.given,
+        given=claim.given, premises=_premises_text(claim, profile),
         citation={"paper": claim.citation.paper, "where": claim.citation.where, "arxiv": claim.citation.arxiv,
                   "source": claim.citation.source, "note": claim.citation.note},
         recalled=list(claim.recalled), tolerance=claim.tolerance.describe(), delta=claim.delta,
