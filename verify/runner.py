@@ -428,7 +428,7 @@ def run_claim(
     """Search one claim with Hypothesis and return its :class:`ClaimResult`."""
     from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings, target
     from hypothesis.database import DirectoryBasedExampleDatabase
-    from hypothesis.errors import Flaky, Unsatisfiable
+    from hypothesis.errors import Flaky, Unsatisfiable, UnsatisfiedAssumption
 
     engine = Engine(claim, profile, device, dtype, progress)
     records: list[ExampleRecord] = []
@@ -451,6 +451,8 @@ def run_claim(
                                "(build tensors inside run from a seed)") from None
         try:
             rec = engine.example(premises)
+        except UnsatisfiedAssumption:
+            raise  # the run rejected these premises with hypothesis.assume(): Hypothesis draws others
         except ClaimDefinitionError as err:
             errors.append(f"claim definition error: {err}")
             raise _AbortSearch(str(err)) from None
@@ -637,6 +639,12 @@ def _decide(claim: Claim, engine: Engine, records: list[ExampleRecord], failing:
 
 def replay(claim: Claim, premises: Mapping[str, Any], *, profile: Profile, device: Any, dtype: Any) -> ExampleRecord:
     """Run exactly one example (the reproduce command of a counterexample)."""
+    from hypothesis.errors import UnsatisfiedAssumption
+
     if not isinstance(premises, Mapping):
         raise UsageError("premises must be a JSON object, e.g. '{\"n\": 4, \"seed\": 0}'")
-    return Engine(claim, profile, device, dtype).example(premises)
+    try:
+        return Engine(claim, profile, device, dtype).example(premises)
+    except UnsatisfiedAssumption:
+        raise UsageError(f"claim {claim.id} rejects these premises (its run calls assume()); "
+                         "replay premises taken from a counterexample") from None

@@ -471,3 +471,22 @@ def test_claim_against_an_infinite_bound_is_not_verified(toy, run_ci) -> None:
     )
     res = run_ci(claims["toy.infbound"])
     assert res.verdict != "verified", res.reason
+
+
+def test_run_may_reject_premises_with_assume(write_theorem, run_ci) -> None:
+    """A run that calls hypothesis.assume() for rare bad draws gets other draws, not an error."""
+    folder = write_theorem("rejects", '''
+from hypothesis import assume
+x, y = sp.symbols("x y")
+def run(inst):
+    assume(inst.premises["n"] % 2 == 0)
+    return {"x": torch.full((inst.S,), float(inst.premises["n"]), dtype=torch.float64), "y": 100.0}
+CLAIMS = [Claim(id="rejects.even", title="even n <= 100", citation=CIT, kind=Kind.EXACT, statement=sp.Le(x, y),
+    premises=lambda p: st.fixed_dictionaries({"n": st.integers(0, 50), "seed": st.just(0)}), run=run,
+    tolerance=EXACT)]
+''')
+    from verify.registry import load_claims
+
+    res = run_ci(load_claims([folder], include_builtin=False)["rejects.even"])
+    assert res.verdict == "verified", res.reason
+    assert res.examples >= 1 and not res.evidence["errors"]
