@@ -323,7 +323,9 @@ linear_rate = Claim(
     delta=DELTA,
     regime=Regime(size="m", ladder=_ladder, practical=sp.Max(16, 2 * N), theory=N,
                   note="ours: m ≥ max(16, 2N), γ ≤ 0.3, η = eta_frac/λ_max(K(0)) ≤ 1/λ_max, k ≤ 4/(ηλ) "
-                       "(capped per profile); the report's threshold-against-N plot is the width-scaling evidence"),
+                       "(capped per profile). The threshold-against-N plot shows the smallest width that held per "
+                       "N; it stays at the ladder's bottom at these sizes because λ = λ_min(K(0)) adapts to each "
+                       "network, so it is no evidence for or against linear width"),
     recalled=("the constant c = ½ in (1 − cηλ)^k", "λ = λ_min of the NTK Gram matrix at initialization",
               *MODEL_RECALLED),
     symbols={"loss": "L(k) = ½‖ŷ(k) − y‖²", "loss_0": "L(0)", "lambda_ntk": "λ_min(K(0))",
