@@ -126,7 +126,7 @@ def run_plain_net(inst: Instance) -> dict[str, Any]:
         for layer in range(L):
             P = W[layer] @ P
         loss = 0.5 * ((B @ P - Y) ** 2).sum()
-        excess.append(float(loss) - optimum)
+        excess.append(float(loss.detach()) - optimum)
         (g,) = torch.autograd.grad(loss, W)
         with torch.no_grad():
             W -= eta * g

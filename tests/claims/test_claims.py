@@ -34,8 +34,7 @@ def test_claim(claim_id: str) -> None:
     claim = CLAIMS[claim_id]
     res = run_claim(claim, profile=PROFILE, device=DEVICE, device_name=DEVICE.type, dtype=torch.float64,
                     spec_hash=spec_hash(claim))
-    assert res.examples > 0 or res.verdict == "skipped"
-    assert res.verdict in ("verified", "skipped"), (
-        f"{claim_id}: {res.verdict}: {res.reason}\nreproduce: {res.reproduce}\n"
-        f"evidence: {res.evidence.get('worst_example')}"
-    )
+    message = (f"{claim_id}: {res.verdict}: {res.reason}\nreproduce: {res.reproduce}\n"
+               f"evidence: {res.evidence.get('worst_example')}\nerrors: {res.evidence.get('errors')}")
+    assert res.verdict in ("verified", "skipped"), message
+    assert res.examples > 0 or res.verdict == "skipped", message
