@@ -13,20 +13,11 @@ import pytest
 import torch
 
 from impl import two_layer as tl
-from verify.profiles import PROFILES
-from verify.registry import load_claims
-from verify.runner import run_claim
 
 pytestmark = pytest.mark.quality
 
-CLAIMS = load_claims()
 _real_out, _real_grad_w, _real_gram_infinity = tl._out, tl._grad_w, tl.gram_infinity
 
-
-def _verdict(claim_id: str) -> str:
-    res = run_claim(CLAIMS[claim_id], profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu",
-                    dtype=torch.float64)
-    return res.verdict + ": " + res.reason
 
 
 def dropped_sqrt_m(R: torch.Tensor, a: torch.Tensor, m: int) -> torch.Tensor:
@@ -65,16 +56,16 @@ BUGS = [
 
 
 @pytest.mark.parametrize(("attr", "bug", "claim_id"), BUGS, ids=[f"{b.__name__}-{c.split('.')[1]}" for _, b, c in BUGS])
-def test_planted_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_planted_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
     monkeypatch.setattr(tl, attr, bug)
-    verdict = _verdict(claim_id)
+    verdict = verdict_of(claim_id)
     assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by {claim_id}: {verdict}"
 
 
 @pytest.mark.parametrize("claim_id", sorted({c for _, _, c in BUGS}))
-def test_the_same_claims_pass_without_the_bug(claim_id: str) -> None:
+def test_the_same_claims_pass_without_the_bug(claim_id: str, verdict_of) -> None:
     """Control for this tier: without a planted bug these claims are verified (the catch is the bug's doing)."""
-    assert _verdict(claim_id).startswith("verified")
+    assert verdict_of(claim_id).startswith("verified")
 
 
 # Bugs a review planted that the first claim set missed; the sharp derived claims catch them.
@@ -99,7 +90,7 @@ def double_speed_flow(W0, a0, X, y, *, t_end, steps, **kw):
     ("gd_trajectory", half_step_gd, "du2019.gd_step_kernel"),
     ("flow_trajectory", double_speed_flow, "du2019.gf_energy_identity"),
 ], ids=["half_step_gd", "double_speed_flow"])
-def test_review_bugs_are_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_review_bugs_are_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
     monkeypatch.setattr(tl, attr, bug)
-    verdict = _verdict(claim_id)
+    verdict = verdict_of(claim_id)
     assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by {claim_id}: {verdict}"

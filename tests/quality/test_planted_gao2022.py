@@ -11,20 +11,11 @@ import torch
 
 from impl import implicit as im
 from verify.cli import main
-from verify.profiles import PROFILES
-from verify.registry import load_claims
-from verify.runner import run_claim
 
 pytestmark = pytest.mark.quality
 
-CLAIMS = load_claims()
 _real_adjoint, _real_pattern = im._adjoint, im._pattern
 
-
-def _verdict(claim_id: str) -> str:
-    res = run_claim(CLAIMS[claim_id], profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu",
-                    dtype=torch.float64)
-    return res.verdict + ": " + res.reason
 
 
 def adjoint_without_inverse(B, Dm, R, **kw):
@@ -43,9 +34,9 @@ def pattern_all_active(B, Z, Phi):
     ("_adjoint", adjoint_without_inverse, "gao2022.implicit_gradient"),
     ("_pattern", pattern_all_active, "gao2022.implicit_gradient"),
 ], ids=["adjoint_without_inverse", "pattern_all_active"])
-def test_planted_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_planted_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
     monkeypatch.setattr(im, attr, bug)
-    verdict = _verdict(claim_id)
+    verdict = verdict_of(claim_id)
     assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by {claim_id}: {verdict}"
 
 

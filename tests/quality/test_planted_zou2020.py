@@ -9,20 +9,11 @@ import pytest
 import torch
 
 from impl import linear_resnet as lr
-from verify.profiles import PROFILES
-from verify.registry import load_claims
-from verify.runner import run_claim
 
 pytestmark = pytest.mark.quality
 
-CLAIMS = load_claims()
 _real_grads, _real_hidden = lr._grads_from_hidden, lr._hidden
 
-
-def _verdict(claim_id: str) -> str:
-    res = run_claim(CLAIMS[claim_id], profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu",
-                    dtype=torch.float64)
-    return res.verdict + ": " + res.reason
 
 
 def halved_gradient(W, B, H, E):
@@ -52,7 +43,7 @@ def hidden_off_by_one(W, A, X):
     ("_grads_from_hidden", backward_without_transpose, "zou2020.gradient_descent_identity"),
     ("_hidden", hidden_off_by_one, "zou2020.gradient_descent_identity"),
 ], ids=["halved_gradient", "backward_without_transpose", "hidden_off_by_one"])
-def test_planted_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_planted_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
     monkeypatch.setattr(lr, attr, bug)
-    verdict = _verdict(claim_id)
+    verdict = verdict_of(claim_id)
     assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by {claim_id}: {verdict}"
