@@ -30,10 +30,27 @@ def pattern_all_active(B, Z, Phi):
     return torch.ones_like(_real_pattern(B, Z, Phi))
 
 
+_real_grads, _real_gram = im._grads, im.gram_ntk
+
+
+def halved_gradients(*args, **kw):
+    """Both gradients halved (e.g. the loss taken as ¼‖ŷ − y‖²): GD steps half as long as η says."""
+    e, g = _real_grads(*args, **kw)
+    return e, im.ImplicitGrads(A=None if g.A is None else g.A / 2, u=None if g.u is None else g.u / 2,
+                               W=None if g.W is None else g.W / 2, adjoint=g.adjoint, valid=g.valid)
+
+
+def gram_without_a(params, X, **kw):
+    """The Gram of u alone (K_A dropped) although A is trained: λ_min too small, so the rate bound only loosens."""
+    return _real_gram(params, X, **{**kw, "train": ("u",)})
+
+
 @pytest.mark.parametrize(("attr", "bug", "claim_id"), [
     ("_adjoint", adjoint_without_inverse, "gao2022.implicit_gradient"),
     ("_pattern", pattern_all_active, "gao2022.implicit_gradient"),
-], ids=["adjoint_without_inverse", "pattern_all_active"])
+    ("_grads", halved_gradients, "gao2022.gd_step_kernel"),
+    ("gram_ntk", gram_without_a, "gao2022.gd_step_kernel"),
+], ids=["adjoint_without_inverse", "pattern_all_active", "halved_gradients", "gram_without_a"])
 def test_planted_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
     monkeypatch.setattr(im, attr, bug)
     verdict = verdict_of(claim_id)
@@ -67,4 +84,28 @@ def test_planted_false_gamma_bound_is_refuted(tmp_path: Path, capsys: pytest.Cap
     assert res["verdict"] == "refuted", res["reason"]
     assert res["counterexample"]["premises"]["gamma"] > 0.5  # ‖A‖₂ ≈ 2√m: the break is past γ = ½
     assert main(shlex.split(res["reproduce"])[1:]) == 1
+    capsys.readouterr()
+
+
+FALSE_WIDTH_CLAIM = '''
+from dataclasses import replace
+
+import sympy as sp
+
+from theorems import gao2022 as gao
+
+CLAIMS = [replace(gao.width_scaling, id="plantedwidth.width_independent_of_n",
+                  title="planted: the threshold width does not grow with N", statement=sp.Le(gao.width_slope, 0))]
+'''
+
+
+def test_planted_width_independent_of_n_is_refuted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The width-scaling trend has teeth: the threshold does grow with N (slope ≈ ½ measured), so a claim that
+    it does not must be refuted — the measurement is not flat by construction."""
+    folder = tmp_path / "th"
+    folder.mkdir()
+    (folder / "plantedwidth.py").write_text(FALSE_WIDTH_CLAIM, encoding="utf-8")
+    assert main(["--theorems", str(folder), "verify", "plantedwidth", "--out", str(tmp_path / "R")]) == 1
+    res = json.loads((tmp_path / "R" / "results.json").read_text())["claims"][0]
+    assert res["verdict"] == "refuted", res["reason"]
     capsys.readouterr()
