@@ -2,7 +2,7 @@
 
     lemmata list [PATTERN ...] [--json]
     lemmata show CLAIM
-    lemmata verify [PATTERN ...] [--profile ci|dev|thorough] [--device auto|cpu|cuda] [--out DIR]
+    lemmata verify [PATTERN ...] [--profile ci|dev|thorough] [--device auto|cpu|cuda] [--workers N] [--out DIR]
     lemmata replay CLAIM --premises JSON [--profile P] [--device D]
     lemmata report DIR [--format md,html]
     lemmata diff A B [--out FILE]
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -55,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     ve.add_argument("--dtype", default="float64", help="float64 (default) or float32")
     ve.add_argument("--out", type=Path, default=Path("reports/latest"), metavar="DIR",
                     help="output folder (default reports/latest)")
+    ve.add_argument("--workers", default="auto", metavar="N",
+                    help="claims run in N processes at once (default auto: one per CPU core, 1 on a GPU)")
     ve.add_argument("--report", action="store_true",
                     help="also write DIR/report.md and DIR/report.html (the exit status stays verify's)")
 
@@ -168,10 +171,10 @@ class _ProgressLine:
                          f"{slack}, {event['elapsed']:.1f}s\033[K")
         sys.stderr.flush()
 
-    def done(self, res: Any) -> None:
-        slack = "" if res.worst_slack is None else f", worst slack {res.worst_slack:+.3g}"
-        line = (f"[{self.index}/{self.total}] {VERDICT_MARK[res.verdict]} {res.id}: {res.verdict} "
-                f"({res.examples} examples × {res.seeds_per_example} seeds{slack}, {res.elapsed_s:.1f}s)")
+    def done(self, res: dict[str, Any]) -> None:
+        slack = "" if res.get("worst_slack") is None else f", worst slack {res['worst_slack']:+.3g}"
+        line = (f"[{self.index}/{self.total}] {VERDICT_MARK[res['verdict']]} {res['id']}: {res['verdict']} "
+                f"({res['examples']} examples × {res['seeds_per_example']} seeds{slack}, {res['elapsed_s']:.1f}s)")
         sys.stderr.write(("\r" if self.tty else "") + line + ("\033[K" if self.tty else "") + "\n")
         sys.stderr.flush()
 
@@ -180,6 +183,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from verify import results
     from verify.device import resolve_device, resolve_dtype
     from verify.profiles import get_profile
+    from verify.pool import parse_workers
     from verify.registry import select, spec_hash
     from verify.runner import run_claim
 
@@ -195,15 +199,47 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     done: list[dict[str, Any]] = []
     progress = _ProgressLine(len(chosen))
     status = 0
+    workers = parse_workers(args.workers, n_claims=len(chosen), device=args.device or profile.default_device)
+    order = {c.id: i for i, c in enumerate(chosen)}
+    cli_prefix = ["lemmata", *(x for d in args.theorems for x in ("--theorems", str(d)))]
+
+    def finished(res: dict[str, Any]) -> None:
+        done.append(res)
+        done.sort(key=lambda r: order[r["id"]])
+        results.save(out, prov, done)
+
     try:
-        for i, claim in enumerate(chosen, 1):
-            progress.start(i, claim.id)
-            res = run_claim(claim, profile=profile, device=device, device_name=str(device.type),
-                            dtype=dtype, progress=progress, spec_hash=spec_hash(claim),
-                            cli_prefix=["lemmata", *(x for d in args.theorems for x in ("--theorems", str(d)))])
-            progress.done(res)
-            done.append(res.to_json())
-            results.save(out, prov, done)
+        if workers == 1 or len(chosen) == 1:
+            for i, claim in enumerate(chosen, 1):
+                progress.start(i, claim.id)
+                res = run_claim(claim, profile=profile, device=device, device_name=str(device.type),
+                                dtype=dtype, progress=progress, spec_hash=spec_hash(claim), cli_prefix=cli_prefix)
+                progress.done(res.to_json())
+                finished(res.to_json())
+        else:
+            from verify.pool import PoolJob, run_parallel
+            from verify.runner import unfinished_result
+
+            prov["workers"] = workers
+            job = PoolJob(theorems=tuple(str(t) for t in args.theorems), profile=profile.name, device=str(device),
+                          dtype=args.dtype, threads=max(1, (os.cpu_count() or 1) // workers),
+                          cli_prefix=tuple(cli_prefix))
+            sys.stderr.write(f"running {len(chosen)} claims on {workers} worker processes "
+                             f"({job.threads} torch thread{'s' if job.threads > 1 else ''} each)\n")
+
+            def parallel_done(res: dict[str, Any]) -> None:
+                progress.index += 1
+                progress.done(res)
+                finished(res)
+
+            def crashed(claim_id: str) -> dict[str, Any]:
+                c = next(c for c in chosen if c.id == claim_id)
+                return unfinished_result(
+                    c, profile=profile, spec_hash=spec_hash(c), device_name=str(device.type),
+                    reason="the worker process running this claim died twice (killed, out of memory or crashed); "
+                           f"run it alone with `lemmata verify {claim_id} --workers 1` to see why").to_json()
+
+            run_parallel([c.id for c in chosen], job, workers=workers, on_done=parallel_done, on_crash=crashed)
     except KeyboardInterrupt:
         prov["finished"] = results.now()
         prov["interrupted"] = True

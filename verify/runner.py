@@ -637,6 +637,13 @@ def _decide(claim: Claim, engine: Engine, records: list[ExampleRecord], failing:
     )
 
 
+def unfinished_result(claim: Claim, *, profile: Profile, reason: str, spec_hash: str = "",
+                      device_name: str = "cpu") -> ClaimResult:
+    """An ``inconclusive`` result for a claim whose run never finished (e.g. its worker process died)."""
+    engine = Engine(claim, profile, None, None)
+    return _decide(claim, engine, [], None, [reason], "", 0, 0.0, profile, device_name, spec_hash, None, "lemmata")
+
+
 def replay(claim: Claim, premises: Mapping[str, Any], *, profile: Profile, device: Any, dtype: Any) -> ExampleRecord:
     """Run exactly one example (the reproduce command of a counterexample)."""
     from hypothesis.errors import UnsatisfiedAssumption

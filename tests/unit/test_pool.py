@@ -1,0 +1,110 @@
+"""``lemmata verify --workers N``: claims in a spawned process pool give the serial verdicts, and a
+worker that dies costs only its own claim."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from verify.cli import main
+from verify.errors import UsageError
+from verify.pool import parse_workers
+
+pytestmark = pytest.mark.unit
+
+PAPER = '''
+import os
+import signal
+
+import sympy as sp
+import torch
+from hypothesis import strategies as st
+
+from verify import Citation, Claim, Kind, Tolerance
+
+x, bound = sp.symbols("x bound")
+CITE = Citation(paper="pool test", where="none", source="derived")
+
+
+def premises(p):
+    return st.fixed_dictionaries({"n": st.integers(1, 8), "seed": st.integers(0, 100)})
+
+
+def run_true(inst):
+    return {"x": torch.full((inst.S,), float(inst.premises["n"])), "bound": 8.0}
+
+
+def run_false(inst):
+    return {"x": torch.full((inst.S,), float(inst.premises["n"])), "bound": 3.0}
+
+
+def run_killed(inst):
+    os.kill(os.getpid(), signal.SIGKILL)  # the worker dies mid-claim (as if out of memory)
+
+
+def claim(name, run):
+    return Claim(id=f"pooltest.{name}", title=name, citation=CITE, kind=Kind.EXACT, statement=sp.Le(x, bound),
+                 premises=premises, run=run, tolerance=Tolerance(reason="exact"), seeds=2)
+
+
+CLAIMS = [claim("holds", run_true), claim("fails", run_false), claim("holds_again", run_true)]
+if os.environ.get("POOLTEST_KILL"):
+    CLAIMS.insert(1, claim("killed", run_killed))
+'''
+
+
+def _verify(tmp_path: Path, workers: str, name: str) -> tuple[int, dict]:
+    folder = tmp_path / "th"
+    folder.mkdir(exist_ok=True)
+    (folder / "pooltest.py").write_text(PAPER, encoding="utf-8")
+    out = tmp_path / name
+    code = main(["--theorems", str(folder), "verify", "pooltest", "--workers", workers, "--out", str(out)])
+    return code, json.loads((out / "results.json").read_text())
+
+
+def test_parallel_verdicts_equal_serial(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code1, serial = _verify(tmp_path, "1", "serial")
+    code2, parallel = _verify(tmp_path, "2", "parallel")
+    assert code1 == code2 == 1
+    verdicts = [(c["id"], c["verdict"]) for c in serial["claims"]]
+    assert verdicts == [("pooltest.holds", "verified"), ("pooltest.fails", "refuted"),
+                        ("pooltest.holds_again", "verified")]
+    assert [(c["id"], c["verdict"]) for c in parallel["claims"]] == verdicts  # same verdicts, same order
+    assert [c["counterexample"]["premises"] for c in parallel["claims"] if c["counterexample"]] == \
+           [c["counterexample"]["premises"] for c in serial["claims"] if c["counterexample"]]
+    assert parallel["provenance"]["workers"] == 2
+    assert all(c["worker"]["pid"] > 0 for c in parallel["claims"])
+    capsys.readouterr()
+
+
+def test_a_killed_worker_costs_only_its_claim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("POOLTEST_KILL", "1")  # inherited by the spawned workers
+    code, res = _verify(tmp_path, "2", "killed")
+    assert code == 1
+    by_id = {c["id"]: c for c in res["claims"]}
+    assert set(by_id) == {"pooltest.holds", "pooltest.killed", "pooltest.fails", "pooltest.holds_again"}
+    assert by_id["pooltest.killed"]["verdict"] == "inconclusive"
+    assert "died" in by_id["pooltest.killed"]["reason"]
+    assert by_id["pooltest.holds"]["verdict"] == by_id["pooltest.holds_again"]["verdict"] == "verified"
+    assert by_id["pooltest.fails"]["verdict"] == "refuted"
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("text", ["0", "-2", "two"])
+def test_bad_worker_counts_are_usage_errors(text: str) -> None:
+    with pytest.raises(UsageError, match="--workers"):
+        parse_workers(text, n_claims=3, device="cpu")
+
+
+def test_bad_workers_on_the_command_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", "du2019.gram_closed_form", "--workers", "0", "--out", "/nonexistent/never"]) == 2
+    assert "--workers" in capsys.readouterr().err
+
+
+def test_auto_is_one_per_core_and_one_on_a_gpu() -> None:
+    assert parse_workers("auto", n_claims=1, device="cpu") == 1
+    assert parse_workers("auto", n_claims=100, device="cpu") >= 1
+    assert parse_workers("auto", n_claims=100, device="cuda") == 1

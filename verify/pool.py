@@ -1,0 +1,165 @@
+"""Claims in parallel: a local process pool, one claim per task.
+
+The Hypothesis search inside a claim stays serial (its examples depend on each other through
+``target`` and shrinking); independent claims run in separate processes. Workers are started
+with the ``spawn`` method, so the parent never forks a process that holds a CUDA context (and
+never needs one: each worker resolves its own device). Every worker loads the claims itself
+from ``theorems/`` and any extra folders, runs one claim and sends back its JSON result, with
+the worker's process id and device as provenance. Workers ignore Ctrl-C; the parent catches it,
+terminates them, and keeps every claim that finished.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from verify.errors import UsageError
+
+_WORKER: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class PoolJob:
+    """What every worker needs to run any claim of the selection."""
+
+    theorems: tuple[str, ...]
+    profile: str
+    device: str
+    dtype: str
+    threads: int
+    cli_prefix: tuple[str, ...]
+
+
+def default_workers(n_claims: int, device: str) -> int:
+    """One worker per core on the CPU (at most 8, at most one per claim); one on a GPU."""
+    if device.startswith("cuda") or device == "auto" and _cuda_visible():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8, n_claims))
+
+
+def _cuda_visible() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def parse_workers(text: str, *, n_claims: int, device: str) -> int:
+    """``--workers auto|N`` → a worker count ≥ 1, or :class:`UsageError` naming the fix."""
+    if text == "auto":
+        return default_workers(n_claims, device)
+    try:
+        n = int(text)
+    except ValueError:
+        raise UsageError(f"--workers={text!r}: expected a positive integer or 'auto'") from None
+    if n < 1:
+        raise UsageError(f"--workers={n}: expected at least 1")
+    return n
+
+
+def _init_worker(job: PoolJob) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and terminates us
+    import torch
+
+    torch.set_num_threads(job.threads)
+    from verify.device import resolve_device, resolve_dtype
+    from verify.profiles import get_profile
+    from verify.registry import load_claims
+
+    device, _ = resolve_device(job.device)
+    _WORKER.update(job=job, claims=load_claims([Path(t) for t in job.theorems]), profile=get_profile(job.profile),
+                   device=device, dtype=resolve_dtype(job.dtype))
+
+
+def _run_one(claim_id: str) -> dict[str, Any]:
+    from verify.registry import spec_hash
+    from verify.runner import run_claim
+
+    claim = _WORKER["claims"][claim_id]
+    res = run_claim(claim, profile=_WORKER["profile"], device=_WORKER["device"],
+                    device_name=str(_WORKER["device"].type), dtype=_WORKER["dtype"], spec_hash=spec_hash(claim),
+                    cli_prefix=list(_WORKER["job"].cli_prefix)).to_json()
+    res["worker"] = {"pid": os.getpid(), "device": str(_WORKER["device"]), "threads": _WORKER["job"].threads}
+    return res
+
+
+def _executor(n: int, job: PoolJob) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn"), initializer=_init_worker,
+                               initargs=(job,))
+
+
+def run_parallel(claim_ids: Sequence[str], job: PoolJob, *, workers: int,
+                 on_done: Callable[[dict[str, Any]], None],
+                 on_crash: Callable[[str], dict[str, Any]]) -> None:
+    """Run ``claim_ids`` on ``workers`` processes; call ``on_done(result)`` in the parent as each finishes.
+
+    A worker process that dies (killed, out of memory, a segfault) breaks every task of its pool, and
+    which claim killed it cannot be told. So the claims left unfinished are retried once, each in a
+    process of its own (still ``workers`` at a time); a claim whose own process dies is reported as
+    ``on_crash(claim_id)`` (an inconclusive result). KeyboardInterrupt propagates after the workers
+    are terminated; what ``on_done`` received is the caller's to keep.
+    """
+    ex = _executor(min(workers, len(claim_ids)), job)
+    broken: list[str] = []
+    try:
+        futures = {ex.submit(_run_one, cid): cid for cid in claim_ids}
+        for fut in _as_completed(futures):
+            try:
+                on_done(fut.result())
+            except BrokenProcessPool:
+                broken.append(futures[fut])
+    except BaseException:
+        _terminate([ex])
+        raise
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
+    if broken:
+        _run_isolated(sorted(broken, key=list(claim_ids).index), job, workers=workers, on_done=on_done,
+                      on_crash=on_crash)
+
+
+def _as_completed(futures: dict[Future, str]):
+    not_done = set(futures)
+    while not_done:
+        finished, not_done = wait(not_done, return_when=FIRST_COMPLETED)
+        yield from finished
+
+
+def _run_isolated(claim_ids: Sequence[str], job: PoolJob, *, workers: int,
+                  on_done: Callable[[dict[str, Any]], None], on_crash: Callable[[str], dict[str, Any]]) -> None:
+    """Each claim in its own single-process pool, ``workers`` pools at a time: a crash is the claim's own."""
+    waiting = list(claim_ids)
+    running: dict[Future, tuple[str, ProcessPoolExecutor]] = {}
+    try:
+        while waiting or running:
+            while waiting and len(running) < workers:
+                cid = waiting.pop(0)
+                ex = _executor(1, job)
+                running[ex.submit(_run_one, cid)] = (cid, ex)
+            finished, _ = wait(set(running), return_when=FIRST_COMPLETED)
+            for fut in finished:
+                cid, ex = running.pop(fut)
+                try:
+                    result = fut.result()
+                except BrokenProcessPool:
+                    result = on_crash(cid)
+                ex.shutdown(wait=True)
+                on_done(result)
+    except BaseException:
+        _terminate([ex for _, ex in running.values()])
+        raise
+
+
+def _terminate(executors: Sequence[ProcessPoolExecutor]) -> None:
+    # ProcessPoolExecutor has no public terminate before Python 3.14; the workers ignore SIGINT
+    for ex in executors:
+        for proc in list((getattr(ex, "_processes", None) or {}).values()):
+            if proc.is_alive():
+                proc.terminate()
+        ex.shutdown(wait=False, cancel_futures=True)
