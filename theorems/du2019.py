@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from impl import two_layer as tl
 from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control
+from verify.experiment import Experiment, ExperimentContext
 
 PAPER = "Du, Zhai, Póczos, Singh (2019), Gradient Descent Provably Optimizes Over-parameterized Neural Networks, ICLR"
 ARXIV = "1810.02054"
@@ -679,6 +680,100 @@ sec5_flips = Claim(
                     ys=("mean_flip_fraction",), xlabel="m", ylabel="flipped fraction", logx=True, logy=True,
                     styles=("points",)),),
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Section 5 at the paper's size: an experiment (`lemmata experiment du2019.section5`), not a claim
+# ---------------------------------------------------------------------------------------------
+
+SECTION5_SIZES = {  # n = d, widths, GD epochs (full-batch: one step per epoch)
+    "paper": (1000, (1024, 2048, 4096, 8192, 16384), 100),  # the paper's n, d and epochs; widths to 16384
+    "small": (64, (64, 128, 256), 20),  # a smoke-test size for the unit tests
+}
+
+
+def run_section5_experiment(ctx: ExperimentContext) -> dict[str, Any]:
+    """Du et al. 2019, Section 5: x uniform on the sphere, y ~ N(0, 1), GD on W for 100 epochs at several m.
+
+    Records per width the loss ½‖y − u(k)‖², the flipped fraction Σ_iΣ_r 1{pattern changed}/(mn) and
+    max_r ‖w_r(k) − w_r(0)‖ at every step, and the wall time and achieved GFLOP/s of the run (flop count
+    4·n·m·d per step: the two GEMMs X Wᵀ and coefᵀ X). The step size η = 0.5/λ_max(H^∞) is ours (the
+    paper's is not recalled); one initialization seed per width.
+    """
+    import time as _time
+
+    n, widths, epochs = SECTION5_SIZES[ctx.size]
+    g = torch.Generator().manual_seed(DATA_SEED_SECTION5)
+    X = tl.sphere_inputs(n, n, generator=g, dtype=ctx.dtype, device=ctx.device)
+    y = torch.randn(n, generator=g, dtype=ctx.dtype).to(ctx.device)
+    ev = torch.linalg.eigvalsh(tl.gram_infinity(X))
+    lam0, lam_max = float(ev[0]), float(ev[-1])
+    step = 0.5 / lam_max
+    loss, flips, dist, rows = [], [], [], []
+    notes = [f"n = d = {n}, {epochs} full-batch GD epochs, η = 0.5/λ_max(H^∞) = {step:.4g} (ours: the paper's step "
+             f"size is not recalled), λ₀ = λ_min(H^∞) = {lam0:.4g}; one initialization seed per width; "
+             "x uniform on the sphere and y ~ N(0, 1) as in the paper"]
+
+    def result() -> dict[str, Any]:
+        done = widths[:len(rows)]
+        k = list(range(epochs + 1))
+        figures = [
+            {"title": "training loss ½‖y − u(k)‖² against epoch", "xlabel": "epoch k", "ylabel": "loss", "logx": False,
+             "logy": True, "series": [{"label": f"m = {m}", "x": k, "y": curve, "style": "line"}
+                                      for m, curve in zip(done, loss)]},
+            {"title": "fraction of activation patterns flipped since init", "xlabel": "epoch k",
+             "ylabel": "flipped fraction", "logx": False, "logy": False,
+             "series": [{"label": f"m = {m}", "x": k, "y": curve, "style": "line"} for m, curve in zip(done, flips)]},
+            {"title": "max_r ‖w_r(K) − w_r(0)‖ after training, against m", "xlabel": "m", "ylabel": "max distance",
+             "logx": True, "logy": True,
+             "series": [{"label": "measured", "x": list(done), "y": [d_[-1] for d_ in dist], "style": "points"}]
+             + ([{"label": "∝ m^{−1/2} through the first point", "x": list(done),
+                  "y": [dist[0][-1] * (done[0] / m) ** 0.5 for m in done], "style": "dashed"}] if done else [])},
+        ]
+        slope = None
+        if len(done) >= 2:
+            lx = torch.log(torch.tensor(done, dtype=torch.float64))
+            slope = _slope(lx, torch.log(torch.tensor([d_[-1] for d_ in dist], dtype=torch.float64)))
+        return {"parameters": {"n": n, "d": n, "widths": list(widths), "epochs": epochs, "eta": step, "lambda0": lam0,
+                               "lambda_max": lam_max, "device": str(ctx.device), "dtype": str(ctx.dtype)},
+                "figures": figures,
+                "table": {"columns": ["m", "final loss", "final flipped fraction", "max distance", "time (s)",
+                                      "GFLOP/s"], "rows": rows},
+                "notes": notes + ([f"fitted log–log slope of the max distance against m: {slope:.3f} "
+                                   "(the paper: about m^{−1/2})"] if slope is not None else [])}
+
+    for i, m in enumerate(widths, 1):
+        ctx.progress(f"m = {m} ({i}/{len(widths)}): {epochs} GD epochs at n = d = {n}")
+        W, a = tl.init_weights(m, n, [i], dtype=ctx.dtype, device=ctx.device)
+        if ctx.device.type == "cuda":
+            torch.cuda.synchronize(ctx.device)
+        t0 = _time.perf_counter()
+        tr = tl.gd_trajectory(W, a, X, y, eta=step, steps=epochs)
+        if ctx.device.type == "cuda":
+            torch.cuda.synchronize(ctx.device)
+        seconds = _time.perf_counter() - t0
+        loss.append((0.5 * tr.residual_sq[0]).tolist())
+        flips.append(tr.flips[0].tolist())
+        dist.append(tr.max_dist[0].tolist())
+        rows.append([m, loss[-1][-1], flips[-1][-1], dist[-1][-1], round(seconds, 2),
+                     round(4.0 * n * m * n * epochs / seconds / 1e9, 1)])
+        del W, a, tr
+        ctx.partial(result())
+    return result()
+
+
+DATA_SEED_SECTION5 = 2**52 + 5  # the data of the Section 5 experiment (a stream apart from the claims' data)
+
+EXPERIMENTS = [
+    Experiment(
+        id="du2019.section5",
+        title="Section 5 at the paper's size: loss, activation-pattern flips and distance from init against m",
+        citation=cite("Section 5 (experiments)"),
+        run=run_section5_experiment,
+        description="n = d = 1000, x uniform on the sphere, y ~ N(0, 1), 100 GD epochs, m from 1024 to 16384 "
+                    "(`--size small` runs n = d = 64 for a smoke test)",
+    ),
+]
 
 
 CLAIMS = [

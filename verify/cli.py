@@ -7,6 +7,7 @@
     lemmata report DIR [--format md,html]
     lemmata diff A B [--out FILE]
     lemmata new PAPER_ID
+    lemmata experiment [ID] [--size paper|small] [--device D] [--out DIR] [--report]
 
 Exit status: 0 success (every selected claim verified or skipped); 1 a claim refuted or
 inconclusive (``replay``: the conclusion failed again); 2 bad usage, with a one-line message;
@@ -76,6 +77,15 @@ def _parser() -> argparse.ArgumentParser:
     df.add_argument("before", type=Path, metavar="A")
     df.add_argument("after", type=Path, metavar="B")
     df.add_argument("--out", type=Path, default=None, help="also write the comparison to this Markdown file")
+
+    xp = sub.add_parser("experiment", help="run a paper's experiment at the paper's size (no ID: list them)")
+    xp.add_argument("experiment", nargs="?", default=None, metavar="ID", help="e.g. du2019.section5")
+    xp.add_argument("--size", default="paper", help="paper (default) or small (a quick smoke test)")
+    xp.add_argument("--device", default="auto", help="auto (default), cpu or cuda")
+    xp.add_argument("--dtype", default="float64", help="float64 (default) or float32")
+    xp.add_argument("--out", type=Path, default=Path("reports/latest"), metavar="DIR",
+                    help="output folder (default reports/latest); writes DIR/experiments/ID.json")
+    xp.add_argument("--report", action="store_true", help="also (re)write DIR/report.md and DIR/report.html")
 
     nw = sub.add_parser("new", help="write a commented skeleton theorems/PAPER_ID.py")
     nw.add_argument("paper_id")
@@ -334,6 +344,51 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_experiment(args: argparse.Namespace) -> int:
+    from verify import results
+    from verify.device import resolve_device, resolve_dtype
+    from verify.experiment import find, run_experiment
+    from verify.registry import load_experiments
+
+    experiments = load_experiments(args.theorems)
+    if args.experiment is None:
+        for x in experiments.values():
+            print(f"{x.id}  {x.title}")
+        print(f"{len(experiments)} experiments; run one with `lemmata experiment ID --out DIR`")
+        return 0
+    if args.size not in ("paper", "small"):
+        raise UsageError(f"unknown --size={args.size!r}; choose paper or small")
+    exp = find(experiments, args.experiment)
+    device, device_name = resolve_device(args.device)
+    dtype = resolve_dtype(args.dtype)
+    out: Path = args.out
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} exists and is not a folder; choose another path")
+    prov = results.provenance(device=str(device), device_name=device_name, dtype=args.dtype,
+                              profile=f"experiment ({args.size})", command=results.command_line(args.argv))
+    t0 = time.monotonic()
+
+    def progress(message: str) -> None:
+        sys.stderr.write(f"[{time.monotonic() - t0:7.1f}s] {exp.id}: {message}\n")
+        sys.stderr.flush()
+
+    try:
+        path = run_experiment(exp, out_dir=out, device=device, dtype=dtype, size=args.size, prov=prov,
+                              progress=progress)
+    except KeyboardInterrupt:
+        sys.stderr.write(f"\ninterrupted: the finished parts of {exp.id} are kept under {out}/experiments/\n")
+        return 130
+    print(f"{exp.id}: done in {time.monotonic() - t0:.1f}s; results in {path}")
+    if args.report:
+        from verify.report import write_report
+
+        for written in write_report(out):
+            print(f"wrote {written}")
+    else:
+        print(f"next: lemmata report {out}")
+    return 0
+
+
 def _cmd_new(args: argparse.Namespace) -> int:
     from verify.scaffold import new_theorem_file
 
@@ -343,7 +398,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"list": _cmd_list, "show": _cmd_show, "verify": _cmd_verify, "replay": _cmd_replay,
-            "report": _cmd_report, "diff": _cmd_diff, "new": _cmd_new}
+            "report": _cmd_report, "diff": _cmd_diff, "new": _cmd_new, "experiment": _cmd_experiment}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -30,8 +30,12 @@ def theorems_dir() -> Path:
     return Path(next(iter(theorems.__path__)))
 
 
+def _module_name(path: Path) -> str:
+    return f"theorems.{path.stem}" if path.parent == theorems_dir() else f"lemmata_user_theorems.{path.stem}"
+
+
 def _load_module(path: Path):
-    name = f"theorems.{path.stem}" if path.parent == theorems_dir() else f"lemmata_user_theorems.{path.stem}"
+    name = _module_name(path)
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise ClaimDefinitionError(f"{path}: cannot be imported as a Python module")
@@ -92,14 +96,34 @@ def validate(claim: Claim, path: Path) -> None:
         raise ClaimDefinitionError(f"{where}: seeds must be >= 1")
 
 
-def load_claims(extra_dirs: Sequence[Path] = (), *, include_builtin: bool = True) -> dict[str, Claim]:
-    """Import every theorem module and return its claims by id (in file, then declaration order)."""
+def _theorem_files(extra_dirs: Sequence[Path], include_builtin: bool) -> list[Path]:
     files: list[Path] = []
     dirs = ([theorems_dir()] if include_builtin else []) + [Path(d) for d in extra_dirs]
     for d in dirs:
         if not d.is_dir():
             raise ClaimDefinitionError(f"theorems folder {d} does not exist")
         files.extend(sorted(p for p in d.glob("*.py") if not p.name.startswith("_")))
+    return files
+
+
+def load_experiments(extra_dirs: Sequence[Path] = (), *, include_builtin: bool = True) -> dict:
+    """Every theorem module's optional ``EXPERIMENTS`` list, by id (see :mod:`verify.experiment`)."""
+    from verify.experiment import validate_experiment
+
+    found: dict = {}
+    for path in _theorem_files(extra_dirs, include_builtin):
+        module = sys.modules.get(_module_name(path)) or _load_module(path)
+        for exp in getattr(module, "EXPERIMENTS", ()) or ():
+            validate_experiment(exp, path)
+            if exp.id in found:
+                raise ClaimDefinitionError(f"experiment {exp.id} in {path}: the id is already declared")
+            found[exp.id] = replace(exp, source_file=str(path))
+    return found
+
+
+def load_claims(extra_dirs: Sequence[Path] = (), *, include_builtin: bool = True) -> dict[str, Claim]:
+    """Import every theorem module and return its claims by id (in file, then declaration order)."""
+    files = _theorem_files(extra_dirs, include_builtin)
     claims: dict[str, Claim] = {}
     for path in files:
         module = _load_module(path)

@@ -90,6 +90,71 @@ def _plots_for(c: dict[str, Any]) -> list[tuple[str, str, str]]:
     return out
 
 
+def _experiment_plots(x: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(file stem, title, svg) for one experiment's figures."""
+    out: list[tuple[str, str, str]] = []
+    for i, fig in enumerate(x.get("figures", [])):
+        series = [Series(str(s["label"]), [float(v) for v in s["x"]], [float(v) for v in s["y"]],
+                         style=s.get("style", "line")) for s in fig.get("series", [])]
+        if not series:
+            continue
+        svg = line_chart(series, title=str(fig["title"]), xlabel=str(fig.get("xlabel", "")),
+                         ylabel=str(fig.get("ylabel", "")), logx=bool(fig.get("logx")), logy=bool(fig.get("logy")))
+        out.append((f"experiment-{_slug(x['id'])}-fig{i}", str(fig["title"]), svg))
+    return out
+
+
+def _experiment_header(x: dict[str, Any]) -> tuple[str, str]:
+    prov = x.get("provenance", {})
+    state = "complete" if x.get("complete") else "**incomplete** (interrupted or still running: the finished parts are shown)"
+    return state, (f"{prov.get('device_name', prov.get('device'))}, dtype {prov.get('dtype')}, "
+                   f"{x.get('elapsed_s')} s, commit {str(prov.get('git_commit'))[:12]}")
+
+
+def _experiments_md(experiments: list[dict[str, Any]], plots: dict[str, list[tuple[str, str, str]]]) -> list[str]:
+    L = ["## Experiments at the papers' sizes", ""]
+    for x in experiments:
+        state, where = _experiment_header(x)
+        cit = x.get("citation", {})
+        L += [f"### {md(x['id'])}: {md(x.get('title', ''))}", "",
+              f"{md(cit.get('paper', ''))}, {md(cit.get('where', ''))}. Run {state} on {md(where)}.", ""]
+        if x.get("description"):
+            L += [md(x["description"]), ""]
+        for note in x.get("notes", []):
+            L.append(f"- {md(note)}")
+        table = x.get("table") or {}
+        if table.get("rows"):
+            L += ["", "| " + " | ".join(md(c) for c in table["columns"]) + " |",
+                  "|" + "---|" * len(table["columns"])]
+            L += ["| " + " | ".join(md(_fmt(v)) for v in row) + " |" for row in table["rows"]]
+        L.append("")
+        for stem, title, _ in plots.get(x["id"], []):
+            L += [f"![{md(title)}](plots/{stem}.svg)", ""]
+    return L
+
+
+def _experiments_html(experiments: list[dict[str, Any]], plots: dict[str, list[tuple[str, str, str]]]) -> list[str]:
+    e = html.escape
+    H = ["<h2>Experiments at the papers' sizes</h2>"]
+    for x in experiments:
+        state, where = _experiment_header(x)
+        cit = x.get("citation", {})
+        H.append(f'<section class="claim" id="experiment-{_slug(x["id"])}"><h3>{e(x["id"])}: {e(x.get("title", ""))}</h3>')
+        H.append(f"<p>{e(cit.get('paper', ''))}, {e(cit.get('where', ''))}. Run {e(state.replace('**', ''))} on "
+                 f"{e(where)}.</p>")
+        if x.get("description"):
+            H.append(f"<p>{e(x['description'])}</p>")
+        if x.get("notes"):
+            H.append("<ul>" + "".join(f"<li>{e(n)}</li>" for n in x["notes"]) + "</ul>")
+        table = x.get("table") or {}
+        if table.get("rows"):
+            H += _html_table([str(c) for c in table["columns"]], [[e(_fmt(v)) for v in row] for row in table["rows"]])
+        for _, title, svg in plots.get(x["id"], []):
+            H.append(f"<figure>{svg[svg.find('<svg'):]}<figcaption>{e(title)}</figcaption></figure>")
+        H.append("</section>")
+    return H
+
+
 def _claim_lines_md(c: dict[str, Any], plots: list[tuple[str, str, str]], controls: list[dict[str, Any]]) -> list[str]:
     L: list[str] = []
     L.append(f"### {md(c['id'])}: {md(c['title'])}")
@@ -194,6 +259,8 @@ def render_markdown(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, s
     pk = prov.get("packages", {})
     L.append("Packages: " + ", ".join(f"{md(k)} {md(v)}" for k, v in pk.items()) + ".")
     L.append("")
+    if not claims:
+        return "\n".join(L) + "\n"
     L.append("A verdict is *verified* when no violation was found in the examples run: every seed for exact claims; "
              "a Clopper–Pearson upper bound ≤ δ on the failure rate for probabilistic claims (single seeds may fail; "
              "the reason counts them); at most ⌊δS⌋ failing seeds at each width of the declared practical regime for "
@@ -249,6 +316,8 @@ def render_html(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, str]]
          f"{e(str(prov.get('dtype')))}; commit <code>{e(str(prov.get('git_commit'))[:12])}</code>; "
          f"started {e(str(prov.get('started')))}, finished {e(str(prov.get('finished')))}"
          + (" — <b>interrupted</b>" if prov.get("interrupted") else "") + "</p>"]
+    if not claims:
+        return "\n".join(H + ["</body></html>"]) + "\n"
     H.append("<table><tr><th>claim</th><th>paper</th><th>theorem</th><th>kind</th><th>verdict</th><th>examples × seeds</th>"
              "<th>worst slack</th><th>empirical threshold</th></tr>")
     for c in claims:
@@ -339,23 +408,40 @@ def _html_details(c: dict[str, Any], controls: list[dict[str, Any]]) -> list[str
 
 
 def write_report(out_dir: Path, *, formats: Iterable[str] = ("md", "html")) -> list[Path]:
-    """Read ``out_dir/results.json`` and write the report files; return their paths."""
+    """Read ``out_dir/results.json`` (and any ``out_dir/experiments/*.json``) and write the report files.
+
+    A folder with experiment results but no ``results.json`` gets a report of the experiments alone.
+    """
+    from verify.experiment import load_results
+
     out_dir = Path(out_dir)
-    doc = results_mod.load(out_dir)
+    experiments = load_results(out_dir)
+    if experiments and not (out_dir / results_mod.RESULTS_NAME).is_file():
+        doc = {"provenance": {**experiments[0].get("provenance", {}), "profile": "— (experiments only)"}, "claims": []}
+    else:
+        doc = results_mod.load(out_dir)
     plots = {c["id"]: _plots_for(c) for c in doc["claims"]}
+    exp_plots = {x["id"]: _experiment_plots(x) for x in experiments}
     written: list[Path] = []
     plot_dir = out_dir / "plots"
     plot_dir.mkdir(parents=True, exist_ok=True)
-    for cid, items in plots.items():
+    for items in [*plots.values(), *exp_plots.values()]:
         for stem, _, svg in items:
             save_svg(svg, plot_dir / f"{stem}.svg")
     formats = list(formats)
     if "md" in formats:
         p = out_dir / "report.md"
-        results_mod.write_atomic(p, render_markdown(doc, plots))
+        text = render_markdown(doc, plots)
+        if experiments:
+            text += "\n".join(_experiments_md(experiments, exp_plots)) + "\n"
+        results_mod.write_atomic(p, text)
         written.append(p)
     if "html" in formats:
         p = out_dir / "report.html"
-        results_mod.write_atomic(p, render_html(doc, plots))
+        page = render_html(doc, plots)
+        if experiments:
+            page = page.replace("</body></html>\n", "\n".join(_experiments_html(experiments, exp_plots))
+                                + "\n</body></html>\n")
+        results_mod.write_atomic(p, page)
         written.append(p)
     return written
