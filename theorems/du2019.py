@@ -17,6 +17,7 @@ running, so the report shows the empirical threshold width beside that scaling.
 from __future__ import annotations
 
 import math
+import time
 from typing import Any, Mapping
 
 import sympy as sp
@@ -700,8 +701,6 @@ def run_section5_experiment(ctx: ExperimentContext) -> dict[str, Any]:
     4·n·m·d per step: the two GEMMs X Wᵀ and coefᵀ X). The step size η = 0.5/λ_max(H^∞) is ours (the
     paper's is not recalled); one initialization seed per width.
     """
-    import time as _time
-
     n, widths, epochs = SECTION5_SIZES[ctx.size]
     g = torch.Generator().manual_seed(DATA_SEED_SECTION5)
     X = tl.sphere_inputs(n, n, generator=g, dtype=ctx.dtype, device=ctx.device)
@@ -747,11 +746,11 @@ def run_section5_experiment(ctx: ExperimentContext) -> dict[str, Any]:
         W, a = tl.init_weights(m, n, [i], dtype=ctx.dtype, device=ctx.device)
         if ctx.device.type == "cuda":
             torch.cuda.synchronize(ctx.device)
-        t0 = _time.perf_counter()
+        t0 = time.perf_counter()
         tr = tl.gd_trajectory(W, a, X, y, eta=step, steps=epochs)
         if ctx.device.type == "cuda":
             torch.cuda.synchronize(ctx.device)
-        seconds = _time.perf_counter() - t0
+        seconds = time.perf_counter() - t0
         loss.append((0.5 * tr.residual_sq[0]).tolist())
         flips.append(tr.flips[0].tolist())
         dist.append(tr.max_dist[0].tolist())

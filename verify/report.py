@@ -259,7 +259,7 @@ def render_markdown(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, s
     pk = prov.get("packages", {})
     L.append("Packages: " + ", ".join(f"{md(k)} {md(v)}" for k, v in pk.items()) + ".")
     L.append("")
-    if not claims:
+    if doc.get("experiments_only"):
         return "\n".join(L) + "\n"
     L.append("A verdict is *verified* when no violation was found in the examples run: every seed for exact claims; "
              "a Clopper–Pearson upper bound ≤ δ on the failure rate for probabilistic claims (single seeds may fail; "
@@ -316,7 +316,7 @@ def render_html(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, str]]
          f"{e(str(prov.get('dtype')))}; commit <code>{e(str(prov.get('git_commit'))[:12])}</code>; "
          f"started {e(str(prov.get('started')))}, finished {e(str(prov.get('finished')))}"
          + (" — <b>interrupted</b>" if prov.get("interrupted") else "") + "</p>"]
-    if not claims:
+    if doc.get("experiments_only"):
         return "\n".join(H + ["</body></html>"]) + "\n"
     H.append("<table><tr><th>claim</th><th>paper</th><th>theorem</th><th>kind</th><th>verdict</th><th>examples × seeds</th>"
              "<th>worst slack</th><th>empirical threshold</th></tr>")
@@ -417,7 +417,8 @@ def write_report(out_dir: Path, *, formats: Iterable[str] = ("md", "html")) -> l
     out_dir = Path(out_dir)
     experiments = load_results(out_dir)
     if experiments and not (out_dir / results_mod.RESULTS_NAME).is_file():
-        doc = {"provenance": {**experiments[0].get("provenance", {}), "profile": "— (experiments only)"}, "claims": []}
+        doc = {"provenance": {**experiments[0].get("provenance", {}), "profile": "— (experiments only)"}, "claims": [],
+               "experiments_only": True}
     else:
         doc = results_mod.load(out_dir)
     plots = {c["id"]: _plots_for(c) for c in doc["claims"]}

@@ -40,7 +40,7 @@ def test_import_direction(package: str) -> None:
 
 def test_theorem_files_only_import_allowed_packages() -> None:
     allowed = {"__future__", "math", "typing", "sympy", "torch", "hypothesis", "impl", "verify", "theorems",
-               "numpy", "dataclasses", "functools", "collections"}
+               "numpy", "dataclasses", "functools", "collections", "time"}
     for f in sorted((ROOT / "theorems").glob("*.py")):
         extra = _imports(f) - allowed
         assert not extra, f"theorems/{f.name} imports {sorted(extra)}"
