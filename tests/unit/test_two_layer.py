@@ -523,3 +523,38 @@ def test_cuda_matches_cpu():
     ec, sc = tl.gram_infinity_monte_carlo(Xc, samples=5000, generator=_gen(3))
     eg, sg = tl.gram_infinity_monte_carlo(Xg, samples=5000, generator=_gen(3))
     torch.testing.assert_close(eg.cpu(), ec, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("batched_inputs", [False, True])
+def test_fast_gd_equals_the_reference_trajectory(batched_inputs: bool) -> None:
+    """gd_trajectory_fast (buffers, fused update) follows gd_trajectory to 1e-10 in float64."""
+    g = torch.Generator().manual_seed(3)
+    S, n, d, m, steps = 4, 12, 5, 96, 40
+    X = tl.sphere_inputs(n, d, generator=g)
+    if batched_inputs:
+        X = torch.stack([tl.sphere_inputs(n, d, generator=g) for _ in range(S)])
+    y = tl.bounded_labels(n, generator=g)
+    W, a = tl.init_weights(m, d, list(range(S)))
+    eta = torch.tensor([0.05, 0.2, 0.4, 0.6], dtype=torch.float64)  # one step size per seed
+    ref = tl.gd_trajectory(W, a, X, y, eta=eta, steps=steps)
+    fast = tl.gd_trajectory_fast(W, a, X, y, eta=eta, steps=steps)
+    for name in ("residual_sq", "max_dist", "flips", "W", "a"):
+        assert torch.allclose(getattr(fast, name), getattr(ref, name), rtol=0, atol=1e-10), name
+    assert torch.equal(fast.diverged, ref.diverged) and fast.lambda_min_h is None
+    assert float(fast.flips[:, -1].max()) > 0  # patterns did flip: the record is exercised
+
+
+def test_fast_gd_handles_divergence_like_the_reference() -> None:
+    g = torch.Generator().manual_seed(4)
+    X = tl.sphere_inputs(6, 3, generator=g)
+    y = tl.bounded_labels(6, generator=g)
+    W, a = tl.init_weights(32, 3, [0, 1])
+    eta = torch.tensor([0.1, 1e3], dtype=torch.float64)  # the second seed blows up
+    ref = tl.gd_trajectory(W, a, X, y, eta=eta, steps=30, divergence_threshold=1e6)
+    fast = tl.gd_trajectory_fast(W, a, X, y, eta=eta, steps=30, divergence_threshold=1e6)
+    assert fast.diverged.tolist() == ref.diverged.tolist() == [False, True]
+    assert torch.equal(torch.isinf(fast.residual_sq), torch.isinf(ref.residual_sq))
+    finite = torch.isfinite(ref.residual_sq)
+    assert torch.allclose(fast.residual_sq[finite], ref.residual_sq[finite], rtol=0, atol=1e-10)
+    assert torch.allclose(fast.W, ref.W, rtol=1e-12, atol=1e-10)
+    assert torch.isfinite(fast.W).all()
