@@ -55,8 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     ve.add_argument("--profile", default="ci", help="ci (default), dev or thorough")
     ve.add_argument("--device", default=None, help="auto, cpu or cuda (default: the profile's)")
     ve.add_argument("--dtype", default="float64", help="float64 (default) or float32")
-    ve.add_argument("--out", type=Path, default=Path("reports/latest"), metavar="DIR",
+    ve.add_argument("--out", type=Path, default=None, metavar="DIR",
                     help="output folder (default reports/latest)")
+    ve.add_argument("--resume", type=Path, default=None, metavar="DIR",
+                    help="continue the run in DIR: keep its finished claims whose theorem file, profile and dtype "
+                         "are unchanged, run the rest (missing, changed or crashed), write back to DIR")
     ve.add_argument("--workers", default="auto", metavar="N",
                     help="claims run in N processes at once (default auto: one per CPU core, 1 on a GPU)")
     ve.add_argument("--report", action="store_true",
@@ -201,16 +204,23 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     device, device_name = resolve_device(args.device or profile.default_device)
     dtype = resolve_dtype(args.dtype)
     chosen = select(_claims(args), args.patterns)
-    out: Path = args.out
+    if args.resume is not None and args.out is not None and args.out.resolve() != args.resume.resolve():
+        raise UsageError(f"--resume {args.resume} writes back to {args.resume}; drop --out {args.out}")
+    out: Path = args.resume or args.out or Path("reports/latest")
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} exists and is not a folder; choose another path")
     prov = results.provenance(device=str(device), device_name=device_name, dtype=args.dtype,
                               profile=profile.name, command=results.command_line(args.argv))
     done: list[dict[str, Any]] = []
+    order = {c.id: i for i, c in enumerate(chosen)}  # results are listed in registry order
+    if args.resume is not None:
+        done, chosen = _resume(args.resume, chosen, profile=profile.name, dtype=args.dtype, spec_hash=spec_hash)
+        prov["resumed_from"] = str(args.resume)
     progress = _ProgressLine(len(chosen))
     status = 0
-    workers = parse_workers(args.workers, n_claims=len(chosen), device=args.device or profile.default_device)
-    order = {c.id: i for i, c in enumerate(chosen)}
+    workers = parse_workers(args.workers, n_claims=max(1, len(chosen)), device=args.device or profile.default_device)
+    for r in done:
+        order.setdefault(r["id"], len(order))
     cli_prefix = ["lemmata", *(x for d in args.theorems for x in ("--theorems", str(d)))]
 
     def finished(res: dict[str, Any]) -> None:
@@ -219,7 +229,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         results.save(out, prov, done)
 
     try:
-        if workers == 1 or len(chosen) == 1:
+        if not chosen:
+            pass
+        elif workers == 1 or len(chosen) == 1:
             for i, claim in enumerate(chosen, 1):
                 progress.start(i, claim.id)
                 res = run_claim(claim, profile=profile, device=device, device_name=str(device.type),
@@ -247,7 +259,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 return unfinished_result(
                     c, profile=profile, spec_hash=spec_hash(c), device_name=str(device.type),
                     reason="the worker process running this claim died twice (killed, out of memory or crashed); "
-                           f"run it alone with `lemmata verify {claim_id} --workers 1` to see why").to_json()
+                           f"run it alone with `lemmata verify {claim_id} --workers 1` to see why").to_json() | {"crashed": True}
 
             run_parallel([c.id for c in chosen], job, workers=workers, on_done=parallel_done, on_crash=crashed)
     except KeyboardInterrupt:
@@ -273,6 +285,30 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     else:
         print(f"next: lemmata report {out}")
     return status
+
+
+def _resume(folder: Path, chosen: list, *, profile: str, dtype: str, spec_hash) -> tuple[list[dict[str, Any]], list]:
+    """(results kept from ``folder``, claims still to run). A result is kept when its claim is unchanged
+    (same spec hash), it did not crash, and the earlier run used the same profile and dtype."""
+    from verify import results
+
+    if not (folder / results.RESULTS_NAME).is_file():
+        raise UsageError(f"--resume {folder}: there is no {results.RESULTS_NAME} to resume; start with --out {folder}")
+    doc = results.load(folder)
+    prev = doc["provenance"]
+    if prev.get("profile") != profile or prev.get("dtype") != dtype:
+        raise UsageError(f"--resume {folder}: that run used --profile {prev.get('profile')} --dtype {prev.get('dtype')}; "
+                         "resume with the same options or write to a new --out")
+    by_id = {r["id"]: r for r in doc["claims"]}
+    current = {c.id: spec_hash(c) for c in chosen}
+    kept = [r for r in doc["claims"] if r["id"] not in current
+            or (r.get("spec_hash") == current[r["id"]] and not r.get("crashed"))]
+    kept_ids = {r["id"] for r in kept}
+    todo = [c for c in chosen if c.id not in kept_ids]
+    changed = sum(1 for c in todo if c.id in by_id)
+    sys.stderr.write(f"resuming {folder}: {len(kept_ids & set(current))} claims kept, {len(todo)} to run "
+                     f"({changed} changed or crashed, {len(todo) - changed} missing)\n")
+    return kept, todo
 
 
 def _summary(done: list[dict[str, Any]]) -> None:

@@ -319,7 +319,7 @@ CLAIMS.append(claim("never_reached"))
 ''')
     out_dir = tmp_path / "o"
     code, _, err = run(["--theorems", str(d), "verify", "clitoy.ok", "clitoy.stop", "clitoy.never_reached",
-                        "--out", str(out_dir)], capsys)
+                        "--out", str(out_dir), "--workers", "1"], capsys)  # in order, so 'ok' finished first
     assert code == 130
     assert "interrupted" in err
     doc = json.loads((out_dir / "results.json").read_text())
