@@ -1,0 +1,129 @@
+"""Quality tier for daskalakis2019: planted bugs in impl.games and planted false claims must come back refuted.
+
+The bugs are the ones a hand-written OMWU most easily gets wrong (issue 5): the optimistic term built from the
+current payoff twice (2·now − 1·now: OMWU silently becomes plain MWU), and a sign flip between the players (both
+ascend). The sharp checks catch them: the KL monotonicity (OMWU) and the exact Jensen identity (MWU).
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import sympy as sp
+import torch
+from hypothesis import strategies as st
+
+from impl import games as gm
+from theorems import daskalakis2019 as dp
+from verify.cli import main
+from verify.profiles import PROFILES
+from verify.runner import run_claim
+
+pytestmark = pytest.mark.quality
+
+
+def optimistic_current_twice(now, before):
+    """2·now − 1·now: the previous payoff replaced by the current one (OMWU degenerates to MWU)."""
+    return 2.0 * now - now
+
+
+def omwu_players_same_sign(log_x, log_y, prev_Ay, prev_Atx, A, e):
+    """The column player ascends too: +η(2Aᵀx^t − Aᵀx^{t−1}) instead of −."""
+    Ay, Atx = gm._payoffs(A, log_x, log_y)
+    log_x = torch.log_softmax(log_x + e * gm._optimistic(Ay, prev_Ay), -1)
+    log_y = torch.log_softmax(log_y + e * gm._optimistic(Atx, prev_Atx), -1)
+    return log_x, log_y, Ay, Atx
+
+
+def mwu_players_same_sign(log_x, log_y, A, e):
+    """Plain MWU with the column player ascending."""
+    Ay, Atx = gm._payoffs(A, log_x, log_y)
+    return torch.log_softmax(log_x + e * Ay, -1), torch.log_softmax(log_y + e * Atx, -1)
+
+
+def mwu_row_step_doubled(log_x, log_y, A, e):
+    """The row player's step size doubled (a factor 2 of OMWU's 2·now left in plain MWU)."""
+    Ay, Atx = gm._payoffs(A, log_x, log_y)
+    return torch.log_softmax(log_x + 2.0 * e * Ay, -1), torch.log_softmax(log_y - e * Atx, -1)
+
+
+@pytest.mark.parametrize(("attr", "bug", "claim_id"), [
+    ("_optimistic", optimistic_current_twice, "daskalakis2019.omwu_kl_monotone"),
+    ("_omwu_step", omwu_players_same_sign, "daskalakis2019.omwu_kl_monotone"),
+    ("_mwu_step", mwu_players_same_sign, "daskalakis2019.mwu_jensen_identity"),
+    ("_mwu_step", mwu_row_step_doubled, "daskalakis2019.mwu_jensen_identity"),
+], ids=["omwu_current_payoff_twice", "omwu_sign_flip", "mwu_sign_flip", "mwu_row_step_doubled"])
+def test_planted_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(gm, attr, bug)
+    verdict = verdict_of(claim_id)
+    assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by {claim_id}: {verdict}"
+
+
+def test_current_payoff_twice_breaks_last_iterate(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    """The same bug seen by the asymptotic claim: plain MWU's last iterate does not converge."""
+    monkeypatch.setattr(gm, "_optimistic", optimistic_current_twice)
+    dp._LAST_CACHE.clear()
+    verdict = verdict_of("daskalakis2019.omwu_last_iterate")
+    dp._LAST_CACHE.clear()
+    assert verdict.startswith("refuted"), verdict
+
+
+SMALL_ETA_MARGIN = 0.5  # no break was ever seen below η·max|A| = 0.7 while choosing the declared regime (¼)
+
+
+def _ci(claim) -> dict:
+    res = run_claim(claim, profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu", dtype=torch.float64)
+    return res.to_json()
+
+
+def test_planted_false_mwu_kl_decreasing_is_refuted_small() -> None:
+    """'Plain MWU decreases the KL' (the opposite of Jensen) on interior games: refuted, shrunk to a 2×2 game."""
+    false = replace(dp.mwu_kl_nondecreasing, id="daskalakis2019.planted_mwu_kl_decreasing",
+                    statement=sp.Le(dp.kl_next, dp.kl_now), figures=())
+    res = _ci(false)
+    assert res["verdict"] == "refuted", res["reason"]
+    assert res["counterexample"]["premises"]["n"] == 2, res["counterexample"]["premises"]
+
+
+def test_planted_false_large_step_monotone_is_refuted() -> None:
+    """'Monotone for η·max|A| up to 2': refuted; the shrunk step is near the smallest that breaks it."""
+    false = replace(dp.omwu_kl_monotone, id="daskalakis2019.planted_monotone_large_step", examples=(),
+                    premises=lambda p: dp.game_premises(max_n=5, layout="mixed", eta_frac=st.floats(0.01, 2.0)))
+    res = _ci(false)
+    assert res["verdict"] == "refuted", res["reason"]
+    assert res["counterexample"]["premises"]["eta_frac"] > SMALL_ETA_MARGIN, res["counterexample"]["premises"]
+
+
+FALSE_FROM_ZERO = '''
+from dataclasses import replace
+
+from hypothesis import strategies as st
+
+from theorems import daskalakis2019 as dp
+
+CLAIMS = [replace(dp.omwu_kl_monotone, id="plantedomwu.kl_monotone_from_zero", examples=(),
+                  title="planted: OMWU's KL potential is non-increasing from t = 0 (the first step is plain MWU)",
+                  premises=lambda p: dp.game_premises(max_n=5, eta_frac=st.floats(0.01, dp.SMALL_ETA),
+                                                      from_t=st.just(0)))]
+'''
+
+
+def test_planted_false_monotone_from_t0_is_refuted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The first OMWU step is a plain MWU step (x^{−1} = x^0), which raises the KL by Jensen: a claim from t = 0
+    is refuted through the user's path (theorem file, CLI, results.json), shrunk small, and its reproduce
+    command fails again."""
+    folder = tmp_path / "th"
+    folder.mkdir()
+    (folder / "plantedomwu.py").write_text(FALSE_FROM_ZERO, encoding="utf-8")
+    assert main(["--theorems", str(folder), "verify", "plantedomwu", "--out", str(tmp_path / "R")]) == 1
+    res = json.loads((tmp_path / "R" / "results.json").read_text())["claims"][0]
+    assert res["verdict"] == "refuted", res["reason"]
+    prem = res["counterexample"]["premises"]
+    assert prem["n"] <= 3 and prem["m"] <= 3, prem
+    assert res["counterexample"]["detail"]["atoms"][0]["index"] == [0], "the violation must be the first step"
+    assert main(shlex.split(res["reproduce"])[1:]) == 1
+    capsys.readouterr()
