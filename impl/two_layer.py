@@ -664,9 +664,12 @@ def gd_trajectory_fast(
             W, W_next = W_next, W
             max_dist[:, k + 1] = dist
         else:  # a seed diverged or overflowed: it keeps its last finite parameters (as gd_trajectory)
-            diverged |= ~torch.isfinite(dist)
+            # an infinite distance need not mean an infinite entry (the norm overflows first): check the entries
+            ok = torch.isfinite(W_next).flatten(1).all(-1)
+            diverged |= ~ok
+            ok &= ~diverged
             W = torch.where(ok[:, None, None], W_next, W)
-            max_dist[:, k + 1] = torch.where(ok, dist, max_dist[:, k])
+            max_dist[:, k + 1] = torch.where(ok, dist, torch.linalg.vector_norm(W - W0, dim=-1).amax(-1))
     time = torch.arange(steps + 1, **opts)
     return Trajectory(time=time, residual_sq=residual_sq, max_dist=max_dist, lambda_min_h=None, flips=flips,
                       diverged=diverged, W=W, a=a0.clone())

@@ -766,7 +766,7 @@ DATA_SEED_SECTION5 = 2**52 + 5  # the data of the Section 5 experiment (a stream
 EXPERIMENTS = [
     Experiment(
         id="du2019.section5",
-        title="Section 5 at the paper's size: loss, activation-pattern flips and distance from init against m",
+        title="Section 5: loss, activation-pattern flips and distance from init against m",
         citation=cite("Section 5 (experiments)"),
         run=run_section5_experiment,
         description="n = d = 1000, x uniform on the sphere, y ~ N(0, 1), 100 GD epochs, m from 1024 to 16384 "

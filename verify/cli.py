@@ -196,14 +196,15 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from verify import results
     from verify.device import resolve_device, resolve_dtype
     from verify.profiles import get_profile
-    from verify.pool import parse_workers
+    from verify.pool import cpu_budget, parse_workers
     from verify.registry import select, spec_hash
     from verify.runner import run_claim
 
     profile = get_profile(args.profile)
     device, device_name = resolve_device(args.device or profile.default_device)
     dtype = resolve_dtype(args.dtype)
-    chosen = select(_claims(args), args.patterns)
+    registered = _claims(args)
+    chosen = select(registered, args.patterns)
     if args.resume is not None and args.out is not None and args.out.resolve() != args.resume.resolve():
         raise UsageError(f"--resume {args.resume} writes back to {args.resume}; drop --out {args.out}")
     out: Path = args.resume or args.out or Path("reports/latest")
@@ -212,9 +213,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     prov = results.provenance(device=str(device), device_name=device_name, dtype=args.dtype,
                               profile=profile.name, command=results.command_line(args.argv))
     done: list[dict[str, Any]] = []
-    order = {c.id: i for i, c in enumerate(chosen)}  # results are listed in registry order
+    order = {cid: i for i, cid in enumerate(registered)}  # results are listed in registry order
     if args.resume is not None:
-        done, chosen = _resume(args.resume, chosen, profile=profile.name, dtype=args.dtype, spec_hash=spec_hash)
+        done, chosen = _resume(args.resume, chosen, registered, profile=profile.name, dtype=args.dtype,
+                               spec_hash=spec_hash)
         prov["resumed_from"] = str(args.resume)
     progress = _ProgressLine(len(chosen))
     status = 0
@@ -224,6 +226,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     cli_prefix = ["lemmata", *(x for d in args.theorems for x in ("--theorems", str(d)))]
 
     def finished(res: dict[str, Any]) -> None:
+        # per-claim provenance, so results kept by a later --resume still say where they came from
+        res.setdefault("run", {"git_commit": prov.get("git_commit"), "git_dirty": prov.get("git_dirty"),
+                               "device": prov.get("device_name"), "finished": results.now()})
         done.append(res)
         done.sort(key=lambda r: order[r["id"]])
         results.save(out, prov, done)
@@ -244,7 +249,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
             prov["workers"] = workers
             job = PoolJob(theorems=tuple(str(t) for t in args.theorems), profile=profile.name, device=str(device),
-                          dtype=args.dtype, threads=max(1, (os.cpu_count() or 1) // workers),
+                          dtype=args.dtype, threads=max(1, cpu_budget() // workers),
                           cli_prefix=tuple(cli_prefix))
             sys.stderr.write(f"running {len(chosen)} claims on {workers} worker processes "
                              f"({job.threads} torch thread{'s' if job.threads > 1 else ''} each)\n")
@@ -258,10 +263,16 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 c = next(c for c in chosen if c.id == claim_id)
                 return unfinished_result(
                     c, profile=profile, spec_hash=spec_hash(c), device_name=str(device.type),
-                    reason="the worker process running this claim died twice (killed, out of memory or crashed); "
+                    reason="the process running this claim died (killed, out of memory or crashed), also when retried alone; "
                            f"run it alone with `lemmata verify {claim_id} --workers 1` to see why").to_json() | {"crashed": True}
 
-            run_parallel([c.id for c in chosen], job, workers=workers, on_done=parallel_done, on_crash=crashed)
+            def errored(claim_id: str, message: str) -> dict[str, Any]:
+                c = next(c for c in chosen if c.id == claim_id)
+                return unfinished_result(c, profile=profile, spec_hash=spec_hash(c), device_name=str(device.type),
+                                         reason=message).to_json() | {"crashed": True}
+
+            run_parallel([c.id for c in chosen], job, workers=workers, on_done=parallel_done, on_crash=crashed,
+                         on_error=errored)
     except KeyboardInterrupt:
         prov["finished"] = results.now()
         prov["interrupted"] = True
@@ -280,16 +291,24 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if args.report:
         from verify.report import write_report
 
-        for written in write_report(out):
-            print(f"wrote {written}")
+        try:
+            for written in write_report(out):
+                print(f"wrote {written}")
+        except LemmataError as err:  # the exit status stays verify's; the report can be written later
+            sys.stderr.write(f"lemmata: warning: the report was not written: {str(err).splitlines()[0]}\n")
     else:
         print(f"next: lemmata report {out}")
     return status
 
 
-def _resume(folder: Path, chosen: list, *, profile: str, dtype: str, spec_hash) -> tuple[list[dict[str, Any]], list]:
-    """(results kept from ``folder``, claims still to run). A result is kept when its claim is unchanged
-    (same spec hash), it did not crash, and the earlier run used the same profile and dtype."""
+def _resume(folder: Path, chosen: list, registered: dict, *, profile: str, dtype: str,
+            spec_hash) -> tuple[list[dict[str, Any]], list]:
+    """(results kept from ``folder``, claims still to run).
+
+    A result is kept when its claim is still registered, its theorem file is unchanged (same spec
+    hash, checked for every kept claim, selected or not), it did not crash, and the earlier run used
+    the same profile and dtype. Everything else is dropped, and the chosen claims among it re-run.
+    """
     from verify import results
 
     if not (folder / results.RESULTS_NAME).is_file():
@@ -299,15 +318,25 @@ def _resume(folder: Path, chosen: list, *, profile: str, dtype: str, spec_hash) 
     if prev.get("profile") != profile or prev.get("dtype") != dtype:
         raise UsageError(f"--resume {folder}: that run used --profile {prev.get('profile')} --dtype {prev.get('dtype')}; "
                          "resume with the same options or write to a new --out")
-    by_id = {r["id"]: r for r in doc["claims"]}
-    current = {c.id: spec_hash(c) for c in chosen}
-    kept = [r for r in doc["claims"] if r["id"] not in current
-            or (r.get("spec_hash") == current[r["id"]] and not r.get("crashed"))]
+    kept, dropped = [], []
+    for r in doc["claims"]:
+        claim = registered.get(r["id"])
+        fresh = claim is not None and r.get("spec_hash") == spec_hash(claim) and not r.get("crashed")
+        if fresh:
+            r.setdefault("run", {"git_commit": prev.get("git_commit"), "git_dirty": prev.get("git_dirty"),
+                                 "device": prev.get("device_name"), "finished": prev.get("finished")})
+            kept.append(r)
+        else:
+            dropped.append(r["id"])
     kept_ids = {r["id"] for r in kept}
     todo = [c for c in chosen if c.id not in kept_ids]
-    changed = sum(1 for c in todo if c.id in by_id)
-    sys.stderr.write(f"resuming {folder}: {len(kept_ids & set(current))} claims kept, {len(todo)} to run "
-                     f"({changed} changed or crashed, {len(todo) - changed} missing)\n")
+    rerun = sum(1 for c in todo if c.id in dropped)
+    unselected = [cid for cid in dropped if cid not in {c.id for c in chosen}]
+    sys.stderr.write(f"resuming {folder}: {len(kept)} results kept, {len(todo)} claims to run "
+                     f"({rerun} changed or crashed, {len(todo) - rerun} missing)"
+                     + (f"; {len(unselected)} stale results of unselected or unregistered claims dropped "
+                        f"({', '.join(unselected[:3])}{', …' if len(unselected) > 3 else ''})" if unselected else "")
+                     + "\n")
     return kept, todo
 
 

@@ -31,3 +31,9 @@ class DeviceError(LemmataError):
 
 class ResultsFileError(LemmataError):
     """``results.json`` is missing, unreadable or of an unknown schema version."""
+
+
+class ExperimentError(LemmataError):
+    """An experiment's run failed (its finished parts are kept); exit status 1."""
+
+    exit_code = 1

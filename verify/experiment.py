@@ -4,8 +4,8 @@ A claim is checked on many small generated instances; an experiment runs one fix
 configuration (e.g. Du et al. 2019, Section 5: n = d = 1000, widths up to 16384) and draws the
 paper's figures from it. A theorem module may declare ``EXPERIMENTS``, a list of
 :class:`Experiment`; ``lemmata experiment ID --out DIR`` runs one and writes
-``DIR/experiments/<id>.json`` (rewritten atomically after every completed part, so Ctrl-C keeps
-what finished); ``lemmata report DIR`` draws its figures and table.
+``DIR/experiments/<id>.json`` (``<id>.<size>.json`` for a reduced size; while running, the finished
+parts are rewritten atomically to ``<id>.partial.json``, so Ctrl-C or a crash keeps them); ``lemmata report DIR`` draws its figures and table.
 
 ``run(ctx)`` returns a JSON-able mapping::
 
@@ -21,13 +21,14 @@ and may call ``ctx.partial(result)`` with the same shape after each part.
 from __future__ import annotations
 
 import json
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal, Mapping
 
 from verify.claim import _ID, Citation
-from verify.errors import ClaimDefinitionError, ResultsFileError, UnknownClaimError
+from verify.errors import ClaimDefinitionError, ExperimentError, ResultsFileError, UnknownClaimError
 
 Size = Literal["paper", "small"]
 EXPERIMENTS_DIR = "experiments"
@@ -78,45 +79,82 @@ def find(experiments: Mapping[str, Experiment], name: str) -> Experiment:
     raise UnknownClaimError(f"no experiment {name!r}; choose one of: {choices}")
 
 
-def path_for(out_dir: Path, experiment_id: str) -> Path:
-    return Path(out_dir) / EXPERIMENTS_DIR / f"{experiment_id}.json"
+def path_for(out_dir: Path, experiment_id: str, size: str = "paper", *, partial: bool = False) -> Path:
+    """``DIR/experiments/<id>.json`` at the paper's size, ``<id>.<size>.json`` otherwise; ``.partial`` while
+    running, so an interrupted run never replaces a complete result."""
+    stem = experiment_id if size == "paper" else f"{experiment_id}.{size}"
+    return Path(out_dir) / EXPERIMENTS_DIR / (f"{stem}.partial.json" if partial else f"{stem}.json")
+
+
+def _finite(value: Any) -> Any:
+    """JSON-safe copy: non-finite floats become None (a diverged loss is data, not a crash)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def save(out_dir: Path, exp: Experiment, prov: Mapping[str, Any], result: Mapping[str, Any], *,
-         complete: bool, elapsed_s: float) -> Path:
-    """Write ``DIR/experiments/<id>.json`` atomically."""
+         size: str, complete: bool, elapsed_s: float, error: str | None = None) -> Path:
+    """Write the result atomically (to the ``.partial`` file until it is complete)."""
     from verify.results import write_atomic
 
-    doc = {"id": exp.id, "title": exp.title, "paper": exp.paper, "description": exp.description,
+    doc = {"id": exp.id, "title": exp.title, "paper": exp.paper, "description": exp.description, "size": size,
            "citation": {"paper": exp.citation.paper, "where": exp.citation.where, "arxiv": exp.citation.arxiv,
                         "source": exp.citation.source, "note": exp.citation.note},
-           "provenance": dict(prov), "complete": complete, "elapsed_s": round(elapsed_s, 2), **dict(result)}
-    path = path_for(out_dir, exp.id)
+           "provenance": dict(prov), "complete": complete, "error": error, "elapsed_s": round(elapsed_s, 2),
+           **_finite(dict(result))}
+    if not isinstance(doc.get("figures"), list):
+        raise ExperimentError(f"experiment {exp.id}: run must return a mapping with a 'figures' list")
+    path = path_for(out_dir, exp.id, size, partial=not complete)
     write_atomic(path, json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
+    if complete:
+        path_for(out_dir, exp.id, size, partial=True).unlink(missing_ok=True)
     return path
 
 
 def run_experiment(exp: Experiment, *, out_dir: Path, device: Any, dtype: Any, size: Size,
                    prov: dict[str, Any], progress: Callable[[str], None]) -> Path:
-    """Run ``exp`` and save its result; partial results are saved as they come (and kept on Ctrl-C)."""
-    t0 = time.monotonic()
+    """Run ``exp`` and save its result; partial results are saved as they come (and kept on Ctrl-C).
 
-    def partial(result: Mapping[str, Any]) -> None:
-        save(out_dir, exp, prov, result, complete=False, elapsed_s=time.monotonic() - t0)
-
-    ctx = ExperimentContext(device=device, dtype=dtype, size=size, progress=progress, partial=partial)
-    result = exp.run(ctx)
+    An error inside the run is recorded in the partial file and raised as :class:`ExperimentError`.
+    """
     from verify.results import now
 
+    t0 = time.monotonic()
+    last: dict[str, Any] = {"figures": []}
+
+    def partial(result: Mapping[str, Any]) -> None:
+        last.clear()
+        last.update(result)
+        save(out_dir, exp, prov, result, size=size, complete=False, elapsed_s=time.monotonic() - t0)
+
+    ctx = ExperimentContext(device=device, dtype=dtype, size=size, progress=progress, partial=partial)
+    try:
+        result = exp.run(ctx)
+    except (KeyboardInterrupt, ExperimentError):
+        raise
+    except Exception as err:
+        message = f"{type(err).__name__}: {err}"
+        save(out_dir, exp, prov, last, size=size, complete=False, elapsed_s=time.monotonic() - t0, error=message)
+        raise ExperimentError(f"experiment {exp.id} failed: {message} (the finished parts are in "
+                              f"{path_for(out_dir, exp.id, size, partial=True)})") from err
     prov["finished"] = now()
-    return save(out_dir, exp, prov, result, complete=True, elapsed_s=time.monotonic() - t0)
+    return save(out_dir, exp, prov, result, size=size, complete=True, elapsed_s=time.monotonic() - t0)
 
 
 def load_results(out_dir: Path) -> list[dict[str, Any]]:
     """Every ``DIR/experiments/*.json`` (sorted by id); unreadable files raise :class:`ResultsFileError`."""
     folder = Path(out_dir) / EXPERIMENTS_DIR
     docs = []
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+    paths = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    complete = {p.name for p in paths if not p.name.endswith(".partial.json")}
+    for path in paths:
+        if path.name.endswith(".partial.json") and path.name.replace(".partial.json", ".json") in complete:
+            continue  # an interrupted re-run; the complete result is shown
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:

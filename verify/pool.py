@@ -2,8 +2,8 @@
 
 The Hypothesis search inside a claim stays serial (its examples depend on each other through
 ``target`` and shrinking); independent claims run in separate processes. Workers are started
-with the ``spawn`` method, so the parent never forks a process that holds a CUDA context (and
-never needs one: each worker resolves its own device). Every worker loads the claims itself
+with the ``spawn`` method, so no worker inherits the parent's CUDA state (each resolves its own
+device; the parent only asks whether CUDA is present and for the device's name). Every worker loads the claims itself
 from ``theorems/`` and any extra folders, runs one claim and sends back its JSON result, with
 the worker's process id and device as provenance. Workers ignore Ctrl-C; the parent catches it,
 terminates them, and keeps every claim that finished.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -37,11 +38,23 @@ class PoolJob:
     cli_prefix: tuple[str, ...]
 
 
+def cpu_budget() -> int:
+    """The threads this process may use: torch's own count (it honours OMP_NUM_THREADS), capped by
+    the CPUs this process is allowed to run on (a container's affinity, not the host's core count)."""
+    import torch
+
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        usable = os.cpu_count() or 1
+    return max(1, min(torch.get_num_threads(), usable))
+
+
 def default_workers(n_claims: int, device: str) -> int:
-    """One worker per core on the CPU (at most 8, at most one per claim); one on a GPU."""
+    """One worker per usable core on the CPU (at most 8, at most one per claim); one on a GPU."""
     if device.startswith("cuda") or device == "auto" and _cuda_visible():
         return 1
-    return max(1, min(os.cpu_count() or 1, 8, n_claims))
+    return max(1, min(cpu_budget(), 8, n_claims))
 
 
 def _cuda_visible() -> bool:
@@ -63,24 +76,37 @@ def parse_workers(text: str, *, n_claims: int, device: str) -> int:
     return n
 
 
+class WorkerError(Exception):
+    """A worker could not run a claim (its setup failed, or the claim raised outside the engine)."""
+
+
 def _init_worker(job: PoolJob) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and terminates us
-    import torch
+    _WORKER["job"] = job
+    try:
+        import torch
 
-    torch.set_num_threads(job.threads)
-    from verify.device import resolve_device, resolve_dtype
-    from verify.profiles import get_profile
-    from verify.registry import load_claims
+        torch.set_num_threads(job.threads)
+        from verify.device import resolve_device, resolve_dtype
+        from verify.profiles import get_profile
+        from verify.registry import load_claims
 
-    device, _ = resolve_device(job.device)
-    _WORKER.update(job=job, claims=load_claims([Path(t) for t in job.theorems]), profile=get_profile(job.profile),
-                   device=device, dtype=resolve_dtype(job.dtype))
+        device, _ = resolve_device(job.device)
+        _WORKER.update(claims=load_claims([Path(t) for t in job.theorems]), profile=get_profile(job.profile),
+                       device=device, dtype=resolve_dtype(job.dtype))
+    except Exception as err:  # reported per claim by _run_one: a setup failure is not a crash
+        _WORKER["setup_error"] = f"{type(err).__name__}: {err}"
 
 
 def _run_one(claim_id: str) -> dict[str, Any]:
     from verify.registry import spec_hash
     from verify.runner import run_claim
 
+    if "setup_error" in _WORKER:
+        raise WorkerError(f"the worker process could not load the claims: {_WORKER['setup_error']}")
+    if claim_id not in _WORKER["claims"]:
+        raise WorkerError(f"{claim_id} is not registered in the worker process (was its theorem file changed "
+                          "during the run?)")
     claim = _WORKER["claims"][claim_id]
     res = run_claim(claim, profile=_WORKER["profile"], device=_WORKER["device"],
                     device_name=str(_WORKER["device"].type), dtype=_WORKER["dtype"], spec_hash=spec_hash(claim),
@@ -96,8 +122,12 @@ def _executor(n: int, job: PoolJob) -> ProcessPoolExecutor:
 
 def run_parallel(claim_ids: Sequence[str], job: PoolJob, *, workers: int,
                  on_done: Callable[[dict[str, Any]], None],
-                 on_crash: Callable[[str], dict[str, Any]]) -> None:
+                 on_crash: Callable[[str], dict[str, Any]],
+                 on_error: Callable[[str, str], dict[str, Any]]) -> None:
     """Run ``claim_ids`` on ``workers`` processes; call ``on_done(result)`` in the parent as each finishes.
+
+    A claim whose task raised (other than by the process dying) is recorded as
+    ``on_error(claim_id, message)`` (an inconclusive result); the run goes on.
 
     A worker process that dies (killed, out of memory, a segfault) breaks every task of its pool, and
     which claim killed it cannot be told. So the claims left unfinished are retried once, each in a
@@ -111,17 +141,23 @@ def run_parallel(claim_ids: Sequence[str], job: PoolJob, *, workers: int,
         futures = {ex.submit(_run_one, cid): cid for cid in claim_ids}
         for fut in _as_completed(futures):
             try:
-                on_done(fut.result())
+                result = fut.result()
             except BrokenProcessPool:
                 broken.append(futures[fut])
+                continue
+            except Exception as err:
+                result = on_error(futures[fut], f"{type(err).__name__}: {err}")
+            on_done(result)
     except BaseException:
         _terminate([ex])
         raise
     finally:
         ex.shutdown(wait=True, cancel_futures=True)
     if broken:
+        sys.stderr.write(f"a worker process died; retrying its {len(broken)} unfinished claims, each in a process "
+                         "of its own\n")
         _run_isolated(sorted(broken, key=list(claim_ids).index), job, workers=workers, on_done=on_done,
-                      on_crash=on_crash)
+                      on_crash=on_crash, on_error=on_error)
 
 
 def _as_completed(futures: dict[Future, str]):
@@ -132,7 +168,8 @@ def _as_completed(futures: dict[Future, str]):
 
 
 def _run_isolated(claim_ids: Sequence[str], job: PoolJob, *, workers: int,
-                  on_done: Callable[[dict[str, Any]], None], on_crash: Callable[[str], dict[str, Any]]) -> None:
+                  on_done: Callable[[dict[str, Any]], None], on_crash: Callable[[str], dict[str, Any]],
+                  on_error: Callable[[str, str], dict[str, Any]]) -> None:
     """Each claim in its own single-process pool, ``workers`` pools at a time: a crash is the claim's own."""
     waiting = list(claim_ids)
     running: dict[Future, tuple[str, ProcessPoolExecutor]] = {}
@@ -149,6 +186,8 @@ def _run_isolated(claim_ids: Sequence[str], job: PoolJob, *, workers: int,
                     result = fut.result()
                 except BrokenProcessPool:
                     result = on_crash(cid)
+                except Exception as err:
+                    result = on_error(cid, f"{type(err).__name__}: {err}")
                 ex.shutdown(wait=True)
                 on_done(result)
     except BaseException:

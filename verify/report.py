@@ -94,29 +94,50 @@ def _experiment_plots(x: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(file stem, title, svg) for one experiment's figures."""
     out: list[tuple[str, str, str]] = []
     for i, fig in enumerate(x.get("figures", [])):
-        series = [Series(str(s["label"]), [float(v) for v in s["x"]], [float(v) for v in s["y"]],
+        series = [Series(str(s["label"]), [_num(v) for v in s["x"]], [_num(v) for v in s["y"]],
                          style=s.get("style", "line")) for s in fig.get("series", [])]
         if not series:
             continue
         svg = line_chart(series, title=str(fig["title"]), xlabel=str(fig.get("xlabel", "")),
                          ylabel=str(fig.get("ylabel", "")), logx=bool(fig.get("logx")), logy=bool(fig.get("logy")))
-        out.append((f"experiment-{_slug(x['id'])}-fig{i}", str(fig["title"]), svg))
+        size = "" if x.get("size", "paper") == "paper" else f"-{_slug(str(x['size']))}"
+        out.append((f"experiment-{_slug(x['id'])}{size}-fig{i}", str(fig["title"]), svg))
     return out
+
+
+def _exp_key(x: dict[str, Any]) -> str:
+    return f"{x['id']}@{x.get('size', 'paper')}"
+
+
+def _num(v: Any) -> float:
+    """A plotted value; None (a non-finite value in the JSON) and junk become NaN, which plots drop."""
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def _experiment_header(x: dict[str, Any]) -> tuple[str, str]:
     prov = x.get("provenance", {})
-    state = "complete" if x.get("complete") else "**incomplete** (interrupted or still running: the finished parts are shown)"
-    return state, (f"{prov.get('device_name', prov.get('device'))}, dtype {prov.get('dtype')}, "
+    if x.get("complete"):
+        state = "complete"
+    elif x.get("error"):
+        state = f"**failed** ({x['error']}; the finished parts are shown)"
+    else:
+        state = "**incomplete** (interrupted or still running: the finished parts are shown)"
+    size = x.get("size", "paper")
+    where = "the paper's size" if size == "paper" else f"the reduced size '{size}', not the paper's"
+    return state, (f"{prov.get('device_name', prov.get('device'))} at {where}, dtype {prov.get('dtype')}, "
                    f"{x.get('elapsed_s')} s, commit {str(prov.get('git_commit'))[:12]}")
 
 
 def _experiments_md(experiments: list[dict[str, Any]], plots: dict[str, list[tuple[str, str, str]]]) -> list[str]:
-    L = ["## Experiments at the papers' sizes", ""]
+    L = ["## Experiments", ""]
     for x in experiments:
         state, where = _experiment_header(x)
         cit = x.get("citation", {})
-        L += [f"### {md(x['id'])}: {md(x.get('title', ''))}", "",
+        tag = "" if x.get("size", "paper") == "paper" else f" (reduced size '{x['size']}')"
+        L += [f"### {md(x['id'])}{md(tag)}: {md(x.get('title', ''))}", "",
               f"{md(cit.get('paper', ''))}, {md(cit.get('where', ''))}. Run {state} on {md(where)}.", ""]
         if x.get("description"):
             L += [md(x["description"]), ""]
@@ -128,18 +149,20 @@ def _experiments_md(experiments: list[dict[str, Any]], plots: dict[str, list[tup
                   "|" + "---|" * len(table["columns"])]
             L += ["| " + " | ".join(md(_fmt(v)) for v in row) + " |" for row in table["rows"]]
         L.append("")
-        for stem, title, _ in plots.get(x["id"], []):
+        for stem, title, _ in plots.get(_exp_key(x), []):
             L += [f"![{md(title)}](plots/{stem}.svg)", ""]
     return L
 
 
 def _experiments_html(experiments: list[dict[str, Any]], plots: dict[str, list[tuple[str, str, str]]]) -> list[str]:
     e = html.escape
-    H = ["<h2>Experiments at the papers' sizes</h2>"]
+    H = ["<h2>Experiments</h2>"]
     for x in experiments:
         state, where = _experiment_header(x)
         cit = x.get("citation", {})
-        H.append(f'<section class="claim" id="experiment-{_slug(x["id"])}"><h3>{e(x["id"])}: {e(x.get("title", ""))}</h3>')
+        tag = "" if x.get("size", "paper") == "paper" else f" (reduced size '{x['size']}')"
+        H.append(f'<section class="claim" id="experiment-{_slug(_exp_key(x))}"><h3>{e(x["id"] + tag)}: '
+                 f'{e(x.get("title", ""))}</h3>')
         H.append(f"<p>{e(cit.get('paper', ''))}, {e(cit.get('where', ''))}. Run {e(state.replace('**', ''))} on "
                  f"{e(where)}.</p>")
         if x.get("description"):
@@ -149,7 +172,7 @@ def _experiments_html(experiments: list[dict[str, Any]], plots: dict[str, list[t
         table = x.get("table") or {}
         if table.get("rows"):
             H += _html_table([str(c) for c in table["columns"]], [[e(_fmt(v)) for v in row] for row in table["rows"]])
-        for _, title, svg in plots.get(x["id"], []):
+        for _, title, svg in plots.get(_exp_key(x), []):
             H.append(f"<figure>{svg[svg.find('<svg'):]}<figcaption>{e(title)}</figcaption></figure>")
         H.append("</section>")
     return H
@@ -422,7 +445,7 @@ def write_report(out_dir: Path, *, formats: Iterable[str] = ("md", "html")) -> l
     else:
         doc = results_mod.load(out_dir)
     plots = {c["id"]: _plots_for(c) for c in doc["claims"]}
-    exp_plots = {x["id"]: _experiment_plots(x) for x in experiments}
+    exp_plots = {_exp_key(x): _experiment_plots(x) for x in experiments}
     written: list[Path] = []
     plot_dir = out_dir / "plots"
     plot_dir.mkdir(parents=True, exist_ok=True)

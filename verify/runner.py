@@ -640,8 +640,11 @@ def _decide(claim: Claim, engine: Engine, records: list[ExampleRecord], failing:
 def unfinished_result(claim: Claim, *, profile: Profile, reason: str, spec_hash: str = "",
                       device_name: str = "cpu") -> ClaimResult:
     """An ``inconclusive`` result for a claim whose run never finished (e.g. its worker process died)."""
+    from dataclasses import replace as _replace
+
     engine = Engine(claim, profile, None, None)
-    return _decide(claim, engine, [], None, [reason], "", 0, 0.0, profile, device_name, spec_hash, None, "lemmata")
+    res = _decide(claim, engine, [], None, [reason], "", 0, 0.0, profile, device_name, spec_hash, None, "lemmata")
+    return _replace(res, reason=reason)
 
 
 def replay(claim: Claim, premises: Mapping[str, Any], *, profile: Profile, device: Any, dtype: Any) -> ExampleRecord:

@@ -100,7 +100,7 @@ CLAIMS = [replace(gao.width_scaling, id="plantedwidth.width_independent_of_n",
 
 
 def test_planted_width_independent_of_n_is_refuted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The width-scaling trend has teeth: the threshold does grow with N (slope ≈ ½ measured), so a claim that
+    """The width-scaling trend has teeth: the threshold does grow with N (slope ≈ 0.75–1 measured), so a claim that
     it does not must be refuted — the measurement is not flat by construction."""
     folder = tmp_path / "th"
     folder.mkdir()

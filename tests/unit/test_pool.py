@@ -52,6 +52,11 @@ def claim(name, run):
 CLAIMS = [claim("holds", run_true), claim("fails", run_false), claim("holds_again", run_true)]
 if os.environ.get("POOLTEST_KILL"):
     CLAIMS.insert(1, claim("killed", run_killed))
+if os.environ.get("POOLTEST_PARENT_ONLY"):
+    import multiprocessing
+
+    if multiprocessing.parent_process() is None:  # registered in the parent, unknown to the workers
+        CLAIMS.append(claim("parent_only", run_true))
 '''
 
 
@@ -108,3 +113,16 @@ def test_auto_is_one_per_core_and_one_on_a_gpu() -> None:
     assert parse_workers("auto", n_claims=1, device="cpu") == 1
     assert parse_workers("auto", n_claims=100, device="cpu") >= 1
     assert parse_workers("auto", n_claims=100, device="cuda") == 1
+
+
+def test_a_claim_a_worker_cannot_run_is_inconclusive_and_the_run_goes_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("POOLTEST_PARENT_ONLY", "1")
+    code, res = _verify(tmp_path, "2", "parent_only")
+    assert code == 1
+    by_id = {c["id"]: c for c in res["claims"]}
+    assert by_id["pooltest.parent_only"]["verdict"] == "inconclusive"
+    assert "not registered in the worker" in by_id["pooltest.parent_only"]["reason"]
+    assert by_id["pooltest.holds"]["verdict"] == "verified" and by_id["pooltest.fails"]["verdict"] == "refuted"
+    assert res["provenance"]["finished"]
+    capsys.readouterr()

@@ -58,7 +58,7 @@ def test_resume_runs_only_the_missing_claim(folder: Path, tmp_path: Path, capsys
     capsys.readouterr()
     assert _verify(folder, "--resume", str(out)) == 0
     err = capsys.readouterr().err
-    assert "2 claims kept, 1 to run (0 changed or crashed, 1 missing)" in err
+    assert "2 results kept, 1 claims to run (0 changed or crashed, 1 missing)" in err
     assert "resumetest.c1" in err and "resumetest.c0:" not in err  # only c1 ran
     after = _results(out)
     assert list(after) == ["resumetest.c0", "resumetest.c1", "resumetest.c2"]  # claim order restored
@@ -74,10 +74,10 @@ def test_resume_reruns_a_changed_theorem_file_and_a_crashed_claim(folder: Path, 
     (out / "results.json").write_text(json.dumps(doc))
     capsys.readouterr()
     assert _verify(folder, "--resume", str(out)) == 0
-    assert "2 claims kept, 1 to run (1 changed or crashed, 0 missing)" in capsys.readouterr().err
+    assert "2 results kept, 1 claims to run (1 changed or crashed, 0 missing)" in capsys.readouterr().err
     (folder / "resumetest.py").write_text(PAPER + "\n# edited\n", encoding="utf-8")
     assert _verify(folder, "--resume", str(out)) == 0
-    assert "0 claims kept, 3 to run (3 changed or crashed, 0 missing)" in capsys.readouterr().err
+    assert "0 results kept, 3 claims to run (3 changed or crashed, 0 missing)" in capsys.readouterr().err
 
 
 def test_resume_nothing_left_to_run(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,7 +85,7 @@ def test_resume_nothing_left_to_run(folder: Path, tmp_path: Path, capsys: pytest
     assert _verify(folder, "--out", str(out)) == 0
     capsys.readouterr()
     assert _verify(folder, "--resume", str(out)) == 0
-    assert "3 claims kept, 0 to run" in capsys.readouterr().err
+    assert "3 results kept, 0 claims to run" in capsys.readouterr().err
     assert len(_results(out)) == 3
 
 
@@ -105,3 +105,22 @@ def test_resume_refuses_mismatched_options(folder: Path, tmp_path: Path, extra: 
 def test_resume_without_results_is_a_usage_error(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _verify(folder, "--resume", str(tmp_path / "empty")) == 2
     assert "there is no results.json to resume" in capsys.readouterr().err
+
+
+def test_resume_drops_stale_results_of_unselected_and_unregistered_claims(folder: Path, tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "R"
+    assert _verify(folder, "--out", str(out)) == 0
+    doc = json.loads((out / "results.json").read_text())
+    ghost = dict(doc["claims"][0], id="resumetest.gone", verdict="refuted")  # a claim deleted since
+    doc["claims"].append(ghost)
+    (out / "results.json").write_text(json.dumps(doc))
+    (folder / "resumetest.py").write_text(PAPER.replace("8.0", "5.0"), encoding="utf-8")  # every claim now fails
+    capsys.readouterr()
+    code = main(["--theorems", str(folder), "verify", "resumetest.c0", "--workers", "1", "--resume", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "0 results kept, 1 claims to run" in err and "3 stale results" in err
+    assert list(_results(out)) == ["resumetest.c0"]  # c1, c2 (changed file) and the ghost are gone
+    assert _results(out)["resumetest.c0"]["verdict"] == "refuted"
+    assert "run" in _results(out)["resumetest.c0"]
