@@ -47,6 +47,8 @@ __all__ = [
     "gd_update",
     "grads",
     "identity_transforms",
+    "iterations_to",
+    "least_squares_optimum",
     "loss",
     "nag_init",
     "nag_lookahead",
@@ -123,6 +125,18 @@ def _check_momentum(momentum: object) -> float:
     if not mu < 1.0:
         raise ValueError(f"momentum={mu}: must be in [0, 1)")
     return mu
+
+
+def _momenta(momentum: float | Tensor, *, S: int, like: Tensor) -> Tensor:
+    """μ (a float in [0, 1), or one μ per seed) as an (S, 1, 1, 1) tensor on ``like``'s device and dtype."""
+    if isinstance(momentum, Tensor) and momentum.numel() != 1:
+        if momentum.ndim != 1 or momentum.shape[0] != S:
+            raise ValueError(f"momentum.shape={tuple(momentum.shape)}: expected a float or an (S,) = ({S},) tensor")
+        mu = momentum.to(dtype=like.dtype, device=like.device)
+        if not bool(torch.isfinite(mu).all()) or bool((mu < 0).any()) or bool((mu >= 1).any()):
+            raise ValueError(f"momentum={mu.tolist()}: every momentum must be in [0, 1)")
+        return mu[:, None, None, None]
+    return torch.full((S, 1, 1, 1), _check_momentum(momentum), dtype=like.dtype, device=like.device)
 
 
 def _check_seeds(seeds: Sequence[int]) -> list[int]:
@@ -212,6 +226,7 @@ def data_with_condition_number(
     generator: torch.Generator,
     rank: int | None = None,
     noise: float = 0.01,
+    targets: str = "linear",
     dtype: torch.dtype = DEFAULT_DTYPE,
     device: torch.device | str = "cpu",
 ) -> tuple[Tensor, Tensor]:
@@ -225,7 +240,17 @@ def data_with_condition_number(
     value, as in Zou et al. 2020, Thm 3.3). Y = Θ_true X + ``noise``·G with Θ_true_ij ~ N(0, 1/d)
     and G_ij ~ N(0, 1); noise > 0 with n > r makes L* > 0.
 
-    Draw order from ``generator`` (a CPU generator): U, V, Θ_true, G; moved to ``device`` at the end.
+    ``targets="whitened"`` puts the signal equally on every singular direction of X instead:
+    Y = σ_r(X) (C Vᵀ + ``noise``·G) with C (k×r) Gaussian, its columns rescaled to unit norm. Then
+    every direction v_i carries exactly the same share of the signal (with ``"linear"`` targets
+    the direction of σ_i carries a share ∝ σ_i², so the slow directions hardly matter), while the
+    least-squares map Θ* = σ_r C diag(1/s) Uᵀ (noise 0) has ‖Θ*‖₂ ≤ ‖C‖₂: the instance on which
+    first-order methods pay the full price of κ. The noise is scaled by σ_r with the signal, so
+    the noise-to-signal ratio does not drift with κ; and since the draws do not depend on κ, one
+    generator state gives the same U, V, C, G for every κ (only the spectrum changes).
+
+    Draw order from ``generator`` (a CPU generator): U, V, then Θ_true (``"linear"``) or C
+    (``"whitened"``), then G; moved to ``device`` at the end.
     """
     d = _int_at_least("d", d, 1)
     n = _int_at_least("n", n, 1)
@@ -237,6 +262,8 @@ def data_with_condition_number(
     if r == 1 and kap != 1.0:
         raise ValueError(f"kappa={kap}: a rank-1 X has a single nonzero singular value, so kappa must be 1")
     sig = _finite_float("noise", noise, minimum=0.0)
+    if targets not in ("linear", "whitened"):
+        raise ValueError(f"targets={targets!r}: expected 'linear' or 'whitened'")
     U = _random_orthonormal(d, r, generator, dtype)
     V = _random_orthonormal(n, r, generator, dtype)
     if r == 1:
@@ -244,9 +271,15 @@ def data_with_condition_number(
     else:
         s = torch.exp(-0.5 * math.log(kap) * torch.arange(r, dtype=dtype) / (r - 1))
     X = (U * s) @ V.T
-    theta = torch.randn(k, d, generator=generator, dtype=dtype) / math.sqrt(d)
-    G = torch.randn(k, n, generator=generator, dtype=dtype)
-    Y = theta @ X + sig * G
+    if targets == "linear":
+        theta = torch.randn(k, d, generator=generator, dtype=dtype) / math.sqrt(d)
+        G = torch.randn(k, n, generator=generator, dtype=dtype)
+        Y = theta @ X + sig * G
+    else:
+        C = torch.randn(k, r, generator=generator, dtype=dtype)
+        C = C / torch.linalg.vector_norm(C, dim=0)  # a zero column has probability 0
+        G = torch.randn(k, n, generator=generator, dtype=dtype)
+        Y = s[-1] * (C @ V.T + sig * G)
     return X.to(device), Y.to(device)
 
 
@@ -259,7 +292,7 @@ def _hidden(W: Tensor, A: Tensor, X: Tensor) -> list[Tensor]:
     """H_0 = AX, H_l = (I + W_l) H_{l−1}; returns [H_0, …, H_L], each (S, m, n)."""
     H = [torch.matmul(A, X)]
     for l in range(W.shape[1]):
-        H.append(H[-1] + torch.matmul(W[:, l], H[-1]))
+        H.append(torch.baddbmm(H[-1], W[:, l], H[-1]))  # H + W_l H in one batched kernel (hot loop)
     return H
 
 
@@ -269,13 +302,14 @@ def _loss_from_error(E: Tensor) -> Tensor:
 
 def _grads_from_hidden(W: Tensor, B: Tensor, H: list[Tensor], E: Tensor) -> Tensor:
     # δ_L = BᵀE, ∂L/∂W_l = δ_l H_{l−1}ᵀ, δ_{l−1} = (I + W_l)ᵀ δ_l
-    G = torch.empty_like(W)
-    delta = torch.matmul(B.transpose(-1, -2), E)
-    for l in range(W.shape[1] - 1, -1, -1):
-        G[:, l] = torch.matmul(delta, H[l].transpose(-1, -2))
+    S, L, m, _ = W.shape
+    G = W.new_empty(L, S, m, m)  # layer-major, so each layer's block is contiguous for bmm(out=)
+    delta = torch.bmm(B.transpose(-1, -2), E)
+    for l in range(L - 1, -1, -1):
+        torch.bmm(delta, H[l].transpose(-1, -2), out=G[l])
         if l > 0:
-            delta = delta + torch.matmul(W[:, l].transpose(-1, -2), delta)
-    return G
+            delta = torch.baddbmm(delta, W[:, l].transpose(-1, -2), delta)
+    return G.transpose(0, 1)  # (S, L, m, m) view
 
 
 def _error_and_grads(W: Tensor, A: Tensor, B: Tensor, X: Tensor, Y: Tensor) -> tuple[Tensor, Tensor]:
@@ -360,6 +394,41 @@ def optimum(A: Tensor, B: Tensor, X: Tensor, Y: Tensor) -> Tensor:
     return _loss_from_error(torch.matmul(theta, X) - Y)
 
 
+def least_squares_optimum(X: Tensor, Y: Tensor) -> Tensor:
+    """The paper's L* = min over all k×d maps Θ of ½‖ΘX − Y‖_F² = ½‖Y(I − X⁺X)‖_F², shape (S,) or ().
+
+    Independent of the network and of the transforms (Zou et al. 2020, Sec. 3): it equals
+    ``optimum(A, B, X, Y)`` exactly when A has rank d and B rank k, and is smaller otherwise (a
+    network whose A or B loses rank cannot reach it). X (d, n) or (S, d, n), Y (k, n) or (S, k, n);
+    the result has the batch shape of the inputs. ``torch.linalg.pinv`` with its default relative
+    cut-off, so a rank-deficient X is projected on its row space.
+    """
+    if not isinstance(X, Tensor) or X.ndim not in (2, 3):
+        raise ValueError(f"X.shape={_shape(X)}: expected (d, n) or (S, d, n)")
+    if not isinstance(Y, Tensor) or Y.ndim not in (2, 3) or Y.shape[-1] != X.shape[-1]:
+        raise ValueError(f"Y.shape={_shape(Y)}: expected (k, n) or (S, k, n) with n={X.shape[-1]} (from X)")
+    R = Y - torch.matmul(torch.matmul(Y, torch.linalg.pinv(X)), X)
+    return _loss_from_error(R)
+
+
+def iterations_to(excess: Tensor, *, eps: float) -> Tensor:
+    """Steps until L(t) − L* ≤ ε (L(0) − L*) holds for good, per seed; shape (S,), float.
+
+    ``excess`` (S, K+1) as ``Trajectory.excess``. The count is the first t from which every
+    recorded excess is ≤ ε·excess[:, 0] (a non-monotone method such as Nesterov's must *stay*
+    below, not merely touch); K + 1 when the run ended above it (censored: the caller must treat
+    it as "not reached within K steps"). A seed starting at its optimum (excess[:, 0] ≤ 0) counts 0.
+    """
+    if not isinstance(excess, Tensor) or excess.ndim != 2 or excess.shape[1] < 1:
+        raise ValueError(f"excess.shape={_shape(excess)}: expected (S, K+1)")
+    e = _finite_float("eps", eps, minimum=0.0)
+    above = excess > e * excess[:, :1]  # +inf (diverged) counts as above
+    K1 = excess.shape[1]
+    t = torch.arange(K1, device=excess.device).expand_as(above)
+    last_above = torch.where(above, t, torch.full_like(t, -1)).amax(1)
+    return (last_above + 1).to(excess.dtype)
+
+
 # --------------------------------------------------------------------------------------------
 # optimizers: small pure init/update functions
 # --------------------------------------------------------------------------------------------
@@ -387,6 +456,23 @@ def _zeros(S: int, L: int, m: int, dtype: torch.dtype, device: torch.device | st
     return torch.zeros(S, L, m, m, dtype=dtype, device=device)
 
 
+def _gd_step(W: Tensor, G: Tensor, lr: Tensor) -> Tensor:
+    """W − ηG with η per seed, lr (S, 1, 1, 1): the (S)GD update kernel shared by ``gd_update``,
+    ``gd_trajectory`` and ``sgd_trajectory``."""
+    return torch.addcmul(W, lr, G, value=-1.0)
+
+
+def _nag_lookahead(W: Tensor, V: Tensor, mu: Tensor) -> Tensor:
+    """W + μV, mu (S, 1, 1, 1): where Nesterov's gradient is evaluated."""
+    return torch.addcmul(W, mu, V)
+
+
+def _nag_velocity(V: Tensor, G: Tensor, lr: Tensor, mu: Tensor) -> Tensor:
+    """μV − η∇L(W + μV), lr and mu (S, 1, 1, 1): the velocity kernel shared by ``nag_update`` and
+    ``nag_trajectory``."""
+    return torch.addcmul(mu * V, lr, G, value=-1.0)
+
+
 def gd_init(S: int, L: int, m: int, *, dtype: torch.dtype = DEFAULT_DTYPE, device: torch.device | str = "cpu") -> GDState:
     """Zero initialisation W_l(0) = 0 for every layer (Zou et al. 2020, Sec. 3), W (S, L, m, m)."""
     return GDState(W=_zeros(S, L, m, dtype, device))
@@ -402,7 +488,7 @@ def gd_update(state: GDState, grads: Tensor, *, eta: float | Tensor) -> GDState:
     if not isinstance(grads, Tensor) or grads.shape != state.W.shape:
         raise ValueError(f"grads.shape={_shape(grads)}: expected {tuple(state.W.shape)} (= W.shape)")
     lr = _step_sizes(eta, S=S, like=state.W)[:, None, None, None]
-    return GDState(W=state.W - lr * grads)
+    return GDState(W=_gd_step(state.W, grads, lr))
 
 
 def nag_init(S: int, L: int, m: int, *, dtype: torch.dtype = DEFAULT_DTYPE, device: torch.device | str = "cpu") -> NAGState:
@@ -410,13 +496,15 @@ def nag_init(S: int, L: int, m: int, *, dtype: torch.dtype = DEFAULT_DTYPE, devi
     return NAGState(W=_zeros(S, L, m, dtype, device), V=_zeros(S, L, m, dtype, device))
 
 
-def nag_lookahead(state: NAGState, *, momentum: float) -> Tensor:
-    """The look-ahead point W + μV at which Nesterov's gradient is evaluated, (S, L, m, m)."""
-    _check_W(state.W)
-    return state.W + _check_momentum(momentum) * state.V
+def nag_lookahead(state: NAGState, *, momentum: float | Tensor) -> Tensor:
+    """The look-ahead point W + μV at which Nesterov's gradient is evaluated, (S, L, m, m).
+
+    ``momentum``: a float in [0, 1) or an (S,) tensor with one μ per seed."""
+    S, _, _ = _check_W(state.W)
+    return _nag_lookahead(state.W, state.V, _momenta(momentum, S=S, like=state.W))
 
 
-def nag_update(state: NAGState, grads_at_lookahead: Tensor, *, eta: float | Tensor, momentum: float) -> NAGState:
+def nag_update(state: NAGState, grads_at_lookahead: Tensor, *, eta: float | Tensor, momentum: float | Tensor) -> NAGState:
     """One step of Nesterov's accelerated gradient, in the Sutskever et al. (2013) form::
 
         V ← μV − η ∇L(W + μV),     W ← W + V
@@ -424,14 +512,14 @@ def nag_update(state: NAGState, grads_at_lookahead: Tensor, *, eta: float | Tens
     (Sutskever, Martens, Dahl, Hinton, ICML 2013, eq. 3–4), equivalent to Nesterov's (1983)
     two-sequence scheme y_t = x_t + μ(x_t − x_{t−1}), x_{t+1} = y_t − η∇L(y_t) with constant μ.
     ``grads_at_lookahead`` (S, L, m, m) must be ∇L at ``nag_lookahead(state, momentum=μ)``.
-    ``eta`` is a float or an (S,) tensor; μ ∈ [0, 1) (μ = 0 is plain GD).
+    ``eta`` and ``momentum`` are floats or (S,) tensors (one per seed); μ ∈ [0, 1) (μ = 0 is plain GD).
     """
     S, _, _ = _check_W(state.W)
     if not isinstance(grads_at_lookahead, Tensor) or grads_at_lookahead.shape != state.W.shape:
         raise ValueError(f"grads_at_lookahead.shape={_shape(grads_at_lookahead)}: expected {tuple(state.W.shape)} (= W.shape)")
-    mu = _check_momentum(momentum)
+    mu = _momenta(momentum, S=S, like=state.W)
     lr = _step_sizes(eta, S=S, like=state.W)[:, None, None, None]
-    V = mu * state.V - lr * grads_at_lookahead
+    V = _nag_velocity(state.V, grads_at_lookahead, lr, mu)
     return NAGState(W=state.W + V, V=V)
 
 
@@ -500,11 +588,19 @@ class _Recorder:
             self.weight_norms[:, :, i] = torch.where(self.diverged[:, None], self.inf, norms)
 
     def accept(self, old: tuple[Tensor, ...], new: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
-        """Apply the update only for live seeds whose new tensors are all finite."""
+        """Apply the update only for live seeds whose new tensors are all finite.
+
+        Finiteness is read from one sum per seed (a NaN or ±inf entry makes the sum non-finite), which
+        is one reduction instead of an elementwise pass plus a boolean tensor: the hot path at large
+        L·m². A sum of finite entries can overflow only past ~1e308/numel, far beyond any loss
+        threshold, and is then (harmlessly) also counted as divergence.
+        """
         ok = torch.ones_like(self.diverged)
         for t in new:
-            ok &= torch.isfinite(t).flatten(1).all(-1)
+            ok &= torch.isfinite(t.flatten(1).sum(-1))
         self.diverged |= ~ok
+        if not bool(self.diverged.any()):
+            return new
         live = (~self.diverged)[:, None, None, None]
         return tuple(torch.where(live, n, o) for o, n in zip(old, new))
 
@@ -573,7 +669,7 @@ def gd_trajectory(
         rec.record(t, W, E)
         if t == steps:
             break
-        (W,) = rec.accept((W,), (W - lr * G,))
+        (W,) = rec.accept((W,), (_gd_step(W, G, lr),))
     return rec.result(W)
 
 
@@ -585,7 +681,7 @@ def nag_trajectory(
     *,
     L: int,
     eta: float | Tensor,
-    momentum: float,
+    momentum: float | Tensor,
     steps: int,
     record_every: int = 1,
     W0: Tensor | None = None,
@@ -594,13 +690,14 @@ def nag_trajectory(
     """Nesterov's accelerated gradient from zero init (W and velocity), batched over seeds.
 
     V ← μV − η∇L(W + μV), W ← W + V (Sutskever et al. 2013 form of Nesterov 1983; see
-    ``nag_update``). The recorded loss is L(W(t)) at the iterate W, not at the look-ahead point.
+    ``nag_update``); ``momentum`` is a float in [0, 1) or an (S,) tensor, one μ per seed. The
+    recorded loss is L(W(t)) at the iterate W, not at the look-ahead point.
     Other arguments, divergence handling and shapes as in ``gd_trajectory``; a diverged seed
     freezes both W and V.
     """
     W, steps, every, thr, _ = _setup(A, B, X, Y, L=L, steps=steps, record_every=record_every, threshold=divergence_threshold, W0=W0)
-    mu = _check_momentum(momentum)
     S = W.shape[0]
+    mu = _momenta(momentum, S=S, like=W)
     lr = _step_sizes(eta, S=S, like=W)[:, None, None, None]
     V = torch.zeros_like(W)
     rec = _Recorder(W, optimum(A, B, X, Y), steps=steps, record_every=every, threshold=thr)
@@ -608,10 +705,16 @@ def nag_trajectory(
         rec.record(t, W, _error(W, A, B, X, Y))
         if t == steps:
             break
-        _, G = _error_and_grads(W + mu * V, A, B, X, Y)
-        V_new = mu * V - lr * G
+        _, G = _error_and_grads(_nag_lookahead(W, V, mu), A, B, X, Y)
+        V_new = _nag_velocity(V, G, lr, mu)
         W, V = rec.accept((W, V), (W + V_new, V_new))
     return rec.result(W)
+
+
+def _minibatch_scale(n: int, b: int) -> float:
+    """n/b: the factor that makes the gradient of a b-column minibatch loss an unbiased estimate of
+    the full-batch gradient (each column is in the batch with probability b/n)."""
+    return n / b
 
 
 def _permutations(generator: torch.Generator | Sequence[torch.Generator], S: int, n: int, device: torch.device) -> Tensor:
@@ -660,7 +763,7 @@ def sgd_trajectory(
     if not isinstance(generator, torch.Generator):
         if isinstance(generator, (str, bytes)) or not isinstance(generator, Sequence) or len(generator) != S or not all(isinstance(g, torch.Generator) for g in generator):
             raise ValueError(f"generator={generator!r}: expected a torch.Generator or a sequence of S={S} of them")
-    lr = _step_sizes(eta, S=S, like=W)[:, None, None, None] * (n / b)
+    lr = _step_sizes(eta, S=S, like=W)[:, None, None, None] * _minibatch_scale(n, b)
     d, k = A.shape[2], B.shape[1]
     Xs = X.expand(S, d, n)
     Ys = Y.expand(S, k, n)
@@ -678,5 +781,5 @@ def sgd_trajectory(
         Xb = torch.gather(Xs, 2, idx[:, None, :].expand(S, d, b))
         Yb = torch.gather(Ys, 2, idx[:, None, :].expand(S, k, b))
         _, G = _error_and_grads(W, A, B, Xb, Yb)
-        (W,) = rec.accept((W,), (W - lr * G,))
+        (W,) = rec.accept((W,), (_gd_step(W, G, lr),))
     return rec.result(W)

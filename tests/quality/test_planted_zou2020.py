@@ -1,19 +1,25 @@
-"""Quality tier for zou2020: planted bugs in impl.linear_resnet must make a zou2020 claim fail.
+"""Quality tier for zou2020: planted bugs in impl.linear_resnet must make a zou2020 claim fail, and a planted
+false claim must come back refuted with a small counterexample that replays.
 
-The rate claim (with its recalled 1/e) is loose enough that these bugs still converge inside it; the
-derived descent identity is what catches them."""
+The rate claims (with their recalled 1/e) are loose enough that backward-pass bugs still converge inside them;
+the derived identities are what catch those: the descent identity (gradient bugs), the one-epoch identity of
+SGD (the n/b scale), and the fitted Nesterov exponent (the momentum)."""
 
 from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
 
 import pytest
 import torch
 
 from impl import linear_resnet as lr
+from verify.cli import main
 
 pytestmark = pytest.mark.quality
 
-_real_grads, _real_hidden = lr._grads_from_hidden, lr._hidden
-
+_real_grads, _real_hidden, _real_nag_velocity = lr._grads_from_hidden, lr._hidden, lr._nag_velocity
 
 
 def halved_gradient(W, B, H, E):
@@ -38,12 +44,77 @@ def hidden_off_by_one(W, A, X):
     return [H[0], H[0], *H[2:]] if W.shape[1] > 1 else H
 
 
+def hidden_reversed_order(W, A, X):
+    """The product taken in the wrong order, (I + W_1)⋯(I + W_L)A X: W_L applied first."""
+    return _real_hidden(W.flip(1), A, X)
+
+
+def backward_B_not_transposed(W, B, H, E):
+    """δ_L = B E instead of Bᵀ E. For k ≠ m the shapes refuse it (any run raises), so it is planted where it
+    survives every shape check: a square B (k = m), which the descent identity draws on purpose."""
+    if B.shape[-1] != B.shape[-2]:
+        return _real_grads(W, B, H, E)
+    return _real_grads(W, B.transpose(-1, -2), H, E)  # the kernel transposes again: δ_L = B E
+
+
 @pytest.mark.parametrize(("attr", "bug", "claim_id"), [
     ("_grads_from_hidden", halved_gradient, "zou2020.gradient_descent_identity"),
     ("_grads_from_hidden", backward_without_transpose, "zou2020.gradient_descent_identity"),
     ("_hidden", hidden_off_by_one, "zou2020.gradient_descent_identity"),
-], ids=["halved_gradient", "backward_without_transpose", "hidden_off_by_one"])
+    ("_hidden", hidden_reversed_order, "zou2020.gradient_descent_identity"),
+    ("_grads_from_hidden", backward_B_not_transposed, "zou2020.gradient_descent_identity"),
+], ids=["halved_gradient", "backward_without_transpose", "hidden_off_by_one", "hidden_reversed_order",
+        "backward_B_not_transposed"])
 def test_planted_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
     monkeypatch.setattr(lr, attr, bug)
     verdict = verdict_of(claim_id)
     assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by {claim_id}: {verdict}"
+
+
+def nag_momentum_complement(V, G, lr_, mu):
+    """Nesterov's velocity with 1 − μ where μ belongs: V ← (1 − μ)V − η∇L(W + μV). With μ = (1 − √q)/(1 + √q)
+    close to 1 the momentum all but vanishes, and the method slows to GD's κ scaling."""
+    return _real_nag_velocity(V, G, lr_, 1 - mu)
+
+
+def sgd_not_rescaled(n: int, b: int) -> float:
+    """The minibatch gradient used as it is, without the n/b that makes it unbiased."""
+    return 1.0
+
+
+@pytest.mark.parametrize(("attr", "bug", "claim_id"), [
+    ("_nag_velocity", nag_momentum_complement, "zou2020.nag_iterations_vs_kappa"),
+    ("_minibatch_scale", sgd_not_rescaled, "zou2020.sgd_epoch_identity"),
+], ids=["nag_momentum_complement", "sgd_not_rescaled"])
+def test_planted_optimizer_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch,
+                                         verdict_of) -> None:
+    monkeypatch.setattr(lr, attr, bug)
+    verdict = verdict_of(claim_id)
+    assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by {claim_id}: {verdict}"
+
+
+FALSE_CLAIM = '''
+import sympy as sp
+
+from theorems import zou2020 as zou
+from verify import Citation, Claim, Kind, Tolerance
+
+nag_exponent = sp.Symbol("nag_exponent")
+CLAIMS = [Claim(id="plantedzou.nag_exponent_one", title="planted: NAG needs iterations proportional to kappa",
+    citation=Citation(paper="planted false claim", where="none", source="derived"), kind=Kind.TREND,
+    statement=sp.Eq(nag_exponent, 1), premises=zou._nag_premises, run=zou.run_nag,
+    tolerance=Tolerance(atol=0.2, reason="as the true claim's"), seeds=1)]
+'''
+
+
+def test_planted_false_nag_exponent_is_refuted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "th"
+    folder.mkdir()
+    (folder / "plantedzou.py").write_text(FALSE_CLAIM, encoding="utf-8")
+    assert main(["--theorems", str(folder), "verify", "plantedzou", "--out", str(tmp_path / "R")]) == 1
+    res = json.loads((tmp_path / "R" / "results.json").read_text())["claims"][0]
+    assert res["verdict"] == "refuted", res["reason"]
+    premises = res["counterexample"]["premises"]
+    assert premises["d"] <= 3 and premises["L"] <= 2, premises  # shrunk toward the smallest network
+    assert main(shlex.split(res["reproduce"])[1:]) == 1
+    capsys.readouterr()

@@ -287,3 +287,97 @@ def test_huge_step_diverges_without_nan_or_raise():
             assert not torch.isnan(t).any()
         assert torch.isinf(tr.loss[[0, 2], -1]).all() and torch.isinf(tr.excess[[0, 2], -1]).all()
         assert torch.isfinite(tr.loss[1]).all() and torch.isfinite(tr.W).all()
+
+
+# --------------------------------------------------------------------------------------------
+# second increment: per-seed momentum, the paper's L*, whitened targets, iterations to ε, SGD's scale
+# --------------------------------------------------------------------------------------------
+
+
+def test_nag_per_seed_momentum_equals_one_seed_at_a_time():
+    seeds = (4, 5, 6)
+    A, B, X, Y = _problem(seeds=seeds)
+    mu = torch.tensor([0.0, 0.5, 0.9], dtype=F64)
+    kw = dict(L=2, eta=0.05, steps=12)
+    both = lr.nag_trajectory(A, B, X, Y, momentum=mu, **kw)
+    for i in range(3):
+        one = lr.nag_trajectory(A[i:i + 1], B[i:i + 1], X, Y, momentum=float(mu[i]), **kw)
+        # batched vs unbatched kernels: 1e-12 relative
+        torch.testing.assert_close(both.loss[i], one.loss[0], rtol=1e-12, atol=1e-15)
+    # μ = 0 is plain GD (same kernels, so equal to rounding)
+    gd = lr.gd_trajectory(A[:1], B[:1], X, Y, **kw)
+    torch.testing.assert_close(both.loss[0], gd.loss[0], rtol=1e-13, atol=1e-15)
+    # the state functions take the same per-seed momentum
+    s = lr.nag_init(3, 2, 9)
+    for _ in range(12):
+        s = lr.nag_update(s, lr.grads(lr.nag_lookahead(s, momentum=mu), A, B, X, Y), eta=0.05, momentum=mu)
+    torch.testing.assert_close(s.W, both.W, rtol=1e-13, atol=1e-15)
+
+
+def test_bad_momentum_tensor_raises():
+    A, B, X, Y = _problem()
+    with pytest.raises(ValueError, match="momentum.shape"):
+        lr.nag_trajectory(A, B, X, Y, L=1, eta=0.1, momentum=torch.zeros(2, dtype=F64), steps=1)
+    with pytest.raises(ValueError, match="momentum"):
+        lr.nag_trajectory(A, B, X, Y, L=1, eta=0.1, momentum=torch.tensor([0.1, 1.0, 0.2], dtype=F64), steps=1)
+
+
+def test_least_squares_optimum_is_the_paper_l_star():
+    A, B, X, Y = _problem(n=9)
+    theta = Y @ X.T @ torch.linalg.inv(X @ X.T)
+    E = theta @ X - Y
+    # full-rank A (m = 9 ≥ d = 4) and B (k = 3): the network's optimum is the least-squares value; κ = 5
+    torch.testing.assert_close(lr.least_squares_optimum(X, Y), 0.5 * (E * E).sum(), rtol=1e-10, atol=1e-14)
+    torch.testing.assert_close(lr.optimum(A, B, X, Y), lr.least_squares_optimum(X, Y).expand(3), rtol=1e-10, atol=1e-14)
+    # batched inputs give one value per seed
+    assert lr.least_squares_optimum(X.expand(2, 4, 9), Y.expand(2, 3, 9)).shape == (2,)
+    # a width below d loses rank: the network's own optimum is then strictly above the paper's L*
+    A2, B2 = lr.gaussian_transforms(4, 2, 3, [1])
+    assert lr.optimum(A2, B2, X, Y)[0] > lr.least_squares_optimum(X, Y) + 1e-3
+    with pytest.raises(ValueError, match="Y.shape"):
+        lr.least_squares_optimum(X, Y[:, :3])
+
+
+def test_whitened_targets_share_the_signal_equally():
+    d, n, k, r = 5, 8, 3, 4
+    X, Y = lr.data_with_condition_number(d, n, k, kappa=100.0, rank=r, noise=0.0, targets="whitened",
+                                         generator=_gen(6))
+    U, s, Vh = torch.linalg.svd(X, full_matrices=False)
+    # Y = σ_r C Vᵀ with unit columns of C: every right singular direction of X carries signal of norm σ_r
+    # (svd recovers V up to signs; κ = 100: 1e-12 relative)
+    torch.testing.assert_close((Y @ Vh[:r].T).norm(dim=0), torch.full((r,), float(s[r - 1]), dtype=F64),
+                               rtol=1e-12, atol=0)
+    torch.testing.assert_close(Y - Y @ Vh[:r].T @ Vh[:r], torch.zeros(k, n, dtype=F64), rtol=0, atol=1e-14)  # row space
+    # the draws do not depend on κ: only the spectrum changes, Y scales with σ_r = κ^{-1/2}
+    X2, Y2 = lr.data_with_condition_number(d, n, k, kappa=4.0, rank=r, noise=0.0, targets="whitened",
+                                           generator=_gen(6))
+    torch.testing.assert_close(Y2 * 0.1 / 0.5, Y, rtol=1e-12, atol=1e-15)
+    torch.testing.assert_close(torch.linalg.svd(X2)[2][:r].abs(), Vh[:r].abs(), rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="targets"):
+        lr.data_with_condition_number(d, n, k, kappa=2.0, generator=_gen(0), targets="white")
+
+
+def test_iterations_to_counts_until_it_stays_below():
+    ex = torch.tensor([[1.0, 0.5, 0.01, 0.2, 0.001, 0.0005],   # touches 1e-1 at t=2, stays from t=4
+                       [1.0, 0.9, 0.8, 0.7, 0.6, 0.5],         # never: censored, K + 1 = 6
+                       [0.0, 0.0, 0.0, 0.0, 0.0, 0.0],         # at its optimum from the start: 0
+                       [1.0, math.inf, 0.0, 0.0, 0.0, 0.0]], dtype=F64)  # +inf counts as above
+    assert lr.iterations_to(ex, eps=0.1).tolist() == [4.0, 6.0, 0.0, 2.0]
+    with pytest.raises(ValueError, match="excess.shape"):
+        lr.iterations_to(ex[0], eps=0.1)
+
+
+def test_sgd_epoch_moves_like_one_gd_step_to_first_order():
+    # n = 8 columns in P = 4 minibatches of b = 2: the n/b-rescaled steps of one epoch add up to P full-gradient
+    # steps, up to O(η²); Richardson extrapolation 2D(η) − D(2η) removes the O(η) term
+    A, B, _, _ = _problem(n=8)
+    X, Y = lr.data_with_condition_number(4, 8, 3, kappa=5.0, generator=_gen(2))
+    W0 = _random_W(3, 2, 9, seed=11)
+
+    def D(eta):
+        tr = lr.sgd_trajectory(A, B, X, Y, L=2, eta=eta, steps=4, batch_size=2, generator=_gen(3), W0=W0)
+        return (W0 - tr.W) / (4 * eta)
+
+    G = lr.grads(W0, A, B, X, Y)
+    # relative displacement ≈ 1e-6: truncation O(1e-12) relative after extrapolation, round-off ≈ 1e-10
+    torch.testing.assert_close(2 * D(1e-7) - D(2e-7), G, rtol=0, atol=1e-7 * float(G.abs().max()))
