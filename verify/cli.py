@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
                          "are unchanged, run the rest (missing, changed or crashed), write back to DIR")
     ve.add_argument("--workers", default="auto", metavar="N",
                     help="claims run in N processes at once (default auto: one per CPU core, 1 on a GPU)")
+    ve.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                    help="run the claims on a Dask distributed cluster instead of local processes")
     ve.add_argument("--report", action="store_true",
                     help="also write DIR/report.md and DIR/report.html (the exit status stays verify's)")
 
@@ -201,7 +203,12 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from verify.runner import run_claim
 
     profile = get_profile(args.profile)
-    device, device_name = resolve_device(args.device or profile.default_device)
+    if args.scheduler is not None:  # each Dask worker resolves the device itself
+        import torch
+
+        device, device_name = torch.device("cpu"), f"per Dask worker (--device {args.device or profile.default_device})"
+    else:
+        device, device_name = resolve_device(args.device or profile.default_device)
     dtype = resolve_dtype(args.dtype)
     registered = _claims(args)
     chosen = select(registered, args.patterns)
@@ -236,7 +243,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     try:
         if not chosen:
             pass
-        elif workers == 1 or len(chosen) == 1:
+        elif args.scheduler is None and (workers == 1 or len(chosen) == 1):
             for i, claim in enumerate(chosen, 1):
                 progress.start(i, claim.id)
                 res = run_claim(claim, profile=profile, device=device, device_name=str(device.type),
@@ -248,11 +255,13 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             from verify.runner import unfinished_result
 
             prov["workers"] = workers
-            job = PoolJob(theorems=tuple(str(t) for t in args.theorems), profile=profile.name, device=str(device),
-                          dtype=args.dtype, threads=max(1, cpu_budget() // workers),
+            job = PoolJob(theorems=tuple(str(Path(t).resolve()) for t in args.theorems), profile=profile.name,
+                          device=(args.device or profile.default_device) if args.scheduler else str(device),
+                          dtype=args.dtype, threads=0 if args.scheduler else max(1, cpu_budget() // workers),
                           cli_prefix=tuple(cli_prefix))
-            sys.stderr.write(f"running {len(chosen)} claims on {workers} worker processes "
-                             f"({job.threads} torch thread{'s' if job.threads > 1 else ''} each)\n")
+            sys.stderr.write(f"running {len(chosen)} claims on " + (f"the Dask cluster at {args.scheduler}\n"
+                             if args.scheduler else f"{workers} worker processes ({job.threads} torch thread"
+                             f"{'s' if job.threads > 1 else ''} each)\n"))
 
             def parallel_done(res: dict[str, Any]) -> None:
                 progress.index += 1
@@ -263,7 +272,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 c = next(c for c in chosen if c.id == claim_id)
                 return unfinished_result(
                     c, profile=profile, spec_hash=spec_hash(c), device_name=str(device.type),
-                    reason="the process running this claim died (killed, out of memory or crashed), also when retried alone; "
+                    reason="the process running this claim died (killed, out of memory or crashed), also when retried; "
                            f"run it alone with `lemmata verify {claim_id} --workers 1` to see why").to_json() | {"crashed": True}
 
             def errored(claim_id: str, message: str) -> dict[str, Any]:
@@ -271,8 +280,15 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 return unfinished_result(c, profile=profile, spec_hash=spec_hash(c), device_name=str(device.type),
                                          reason=message).to_json() | {"crashed": True}
 
-            run_parallel([c.id for c in chosen], job, workers=workers, on_done=parallel_done, on_crash=crashed,
-                         on_error=errored)
+            if args.scheduler is not None:
+                from verify.pool import run_dask
+
+                prov["scheduler"] = args.scheduler
+                run_dask([c.id for c in chosen], job, address=args.scheduler, on_done=parallel_done,
+                         on_crash=crashed, on_error=errored)
+            else:
+                run_parallel([c.id for c in chosen], job, workers=workers, on_done=parallel_done, on_crash=crashed,
+                             on_error=errored)
     except KeyboardInterrupt:
         prov["finished"] = results.now()
         prov["interrupted"] = True

@@ -34,7 +34,7 @@ class PoolJob:
     profile: str
     device: str
     dtype: str
-    threads: int
+    threads: int  # torch threads per worker; 0 leaves the worker's own setting
     cli_prefix: tuple[str, ...]
 
 
@@ -82,11 +82,17 @@ class WorkerError(Exception):
 
 def _init_worker(job: PoolJob) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and terminates us
+    _setup(job)
+
+
+def _setup(job: PoolJob) -> None:
+    _WORKER.clear()
     _WORKER["job"] = job
     try:
         import torch
 
-        torch.set_num_threads(job.threads)
+        if job.threads > 0:  # 0: leave the process's own setting (Dask workers manage their threads)
+            torch.set_num_threads(job.threads)
         from verify.device import resolve_device, resolve_dtype
         from verify.profiles import get_profile
         from verify.registry import load_claims
@@ -202,3 +208,72 @@ def _terminate(executors: Sequence[ProcessPoolExecutor]) -> None:
             if proc.is_alive():
                 proc.terminate()
         ex.shutdown(wait=False, cancel_futures=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dask distributed: the same unit of work (one claim) submitted to an existing cluster
+# ---------------------------------------------------------------------------------------------
+
+def _dask_task(job: PoolJob, claim_id: str) -> dict[str, Any]:
+    """Runs on a Dask worker: load the claims once per worker process and job, then run one claim."""
+    if _WORKER.get("job") != job:
+        _setup(job)
+    result = _run_one(claim_id)
+    try:
+        from distributed import get_worker
+
+        result["worker"]["dask_worker"] = get_worker().address
+    except (ImportError, ValueError):
+        pass
+    return result
+
+
+def run_dask(claim_ids: Sequence[str], job: PoolJob, *, address: str,
+             on_done: Callable[[dict[str, Any]], None], on_crash: Callable[[str], dict[str, Any]],
+             on_error: Callable[[str, str], dict[str, Any]]) -> None:
+    """Submit one task per claim to the Dask scheduler at ``address``; ``on_done`` as each finishes.
+
+    Each worker resolves the device itself (``--device auto`` picks CUDA where a worker has it).
+    A task whose worker dies is rescheduled by Dask on another worker; once the scheduler gives up
+    (``KilledWorker``, after ``distributed.scheduler.allowed-failures`` deaths) the claim is reported
+    through ``on_crash``. Other exceptions are reported through ``on_error``; the run goes on.
+    """
+    try:
+        from distributed import Client, as_completed
+        from distributed.scheduler import KilledWorker
+    except ImportError:
+        raise UsageError("--scheduler needs dask.distributed: pip install 'lemmata[dask]' (or pip install "
+                         "distributed)") from None
+    try:
+        client = Client(address, timeout="20s")
+    except (OSError, TimeoutError) as err:
+        raise UsageError(f"--scheduler {address}: cannot reach a Dask scheduler there ({err}); start one with "
+                         "`dask scheduler` and workers with `dask worker ADDRESS`") from None
+    futures: dict[Any, str] = {}
+    retried: set[str] = set()
+    try:
+        for cid in claim_ids:
+            futures[client.submit(_dask_task, job, cid, pure=False)] = cid
+        pending = as_completed(list(futures))
+        for fut in pending:
+            cid = futures[fut]
+            try:
+                result = fut.result()
+            except KilledWorker:
+                # the scheduler blames every task queued on a dying worker, so an innocent claim can be caught
+                # in another's crash: resubmit once on our side before reporting it
+                if cid not in retried:
+                    retried.add(cid)
+                    again = client.submit(_dask_task, job, cid, pure=False)
+                    futures[again] = cid
+                    pending.add(again)
+                    continue
+                result = on_crash(cid)
+            except Exception as err:
+                result = on_error(cid, f"{type(err).__name__}: {err}")
+            on_done(result)
+    except BaseException:
+        client.cancel(list(futures))
+        raise
+    finally:
+        client.close()
