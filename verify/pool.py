@@ -245,7 +245,7 @@ def run_dask(claim_ids: Sequence[str], job: PoolJob, *, address: str,
         raise UsageError("--scheduler needs dask.distributed: pip install 'lemmata[dask]' (or pip install "
                          "distributed)") from None
     try:
-        client = Client(address, timeout="20s")
+        client = Client(address, timeout=os.environ.get("LEMMATA_DASK_TIMEOUT", "20s"))
     except (OSError, TimeoutError) as err:
         raise UsageError(f"--scheduler {address}: cannot reach a Dask scheduler there ({err}); start one with "
                          "`dask scheduler` and workers with `dask worker ADDRESS`") from None

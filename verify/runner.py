@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import shlex
 import time
@@ -472,7 +473,9 @@ def run_claim(
 
     db = None
     if profile.database:
-        db = DirectoryBasedExampleDatabase(".lemmata/hypothesis")
+        # one database for every process of a run (claims are keyed by id): a counterexample found by one worker
+        # is replayed first by every worker next time; on a multi-machine cluster point this at a shared folder
+        db = DirectoryBasedExampleDatabase(os.environ.get("LEMMATA_HYPOTHESIS_DB", ".lemmata/hypothesis"))
     n_examples = max(1, round(profile.max_examples * claim.examples_scale))
     test = settings(
         max_examples=n_examples, deadline=None, derandomize=profile.derandomize, database=db,

@@ -71,7 +71,9 @@ def test_a_worker_killed_mid_claim_is_retried_then_reported(killing_cluster, tmp
     capsys.readouterr()
 
 
-def test_an_unreachable_scheduler_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unreachable_scheduler_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("LEMMATA_DASK_TIMEOUT", "2s")  # the connection timeout (20 s by default)
     folder = tmp_path / "th"
     folder.mkdir()
     (folder / "pooltest.py").write_text(PAPER, encoding="utf-8")
