@@ -1,7 +1,7 @@
 """Quality tier for poggio2020: planted false claims and planted implementation bugs must come back refuted.
 
-False claims are the registered claims with a false statement over the same runs (the raw normalized margin
-instead of the smoothed one, a rate that is too fast, the wrong norm); bugs are monkeypatched into
+False claims are the registered claims with a false statement over the same runs (a smoothed margin that does
+not grow, a rate that is too fast, the wrong norm); bugs are monkeypatched into
 impl.homogeneous and impl.coarse_gradient. The sharp derived identities (normalized dynamics, balancedness,
 the SVM's dual limit, the closed-form coarse gradient) are what catch the bugs."""
 
