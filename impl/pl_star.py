@@ -1,0 +1,270 @@
+"""Tangent kernels and the PL* quantities of Liu, Zhu, Belkin (2022), batched over seeds.
+
+Paper: C. Liu, L. Zhu, M. Belkin, "Loss landscapes and optimization in over-parameterized non-linear
+systems and neural networks", Applied and Computational Harmonic Analysis 59 (2022), arXiv 2003.00307.
+
+For a model F: R^p → R^N (N outputs: samples × output dimensions) with the square loss
+L(w) = ½‖F(w) − y‖², the gradient is ∇L = J(w)ᵀ(F − y) with J = ∂F/∂w (N × p), so [derived]
+
+    ‖∇L‖² = (F − y)ᵀ K(w) (F − y) ≥ λ_min(K(w))·‖F − y‖² = 2λ_min(K(w))·L,   K(w) = J Jᵀ (N × N),
+
+the tangent kernel. λ_min(K(w)) ≥ μ on a set is the paper's PL* condition there (with their
+normalisation ½‖∇L‖² ≥ μL [recalled]). This module holds the tangent kernels of the models in
+``impl/`` that do not already have one written for all their parameters, a generic autograd
+tangent kernel used to check them, and a GD run of the two-layer net that records λ_min(K(w_t)).
+
+Conventions (as :mod:`impl.two_layer`): batched over S seeds as one tensor program (Python loops only
+over layers and time steps), float64 by default, invalid arguments raise ``ValueError`` naming the
+argument and the fix, divergence never raises.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor
+
+from impl import linear_resnet as lr
+from impl import two_layer as tl
+from impl._checks import int_at_least as _int_at_least
+from impl._checks import step_sizes as _step_sizes
+
+__all__ = [
+    "KernelPath",
+    "autograd_tangent_kernel",
+    "lambda_min",
+    "linear_resnet_tangent_kernel",
+    "two_layer_gd_kernel_path",
+    "two_layer_kernel_infinity",
+    "two_layer_tangent_kernel",
+]
+
+
+def _shape(t: object) -> object:
+    return tuple(t.shape) if isinstance(t, Tensor) else type(t).__name__
+
+
+def lambda_min(K: Tensor) -> Tensor:
+    """Least eigenvalue of each symmetric matrix in K (..., N, N), shape (...); symmetrised first."""
+    if not isinstance(K, Tensor) or K.ndim < 2 or K.shape[-1] != K.shape[-2]:
+        raise ValueError(f"K.shape={_shape(K)}: expected (..., N, N), a batch of square matrices")
+    return torch.linalg.eigvalsh(0.5 * (K + K.transpose(-1, -2)))[..., 0]
+
+
+# --------------------------------------------------------------------------------------------
+# two-layer ReLU net (Du et al. 2019 model, impl.two_layer)
+# --------------------------------------------------------------------------------------------
+
+
+def _kernel_w(Z: Tensor, a: Tensor, X: Tensor, m: int) -> Tensor:
+    # J_W J_Wᵀ: ∂u_i/∂w_r = m^{-1/2} a_r 1{z_ir ≥ 0} x_i, so the (i, j) entry is
+    # (x_iᵀx_j/m) Σ_r a_r² 1{z_ir ≥ 0} 1{z_jr ≥ 0}
+    D = (Z >= 0).to(Z.dtype)
+    Da = D * a.unsqueeze(-2)  # (S, n, m): a_r 1{z_ir ≥ 0}
+    return torch.matmul(X, X.transpose(-1, -2)) * torch.matmul(Da, Da.transpose(-1, -2)) / m
+
+
+def _kernel_a(Z: Tensor, m: int) -> Tensor:
+    # J_a J_aᵀ: ∂u_i/∂a_r = m^{-1/2} relu(z_ir)
+    R = torch.relu(Z)
+    return torch.matmul(R, R.transpose(-1, -2)) / m
+
+
+def two_layer_tangent_kernel(W: Tensor, a: Tensor, X: Tensor, *, train_a: bool) -> Tensor:
+    """Tangent kernel K = J Jᵀ of u = f(W, a, X) in the trained parameters, shape (S, n, n).
+
+    f(W, a, x) = m^{-1/2} Σ_r a_r relu(w_rᵀx) (Du et al. 2019, Sec. 3). With ∂u_i/∂w_r =
+    m^{-1/2} a_r 1{w_rᵀx_i ≥ 0} x_i and ∂u_i/∂a_r = m^{-1/2} relu(w_rᵀx_i) [derived]:
+
+        K_W(i, j) = (x_iᵀx_j/m) Σ_r a_r² 1{w_rᵀx_i ≥ 0} 1{w_rᵀx_j ≥ 0},
+        K_a(i, j) = (1/m) Σ_r relu(w_rᵀx_i) relu(w_rᵀx_j),
+
+    K = K_W (+ K_a if ``train_a``). While every a_r = ±1, K_W = ``two_layer.gram_w`` (Du et al.'s
+    H(W)) and K_a = ``two_layer.gram_a`` (their G); once a moves, H(W) is no longer the tangent
+    kernel (the a_r² weights). The pattern at a kink is 1{0 ≥ 0} = 1, as in ``two_layer.grad_w``.
+    W (S, m, d), a (S, m), X (n, d) or (S, n, d).
+    """
+    S, m, d, _ = tl._check_all(W, a, X)
+    Z = tl._pre(W, X)
+    K = _kernel_w(Z, a, X, m)
+    if train_a:
+        K = K + _kernel_a(Z, m)
+    return K
+
+
+def two_layer_kernel_infinity(X: Tensor, *, train_a: bool) -> Tensor:
+    """Infinite-width tangent kernel at initialization, shape (..., n, n) for X (..., n, d).
+
+    K^∞ = H^∞ (+ G^∞ if ``train_a``) with w ~ N(0, I_d), a_r = ±1: H^∞ = ``two_layer.gram_infinity``
+    (Du et al. 2019, Sec. 3) and the arc-cosine kernel of degree one [derived; Cho & Saul 2009]
+
+        G^∞_ij = E_w[relu(wᵀx_i) relu(wᵀx_j)] = ‖x_i‖‖x_j‖ (sin θ_ij + (π − θ_ij) cos θ_ij) / (2π),
+
+    θ_ij the angle between x_i and x_j (diagonal ½‖x_i‖²). K(w₀) → K^∞ as m → ∞ (law of large numbers).
+    """
+    H = tl.gram_infinity(X)
+    if not train_a:
+        return H
+    n, d = X.shape[-2:]
+    _, theta = tl._row_angles(X.reshape(-1, n, d))
+    theta = theta.reshape(*X.shape[:-2], n, n)
+    norms = torch.linalg.vector_norm(X, dim=-1)
+    G = norms.unsqueeze(-1) * norms.unsqueeze(-2) * (torch.sin(theta) + (math.pi - theta) * torch.cos(theta)) / (2 * math.pi)
+    return H + G
+
+
+@dataclass(frozen=True, eq=False)
+class KernelPath:
+    """Record of a GD run of the two-layer net with the tangent kernel tracked; K = steps.
+
+    time:        (K+1,) step index t.
+    loss:        (S, K+1) L(w_t) = ½‖u − y‖², +inf from the record where a seed diverged.
+    lambda_min:  (S, K+1) λ_min(K(w_t)), K the tangent kernel in the trained parameters.
+    lambda_max:  (S, K+1) λ_max(K(w_t)).
+    grad_sq:     (S, K+1) ‖∇L(w_t)‖² from the hand-written gradients (``two_layer.grad_w``/``grad_a``).
+    dist:        (S, K+1) ‖θ_t − θ_0‖, the Euclidean distance of all trained parameters from init.
+    diverged:    (S,) bool; a diverged seed's parameters are frozen at their last finite values.
+    W, a:        final parameters.
+    """
+
+    time: Tensor
+    loss: Tensor
+    lambda_min: Tensor
+    lambda_max: Tensor
+    grad_sq: Tensor
+    dist: Tensor
+    diverged: Tensor
+    W: Tensor
+    a: Tensor
+
+
+def two_layer_gd_kernel_path(
+    W0: Tensor,
+    a0: Tensor,
+    X: Tensor,
+    y: Tensor,
+    *,
+    eta: float | Tensor,
+    steps: int,
+    train_a: bool = True,
+    divergence_threshold: float = 1e100,
+) -> KernelPath:
+    """Full-batch GD on the two-layer net recording L, λ_min/λ_max of the tangent kernel and ‖∇L‖².
+
+    θ_{t+1} = θ_t − η ∇L(θ_t), θ = (W, a) if ``train_a`` else W (Liu et al. 2022, GD on the square
+    loss; Du et al. 2019, Sec. 4 for the model). Gradients are ``two_layer.grad_w``/``grad_a``
+    (hand-written); the kernel is :func:`two_layer_tangent_kernel`. ``eta`` is a float or one step
+    size per seed (S,). A seed whose loss becomes non-finite or exceeds ``divergence_threshold``, or
+    whose update is non-finite, is marked diverged, frozen, and records loss +inf from then on.
+    W0 (S, m, d), a0 (S, m), X (n, d) or (S, n, d), y (n,) or (S, n).
+    """
+    S, m, d, n = tl._check_all(W0, a0, X, y)
+    steps = _int_at_least("steps", steps, 0)
+    try:
+        thr = float(divergence_threshold)
+    except (TypeError, ValueError):
+        raise ValueError(f"divergence_threshold={divergence_threshold!r}: expected a real number > 0") from None
+    if not thr > 0:  # also rejects NaN; +inf is allowed (divergence only on non-finite values)
+        raise ValueError(f"divergence_threshold={thr}: must be > 0")
+    lr_ = _step_sizes(eta, S=S, like=W0)
+    opts = {"dtype": W0.dtype, "device": W0.device}
+    loss = torch.empty(S, steps + 1, **opts)
+    lmin = torch.empty(S, steps + 1, **opts)
+    lmax = torch.empty(S, steps + 1, **opts)
+    gsq = torch.empty(S, steps + 1, **opts)
+    dist = torch.empty(S, steps + 1, **opts)
+    diverged = torch.zeros(S, dtype=torch.bool, device=W0.device)
+    inf = torch.tensor(math.inf, **opts)
+    W, a = W0.clone(), a0.clone()
+    for t in range(steps + 1):
+        Z = tl._pre(W, X)
+        R = torch.relu(Z)
+        e = tl._out(R, a, m) - y
+        L = 0.5 * (e * e).sum(-1)
+        diverged |= ~torch.isfinite(L) | (L > thr)
+        loss[:, t] = torch.where(diverged, inf, L)
+        K = _kernel_w(Z, a, X, m) + (_kernel_a(Z, m) if train_a else 0.0)
+        ev = torch.linalg.eigvalsh(0.5 * (K + K.transpose(-1, -2)))
+        lmin[:, t], lmax[:, t] = ev[..., 0], ev[..., -1]
+        gW = tl._grad_w(Z, a, X, e, m)
+        ga = tl._grad_a(R, e, m) if train_a else None
+        gsq[:, t] = (gW * gW).sum((-2, -1)) + ((ga * ga).sum(-1) if ga is not None else 0.0)
+        dsq = ((W - W0) ** 2).sum((-2, -1)) + (((a - a0) ** 2).sum(-1) if train_a else 0.0)
+        dist[:, t] = dsq.sqrt()
+        if t == steps:
+            break
+        W_new = W - lr_[:, None, None] * gW
+        a_new = a - lr_[:, None] * ga if ga is not None else a
+        ok = torch.isfinite(W_new).flatten(1).all(-1) & torch.isfinite(a_new).all(-1)
+        diverged |= ~ok
+        live = ~diverged
+        W = torch.where(live[:, None, None], W_new, W)
+        a = torch.where(live[:, None], a_new, a)
+    time = torch.arange(steps + 1, **opts)
+    return KernelPath(time=time, loss=loss, lambda_min=lmin, lambda_max=lmax, grad_sq=gsq, dist=dist,
+                      diverged=diverged, W=W, a=a)
+
+
+# --------------------------------------------------------------------------------------------
+# deep linear ResNet (Zou et al. 2020 model, impl.linear_resnet)
+# --------------------------------------------------------------------------------------------
+
+
+def linear_resnet_tangent_kernel(W: Tensor, A: Tensor, B: Tensor, X: Tensor) -> Tensor:
+    """Tangent kernel of F = vec(B (I + W_L)⋯(I + W_1) A X) in all hidden W_l, shape (S, kn, kn).
+
+    Outputs are flattened row-major from (k, n): index c·n + i is output c of example i. With
+    M_l = B P_{>l} (k × m) and h_{l−1,i} = P_{<l} A x_i (the input of block l), ∂F_{c,i}/∂W_l =
+    (M_l)_{c,:}ᵀ h_{l−1,i}ᵀ, and ⟨a bᵀ, c dᵀ⟩_F = (aᵀc)(bᵀd) gives [derived]
+
+        K = Σ_l (M_l M_lᵀ) ⊗ (H_{l−1}ᵀ H_{l−1}),     H_{l−1} = [h_{l−1,1}, …, h_{l−1,n}] (m × n),
+
+    computed independently of ``linear_resnet.grads`` (prefix activations forward, suffix
+    factors M_l = M_{l+1}(I + W_{l+1}) backward from M_L = B).
+    W (S, L, m, m), A (S, m, d), B (S, k, m), X (d, n) or (S, d, n).
+    """
+    S, L, m, d, k, n = lr._check_model(W, A, B, X, None)
+    H = [torch.matmul(A, X)]  # H_0 = A X; H_l = (I + W_l) H_{l−1}
+    for l in range(L - 1):
+        H.append(H[-1] + torch.matmul(W[:, l], H[-1]))
+    K = torch.zeros(S, k, n, k, n, dtype=W.dtype, device=W.device)
+    M = B
+    for l in range(L - 1, -1, -1):  # block l+1 in the paper's numbering: W[:, l]
+        K = K + torch.einsum("sab,sij->saibj", torch.matmul(M, M.transpose(-1, -2)),
+                             torch.matmul(H[l].transpose(-1, -2), H[l]))
+        M = M + torch.matmul(M, W[:, l])
+    return K.reshape(S, k * n, k * n)
+
+
+# --------------------------------------------------------------------------------------------
+# generic autograd tangent kernel (for checks)
+# --------------------------------------------------------------------------------------------
+
+
+def autograd_tangent_kernel(outputs: Callable[..., Tensor], params: Sequence[Tensor]) -> Tensor:
+    """K = Σ_θ J_θ J_θᵀ by autograd, shape (S, N, N); a reference for the hand-written kernels.
+
+    ``outputs(*params)`` returns (S, N): the model's outputs per seed, where seed s depends only on
+    slice s of each parameter (S, …). The Jacobian of all S·N outputs is taken by reverse mode
+    (one backward pass per output row), so this is for small checks, not hot paths.
+    """
+    if not isinstance(params, Sequence) or not params or not all(isinstance(p, Tensor) for p in params):
+        raise ValueError(f"params={type(params).__name__}: expected a non-empty sequence of (S, …) tensors")
+    S = params[0].shape[0]
+    for i, p in enumerate(params):
+        if p.ndim < 1 or p.shape[0] != S:
+            raise ValueError(f"params[{i}].shape={tuple(p.shape)}: the leading (seed) axis must be S={S}")
+    jac = torch.autograd.functional.jacobian(outputs, tuple(params))  # each (S, N, S, *p.shape[1:])
+    out = outputs(*params)
+    if out.ndim != 2 or out.shape[0] != S:
+        raise ValueError(f"outputs(...).shape={tuple(out.shape)}: expected (S, N) with S={S}")
+    N = out.shape[1]
+    idx = torch.arange(S, device=out.device)
+    K = torch.zeros(S, N, N, dtype=out.dtype, device=out.device)
+    for J in jac:
+        Js = J[idx, :, idx].reshape(S, N, -1)  # the seed-diagonal blocks (S, N, p_s)
+        K = K + torch.matmul(Js, Js.transpose(-1, -2))
+    return K

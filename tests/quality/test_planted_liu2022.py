@@ -1,0 +1,121 @@
+"""Quality tier for liu2022: planted bugs in the gradients or the tangent kernels must make a liu2022 claim come
+back refuted, and the planted false constant ‖∇L‖² ≥ 4λ_min(K)·L must be refuted with a small counterexample
+that replays.
+
+The identity ‖∇L‖² = (F − y)ᵀK(F − y) compares each model's own gradient with a separately computed kernel, so
+a dropped factor or a wrong weighting on either side breaks it by far more than round-off. It is blind to a
+sign error in a gradient (only squares enter), which is what the rate claim is for: GD that climbs in a
+breaks the (1 − ημ/2)^t envelope.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+
+import pytest
+import torch
+
+from impl import implicit as ig
+from impl import linear_resnet as lr
+from impl import pl_star as ps
+from impl import two_layer as tl
+from verify.cli import main
+
+pytestmark = pytest.mark.quality
+
+_real_kernel_w, _real_grad_w, _real_grad_a = ps._kernel_w, tl._grad_w, tl._grad_a
+_real_lr_grads, _real_lr_kernel, _real_gram_ntk = lr._grads_from_hidden, ps.linear_resnet_tangent_kernel, ig.gram_ntk
+
+
+def kernel_w_without_1_over_m(Z, a, X, m):
+    """The first-layer tangent kernel with its 1/m dropped (a Gram missing a factor)."""
+    return m * _real_kernel_w(Z, a, X, m)
+
+
+def kernel_w_without_a_squared(Z, a, X, m):
+    """Du et al.'s H(W) used as the tangent kernel after a has moved: the a_r² weights dropped."""
+    return _real_kernel_w(Z, torch.ones_like(a), X, m)
+
+
+def grad_w_halved(Z, a, X, e, m):
+    """A dropped factor 2 in the first-layer gradient (the loss taken as ¼‖·‖²)."""
+    return 0.5 * _real_grad_w(Z, a, X, e, m)
+
+
+def resnet_grads_halved(W, B, H, E):
+    return 0.5 * _real_lr_grads(W, B, H, E)
+
+
+def resnet_kernel_reversed(W, A, B, X):
+    """The tangent kernel of the product taken in the wrong order (W_L applied first)."""
+    return _real_lr_kernel(W.flip(1), A, B, X)
+
+
+def implicit_gram_halved(params, X, **kw):
+    """The implicit network's NTK missing a factor ½."""
+    return 0.5 * _real_gram_ntk(params, X, **kw)
+
+
+def implicit_gram_missing_u_block(params, X, *, train=("A", "u"), **kw):
+    """The implicit network's NTK without the output-layer block ZᵀZ when more than u is trained."""
+    rest = tuple(t for t in train if t != "u") or ("u",)
+    return _real_gram_ntk(params, X, train=rest, **kw)
+
+
+@pytest.mark.parametrize(("module", "attr", "bug", "claim_id"), [
+    (ps, "_kernel_w", kernel_w_without_1_over_m, "liu2022.identity_two_layer"),
+    (ps, "_kernel_w", kernel_w_without_a_squared, "liu2022.identity_two_layer"),
+    (tl, "_grad_w", grad_w_halved, "liu2022.identity_two_layer"),
+    (lr, "_grads_from_hidden", resnet_grads_halved, "liu2022.identity_linear_resnet"),
+    (ps, "linear_resnet_tangent_kernel", resnet_kernel_reversed, "liu2022.identity_linear_resnet"),
+    (ig, "gram_ntk", implicit_gram_halved, "liu2022.identity_implicit"),
+    (ig, "gram_ntk", implicit_gram_missing_u_block, "liu2022.identity_implicit"),
+], ids=["kernel_w_without_1_over_m", "kernel_w_without_a_squared", "grad_w_halved", "resnet_grads_halved",
+        "resnet_kernel_reversed", "implicit_gram_halved", "implicit_gram_missing_u_block"])
+def test_planted_bug_is_caught(module, attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch,
+                               verdict_of) -> None:
+    monkeypatch.setattr(module, attr, bug)
+    verdict = verdict_of(claim_id)
+    assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by {claim_id}: {verdict}"
+
+
+def grad_a_wrong_sign(R, e, m):
+    """The output-layer gradient with its sign flipped: GD climbs in a."""
+    return -_real_grad_a(R, e, m)
+
+
+def test_sign_bug_is_caught_by_the_rate(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(tl, "_grad_a", grad_a_wrong_sign)
+    assert verdict_of("liu2022.identity_two_layer").startswith("verified")  # squares only: blind to the sign
+    verdict = verdict_of("liu2022.gd_linear_rate")
+    assert verdict.startswith("refuted"), f"grad_a_wrong_sign was not caught by liu2022.gd_linear_rate: {verdict}"
+
+
+FALSE_CLAIM = '''
+import sympy as sp
+
+from theorems import liu2022 as liu
+from verify import Citation, Claim, Kind
+
+grad_sq, quad, pl_bound = sp.symbols("grad_sq quad_form pl_bound")
+CLAIMS = [Claim(id="plantedliu.pl_constant_four", title="planted: ||grad L||^2 >= 4 lambda_min(K) L",
+    citation=Citation(paper="planted false claim", where="none", source="derived"), kind=Kind.EXACT,
+    statement=sp.Ge(grad_sq, 2 * pl_bound), premises=liu.two_layer_identity_premises,
+    run=liu.run_two_layer_identity, tolerance=liu.IDENTITY_TOL, seeds=16)]
+'''
+
+
+def test_planted_false_pl_constant_is_refuted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "th"
+    folder.mkdir()
+    (folder / "plantedliu.py").write_text(FALSE_CLAIM, encoding="utf-8")
+    assert main(["--theorems", str(folder), "verify", "plantedliu", "--out", str(tmp_path / "R")]) == 1
+    res = json.loads((tmp_path / "R" / "results.json").read_text())["claims"][0]
+    assert res["verdict"] == "refuted", res["reason"]
+    premises = res["counterexample"]["premises"]
+    # one sample is enough: with n = 1, eᵀKe = λ_min(K)e² < 2λ_min(K)e² whenever K ≠ 0 and e ≠ 0
+    assert premises["n"] <= 2 and premises["m"] <= 2, premises
+    assert main(shlex.split(res["reproduce"])[1:]) == 1
+    capsys.readouterr()

@@ -1,0 +1,137 @@
+"""Unit tests for impl.pl_star (tangent kernels and the PL* path of Liu, Zhu, Belkin 2022, arXiv 2003.00307).
+
+Every tolerance below states its value and its reason. float64 throughout.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from impl import linear_resnet as lr
+from impl import pl_star as ps
+from impl import two_layer as tl
+
+pytestmark = pytest.mark.unit
+
+F64 = torch.float64
+
+
+def _gen(seed: int) -> torch.Generator:
+    return torch.Generator().manual_seed(seed)
+
+
+def _two_layer(n=5, d=4, m=7, seeds=(1, 2, 3), jitter=0.5):
+    g = _gen(0)
+    X = tl.sphere_inputs(n, d, generator=g)
+    y = tl.bounded_labels(n, generator=g)
+    W, a = tl.init_weights(m, d, list(seeds))
+    a = a * (1.0 + jitter * torch.randn(len(seeds), m, generator=_gen(9), dtype=F64))
+    return W, a, X, y
+
+
+@pytest.mark.parametrize("train_a", [False, True])
+def test_two_layer_kernel_matches_autograd(train_a: bool) -> None:
+    W, a, X, _ = _two_layer()
+    K = ps.two_layer_tangent_kernel(W, a, X, train_a=train_a)
+    params = [W, a] if train_a else [W]
+    fn = (lambda W_, a_: tl.predict(W_, a_, X)) if train_a else (lambda W_: tl.predict(W_, a, X))
+    K_ref = ps.autograd_tangent_kernel(fn, params)
+    # 1e-12: sums of ≤ m·d products of O(1) terms; no ties (w_rᵀx_i = 0 has probability 0 here)
+    torch.testing.assert_close(K, K_ref, rtol=1e-12, atol=1e-12)
+
+
+def test_two_layer_kernel_is_du_gram_while_a_is_pm_one() -> None:
+    W, a, X, _ = _two_layer(jitter=0.0)
+    K = ps.two_layer_tangent_kernel(W, a, X, train_a=True)
+    # same sums in a different order: round-off only
+    torch.testing.assert_close(K, tl.gram_w(W, X) + tl.gram_a(W, X), rtol=1e-13, atol=1e-14)
+
+
+def test_two_layer_kernel_differs_from_du_gram_once_a_moves() -> None:
+    W, a, X, _ = _two_layer(jitter=0.5)
+    K = ps.two_layer_tangent_kernel(W, a, X, train_a=False)
+    assert (K - tl.gram_w(W, X)).abs().max() > 1e-3  # the a_r² weights matter
+
+
+@pytest.mark.parametrize("train_a", [False, True])
+def test_identity_two_layer(train_a: bool) -> None:
+    W, a, X, y = _two_layer()
+    K = ps.two_layer_tangent_kernel(W, a, X, train_a=train_a)
+    e = tl.predict(W, a, X) - y
+    g2 = (tl.grad_w(W, a, X, y) ** 2).sum((-2, -1)) + ((tl.grad_a(W, a, X, y) ** 2).sum(-1) if train_a else 0.0)
+    q = torch.einsum("si,sij,sj->s", e, K, e)
+    torch.testing.assert_close(g2, q, rtol=1e-12, atol=0.0)  # two routes to the same O(1) sums
+    assert bool((q >= ps.lambda_min(K) * (e * e).sum(-1) * (1 - 1e-12)).all())
+
+
+def test_linear_resnet_kernel_matches_autograd() -> None:
+    S, L, m, d, k, n = 3, 3, 5, 3, 2, 4
+    A, B = lr.gaussian_transforms(d, m, k, [1, 2, 3])
+    W = 0.3 * torch.randn(S, L, m, m, generator=_gen(2), dtype=F64)
+    X = torch.randn(d, n, generator=_gen(3), dtype=F64)
+    K = ps.linear_resnet_tangent_kernel(W, A, B, X)
+    K_ref = ps.autograd_tangent_kernel(lambda W_: lr.forward(W_, A, B, X).reshape(S, -1), [W])
+    # entries up to ≈ 1e2 built from L-fold products: 1e-11 relative leaves ≈ 1000ε per product
+    torch.testing.assert_close(K, K_ref, rtol=1e-11, atol=1e-11)
+
+
+def test_linear_resnet_kernel_depth_one_closed_form() -> None:
+    """L = 1: K = (BBᵀ) ⊗ ((AX)ᵀAX) exactly (the gradient of B(I + W)AX in W is Bᵀ·(AX)ᵀ)."""
+    A, B = lr.gaussian_transforms(3, 4, 2, [5])
+    X = torch.randn(3, 6, generator=_gen(1), dtype=F64)
+    W = torch.randn(1, 1, 4, 4, generator=_gen(2), dtype=F64)
+    K = ps.linear_resnet_tangent_kernel(W, A, B, X)
+    H0 = A[0] @ X
+    torch.testing.assert_close(K[0], torch.kron(B[0] @ B[0].T, H0.T @ H0), rtol=1e-13, atol=1e-13)
+
+
+def test_kernel_infinity_matches_monte_carlo() -> None:
+    """K^∞ = H^∞ + G^∞ against the mean of K(w₀) over 64 seeds × m = 4096 (262144 draws of w)."""
+    g = _gen(4)
+    X = tl.sphere_inputs(4, 3, generator=g, coherence=0.3)
+    W, a = tl.init_weights(4096, 3, list(range(64)))
+    K = ps.two_layer_tangent_kernel(W, a, X, train_a=True)
+    est, se = K.mean(0), K.std(0) / math.sqrt(64)
+    # 6 standard errors per entry (a false alarm ≈ 2e-9 per entry), plus round-off
+    assert bool(((est - ps.two_layer_kernel_infinity(X, train_a=True)).abs() <= 6 * se + 1e-12).all())
+    diag = torch.diagonal(ps.two_layer_kernel_infinity(X, train_a=True))
+    torch.testing.assert_close(diag, torch.ones(4, dtype=F64), rtol=1e-14, atol=1e-14)  # ½ + ½ at θ = 0
+
+
+def test_gd_path_records_and_moves() -> None:
+    W, a, X, y = _two_layer(jitter=0.0, m=32)
+    path = ps.two_layer_gd_kernel_path(W, a, X, y, eta=0.2, steps=5)
+    assert path.loss.shape == (3, 6) and path.lambda_min.shape == (3, 6)
+    torch.testing.assert_close(path.loss[:, 0], tl.loss(W, a, X, y), rtol=1e-14, atol=0.0)
+    K0 = ps.two_layer_tangent_kernel(W, a, X, train_a=True)
+    torch.testing.assert_close(path.lambda_min[:, 0], ps.lambda_min(K0), rtol=1e-12, atol=1e-14)
+    assert bool((path.dist[:, 0] == 0).all()) and bool((path.dist[:, 1:] > 0).all())
+    # the recorded ‖∇L‖² is the identity's left side: equal to eᵀK(w_t)e at t = 0
+    e = tl.predict(W, a, X) - y
+    torch.testing.assert_close(path.grad_sq[:, 0], torch.einsum("si,sij,sj->s", e, K0, e), rtol=1e-12, atol=0.0)
+    # one step matches two_layer.gd_trajectory with both layers trained
+    tr = tl.gd_trajectory(W, a, X, y, eta=0.2, steps=5, train_a=True)
+    torch.testing.assert_close(path.W, tr.W, rtol=1e-13, atol=1e-13)
+    torch.testing.assert_close(path.a, tr.a, rtol=1e-13, atol=1e-13)
+
+
+def test_gd_path_divergence_is_recorded_not_raised() -> None:
+    W, a, X, y = _two_layer(jitter=0.0, m=8)
+    path = ps.two_layer_gd_kernel_path(W, a, X, y, eta=1e6, steps=20, divergence_threshold=1e6)
+    assert bool(path.diverged.all())
+    assert bool(torch.isinf(path.loss[:, -1]).all()) and not bool(torch.isnan(path.loss).any())
+
+
+def test_argument_errors_name_the_argument() -> None:
+    W, a, X, y = _two_layer()
+    with pytest.raises(ValueError, match="steps"):
+        ps.two_layer_gd_kernel_path(W, a, X, y, eta=0.1, steps=-1)
+    with pytest.raises(ValueError, match="a.shape"):
+        ps.two_layer_tangent_kernel(W, a[:, :2], X, train_a=True)
+    with pytest.raises(ValueError, match="K.shape"):
+        ps.lambda_min(torch.zeros(3, 2))
+    with pytest.raises(ValueError, match="params"):
+        ps.autograd_tangent_kernel(lambda: torch.zeros(1, 1), [])
