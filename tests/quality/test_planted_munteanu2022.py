@@ -1,0 +1,110 @@
+"""Quality tier for munteanu2022: planted bugs in impl.coupled must make a munteanu2022 claim fail, and planted
+false claims must come back refuted (the exact one with a small shrunk counterexample that replays).
+
+The derived exact identities carry the teeth: the zero output catches any sign or pairing bug, the Gram identity
+any bug in which first-layer vectors are paired. The threshold-width trend is a measurement with loose bounds; its
+false variant (the naive reading "coupled init needs 4× fewer neurons") must come back refuted."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+
+import pytest
+import torch
+
+from impl import coupled as cp
+from impl import two_layer as tl
+from verify.cli import main
+
+pytestmark = pytest.mark.quality
+
+_real_pair_signs = cp.pair_signs
+
+
+def signs_not_opposite(a_base, *, output_signs="opposite"):
+    """The coupling's second-layer signs equal instead of opposite."""
+    return _real_pair_signs(a_base, output_signs="same")
+
+
+def pairs_not_interleaved(m, d, seeds, *, output_signs="opposite", dtype=torch.float64, device="cpu"):
+    """W = [W_base; W_base] (rows r and r + m/2 equal) while the signs pair rows 2r and 2r + 1."""
+    W_base, a_base = cp.base_weights(m, d, seeds, dtype=dtype, device=device)
+    return W_base.repeat(1, 2, 1), _real_pair_signs(a_base, output_signs=output_signs)
+
+
+def partner_drawn_afresh(m, d, seeds, *, output_signs="opposite", dtype=torch.float64, device="cpu"):
+    """The second neuron of each pair gets its own Gaussian draw instead of a copy of the first."""
+    W, a = tl.init_weights(m, d, seeds, dtype=dtype, device=device)
+    return W, _real_pair_signs(a[:, 0::2], output_signs=output_signs)
+
+
+@pytest.mark.parametrize(("attr", "bug", "claim_id"), [
+    ("pair_signs", signs_not_opposite, "munteanu2022.zero_output_at_init"),
+    ("coupled_init", pairs_not_interleaved, "munteanu2022.zero_output_at_init"),
+    ("coupled_init", partner_drawn_afresh, "munteanu2022.gram_equals_base"),
+    ("coupled_init", partner_drawn_afresh, "munteanu2022.zero_output_at_init"),
+], ids=["signs_not_opposite", "pairs_not_interleaved", "partner_drawn_afresh_gram", "partner_drawn_afresh_output"])
+def test_planted_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(cp, attr, bug)
+    verdict = verdict_of(claim_id)
+    assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by {claim_id}: {verdict}"
+
+
+FALSE_CLAIMS = '''
+import sympy as sp
+from hypothesis import strategies as st
+
+from impl import coupled as cp
+from impl import two_layer as tl
+from theorems import munteanu2022 as mu
+from verify import Citation, Claim, Kind, Tolerance
+
+
+def run_gram_vs_full(inst):
+    p = inst.premises
+    m = 2 * p["pairs"]
+    X = mu._inputs(inst)
+    W, _ = cp.coupled_init(m, p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
+    W_full, _ = tl.init_weights(m, p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
+    return {"H_coupled": tl.gram_w(W, X), "H_full": tl.gram_w(W_full, X)}
+
+
+H_c, H_f, ratio = sp.symbols("H_coupled H_full log2_ratio")
+CLAIMS = [
+    Claim(id="plantedmunteanu.gram_equals_full", title="planted: coupled H(0) equals the independent m-net's",
+          citation=Citation(paper="planted false claim", where="none", source="derived"), kind=Kind.EXACT,
+          statement=sp.Eq(H_c, H_f), premises=mu._init_premises, run=run_gram_vs_full,
+          tolerance=Tolerance(rtol=1e-12, atol=1e-14, reason="as the true claim's"), seeds=8),
+    Claim(id="plantedmunteanu.coupled_four_times_smaller",
+          title="planted: coupled init needs at least 4x fewer neurons than independent init",
+          citation=Citation(paper="planted false claim", where="none", source="derived"), kind=Kind.TREND,
+          statement=sp.Le(ratio, -2), run=mu.run_width_thresholds,
+          premises=lambda p: st.fixed_dictionaries({"d": st.just(8), "eta_frac": st.just(0.75),
+                                                    "label_scale": st.just(1.0), "seed": st.just(1)}),
+          tolerance=Tolerance(atol=0.5, reason="as the true claim's"), seeds=10),
+]
+'''
+
+
+@pytest.fixture
+def planted_results(tmp_path: Path) -> tuple[Path, list[dict]]:
+    folder = tmp_path / "th"
+    folder.mkdir()
+    (folder / "plantedmunteanu.py").write_text(FALSE_CLAIMS, encoding="utf-8")
+    assert main(["--theorems", str(folder), "verify", "plantedmunteanu", "--out", str(tmp_path / "R")]) == 1
+    return tmp_path, json.loads((tmp_path / "R" / "results.json").read_text())["claims"]
+
+
+def test_planted_false_claims_are_refuted(planted_results, capsys: pytest.CaptureFixture[str]) -> None:
+    _, claims = planted_results
+    by_id = {c["id"]: c for c in claims}
+    gram = by_id["plantedmunteanu.gram_equals_full"]
+    assert gram["verdict"] == "refuted", gram["reason"]
+    premises = gram["counterexample"]["premises"]
+    assert premises["pairs"] <= 2 and premises["n"] <= 2 and premises["d"] <= 2, premises  # shrunk small
+    assert main(shlex.split(gram["reproduce"])[1:]) == 1
+    trend = by_id["plantedmunteanu.coupled_four_times_smaller"]
+    assert trend["verdict"] == "refuted", trend["reason"]
+    capsys.readouterr()
