@@ -1,0 +1,54 @@
+"""Quality tier for chen2022: a planted bug in impl.two_layer's Gram matrix must make the derived kernel bound
+fail, and planted false claims (a Schur bound twice too strong; the linear rate without d ≥ n) must come back
+refuted with a small shrunk counterexample."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+import sympy as sp
+import torch
+
+from impl import two_layer as tl
+from theorems import chen2022 as ch
+from verify.profiles import PROFILES
+from verify.runner import run_claim
+
+pytestmark = pytest.mark.quality
+
+
+def _verdict(claim) -> tuple[str, str, dict]:
+    res = run_claim(claim, profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu",
+                    dtype=torch.float64)
+    return res.verdict, res.reason, getattr(res, "counterexample", None) or {}
+
+
+def gram_without_inputs(W, X):
+    """H(W) with the x_iᵀx_j factor dropped: only the activation-pattern overlap P(W)."""
+    Z = tl.preactivations(W, X)
+    D = (Z >= 0).to(W.dtype)
+    return D @ D.transpose(-1, -2) / W.shape[1]
+
+
+def test_planted_gram_bug_is_caught(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(tl, "gram_w", gram_without_inputs)
+    verdict = verdict_of("chen2022.kernel_bound_d_ge_n")
+    assert verdict.startswith("refuted"), verdict
+
+
+def test_schur_bound_twice_too_strong_is_refuted() -> None:
+    # false: at m = 1 with every input active, H = XXᵀ and min_i P_ii = 1, so λ_min(H) = λ_X < 2λ_X
+    false = replace(ch.kernel_bound, id="chen2022.false_schur_times_two",
+                    statement=sp.Ge(ch.lam_H, 2 * ch.lam_X * ch.p_min))
+    verdict, reason, _ = _verdict(false)
+    assert verdict == "refuted", reason
+    assert "'n': " in reason and "'m': " in reason  # the shrunk example is named in the reason
+
+
+def test_linear_rate_without_d_ge_n_is_refuted() -> None:
+    # false: "the same width-32 flow reaches ε·L(0) for d = 2 < n" (the control's premises, expected to hold)
+    false = replace(ch.flow_rate_control, id="chen2022.false_rate_d_lt_n", expect="holds", control_of=None,
+                    broken_premise=None)
+    verdict, reason, _ = _verdict(false)
+    assert verdict == "refuted", reason
