@@ -15,6 +15,9 @@ from impl import coarse_gradient as cg
 
 pytestmark = pytest.mark.unit
 
+# Tolerances: closed forms and autograd agree to float64 round-off (a few ulps of O(1) sums of ≤ 10³ terms):
+# rtol 1e-12/atol 1e-14; the weight gradient of the second layer sums more products, hence rtol 1e-10.
+
 F64 = torch.float64
 Z_MC = 6.0  # two-sided p ≈ 2e-9 per coordinate: with ≤ 10³ coordinates per test a false alarm has p ≲ 2e-6
 
