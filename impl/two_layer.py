@@ -472,6 +472,8 @@ class Trajectory:
     max_dist:      (S, K+1) max_r ‖w_r − w_r(0)‖ (Du et al. 2019, Lemma 3.3 / Cor 4.1).
     lambda_min_h:  (S, K+1) λ_min(H(W)) at each record, or None if not requested.
     flips:         (S, K+1) Σ_i Σ_r 1{1{w_rᵀx_i ≥ 0} changed from init} / (mn) (Du et al. 2019, Sec. 5).
+    min_active_share: (S, K+1) min_i (1/m)#{r : w_rᵀx_i ≥ 0}, the least diagonal entry of the pattern
+                   overlap P(W) (H(W) = (XXᵀ) ∘ P(W)); None where the run did not record it.
     diverged:      (S,) bool, the seed's residual became non-finite or exceeded the threshold, or
                    its update overflowed; its parameters were frozen at the last finite value.
     W, a:          final parameters, (S, m, d) and (S, m).
@@ -487,6 +489,7 @@ class Trajectory:
     diverged: Tensor
     W: Tensor
     a: Tensor
+    min_active_share: Tensor | None = None
 
 
 class _Recorder:
@@ -504,6 +507,7 @@ class _Recorder:
         self.residual_sq = torch.empty(S, records, **opts)
         self.max_dist = torch.empty(S, records, **opts)
         self.flips = torch.empty(S, records, **opts)
+        self.min_active_share = torch.empty(S, records, **opts)
         self.lambda_min_h = torch.empty(S, records, **opts) if track_lambda else None
         self.diverged = torch.zeros(S, dtype=torch.bool, device=W0.device)
         self.inf = torch.tensor(math.inf, **opts)
@@ -514,6 +518,7 @@ class _Recorder:
         self.residual_sq[:, k] = torch.where(self.diverged, self.inf, rs)
         self.max_dist[:, k] = torch.linalg.vector_norm(W - self.W0, dim=-1).amax(-1)
         self.flips[:, k] = ((Z >= 0) != self.D0).sum((-2, -1)).to(W.dtype) / self.mn
+        self.min_active_share[:, k] = (Z >= 0).sum(-1).amin(-1).to(W.dtype) / self.m  # Z is (S, n, m)
         if self.lambda_min_h is not None:
             self.lambda_min_h[:, k] = lambda_min(_gram_patterns(Z, self.K, self.m))
 
@@ -539,6 +544,7 @@ class _Recorder:
             diverged=self.diverged,
             W=W,
             a=a,
+            min_active_share=self.min_active_share,
         )
 
 

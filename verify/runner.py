@@ -26,6 +26,7 @@ import re
 import shlex
 import time
 import traceback
+import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
@@ -190,7 +191,11 @@ class Engine:
             premises=dict(premises), seeds=seeds_for(premises, self.S, batch=self.batch), device=self.device,
             dtype=self.dtype, profile=self.profile,
         )
-        values = dict(self.claim.run(inst))
+        with warnings.catch_warnings():
+            # A replication or a `lemmata replay` runs the claim outside a Hypothesis test, where a claim's
+            # assume() (already satisfied by these premises during the search) warns that it is deprecated there.
+            warnings.filterwarnings("ignore", message="Using `assume` outside a property-based test")
+            values = dict(self.claim.run(inst))
         ev = evaluate(self.compiled, values, self.claim.tolerance, self.S, where=self.where)
         return values, ev
 

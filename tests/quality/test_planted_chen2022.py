@@ -1,6 +1,6 @@
 """Quality tier for chen2022: a planted bug in impl.two_layer's Gram matrix must make the derived kernel bound
-fail, and planted false claims (a Schur bound twice too strong; the linear rate without d ≥ n) must come back
-refuted with a small shrunk counterexample."""
+fail, a halved flow gradient must fall behind the integrated Schur envelope, and planted false claims (a Schur
+bound twice too strong, an envelope twice too fast) must come back refuted with a small shrunk counterexample."""
 
 from __future__ import annotations
 
@@ -46,9 +46,18 @@ def test_schur_bound_twice_too_strong_is_refuted() -> None:
     assert "'n': " in reason and "'m': " in reason  # the shrunk example is named in the reason
 
 
-def test_linear_rate_without_d_ge_n_is_refuted() -> None:
-    # false: "the same width-32 flow reaches ε·L(0) for d = 2 < n" (the control's premises, expected to hold)
-    false = replace(ch.flow_rate_control, id="chen2022.false_rate_d_lt_n", expect="holds", control_of=None,
-                    broken_premise=None)
+def test_envelope_twice_too_fast_is_refuted() -> None:
+    # false: the integrated Schur envelope with the rate doubled (4λ_X∫p instead of 2λ_X∫p)
+    false = replace(ch.flow_envelope, id="chen2022.false_envelope_twice_too_fast",
+                    statement=sp.Le(ch.res_t, sp.exp(-4 * ch.lam_X * ch.share_int) * ch.res_0))
     verdict, reason, _ = _verdict(false)
     assert verdict == "refuted", reason
+    assert "'n': " in reason and "'m': " in reason
+
+
+def test_planted_halved_flow_gradient_is_caught(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    # a dropped factor 2 in ∂L/∂W: the flow runs at half speed and falls behind the Schur envelope
+    grad_w = tl._grad_w
+    monkeypatch.setattr(tl, "_grad_w", lambda *args: 0.5 * grad_w(*args))
+    verdict = verdict_of("chen2022.flow_schur_envelope")
+    assert verdict.startswith("refuted"), verdict

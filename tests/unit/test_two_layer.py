@@ -429,6 +429,18 @@ def test_flow_decreases_residual_and_tracks_lambda():
     assert not bool(tr.diverged.any())
 
 
+def test_flow_records_the_least_active_share():
+    W, a, X, y = _problem(n=6, d=5, m=16)
+    tr = tl.flow_trajectory(W, a, X, y, t_end=2.0, steps=20)
+    assert tr.min_active_share is not None and tr.min_active_share.shape == (3, 21)
+    # min_i P_ii(W) = the diagonal of the pattern overlap, recomputed from the final weights by definition
+    Z = tl.preactivations(tr.W, X)
+    share_end = ((Z >= 0).to(F64).mean(-1)).amin(-1)
+    torch.testing.assert_close(tr.min_active_share[:, -1], share_end, rtol=0, atol=0)
+    share_0 = ((tl.preactivations(W, X) >= 0).to(F64).mean(-1)).amin(-1)
+    torch.testing.assert_close(tr.min_active_share[:, 0], share_0, rtol=0, atol=0)
+
+
 @pytest.mark.parametrize("train_a", [False, True])
 def test_output_velocity_equals_gram_times_residual(train_a):
     W, a, X, y = _problem(n=7, d=5, m=12)
