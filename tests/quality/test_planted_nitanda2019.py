@@ -1,0 +1,127 @@
+"""Quality tier for nitanda2019: planted bugs in impl.logistic must make a nitanda2019 claim fail, and planted false
+claims must come back refuted (the exact one with a small shrunk counterexample that replays).
+
+The derived exact identities carry the teeth: the one-step identity D_{ΔW}L = −‖ΔW‖²/η compares the hand-written
+step with autograd through the loss definition, so a wrong sign in ℓ', a dropped 1/√m, gradient ascent or a
+wrong σ' breaks it; the Monte Carlo check of the closed-form kernel catches a wrong constant in K∞ (which sets the
+margin ρ). The false claims: a rate 20× too good (zero error after T/20 steps) and a threshold width that grows
+like ρ^{−2} (the recalled worst case taken as tight; measured ≈ flat)."""
+
+from __future__ import annotations
+
+import json
+import math
+import shlex
+from pathlib import Path
+
+import pytest
+import torch
+
+from impl import logistic as lg
+from verify.cli import main
+
+pytestmark = pytest.mark.quality
+
+_real_grad = lg._grad
+_real_ntk = lg.erf_ntk
+
+
+def logistic_derivative_wrong_sign(z):
+    """ℓ'(z) = −sigmoid(z) (the weight σ(y f) instead of σ(−y f))."""
+    return -torch.sigmoid(z)
+
+
+def grad_without_sqrt_m(Z, a, X, y, margins, m):
+    """The gradient without its 1/√m."""
+    return _real_grad(Z, a, X, y, margins, m) * math.sqrt(m)
+
+
+def gradient_ascent(Z, a, X, y, margins, m):
+    """The gradient's sign flipped (GD climbs the loss)."""
+    return -_real_grad(Z, a, X, y, margins, m)
+
+
+def activation_derivative_unscaled(z):
+    """σ'(z) = e^{−z²}, the 2/√π of erf' dropped."""
+    return torch.exp(-z * z)
+
+
+def ntk_wrong_constant(X1, X2=None):
+    """K∞ with 2/π instead of 4/π."""
+    return 0.5 * _real_ntk(X1, X2)
+
+
+@pytest.mark.parametrize(("attr", "bug", "claim_id"), [
+    ("logistic_derivative", logistic_derivative_wrong_sign, "nitanda2019.gd_step_identity"),
+    ("_grad", grad_without_sqrt_m, "nitanda2019.gd_step_identity"),
+    ("_grad", gradient_ascent, "nitanda2019.gd_step_identity"),
+    ("activation_derivative", activation_derivative_unscaled, "nitanda2019.gd_step_identity"),
+    ("erf_ntk", ntk_wrong_constant, "nitanda2019.ntk_closed_form"),
+], ids=["logistic_derivative_wrong_sign", "grad_without_sqrt_m", "gradient_ascent", "activation_derivative_unscaled",
+        "ntk_wrong_constant"])
+def test_planted_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(lg, attr, bug)
+    verdict = verdict_of(claim_id)
+    assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by {claim_id}: {verdict}"
+
+
+FALSE_CLAIMS = '''
+import math
+
+import sympy as sp
+import torch
+from hypothesis import strategies as st
+
+from impl import logistic as lg
+from impl import two_layer as tl
+from theorems import nitanda2019 as ni
+from verify import Citation, Claim, Kind, Tolerance
+
+
+def run_fast(inst):
+    p = inst.premises
+    D = ni._data(inst)
+    W0, a = tl.init_weights(p["m"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
+    T = math.ceil(ni.horizon(p["n"], p["eta"], D["rho"]) / 20)
+    tr = lg.gd_trajectory(W0, a, D["X"], D["y"], eta=p["eta"], steps=T)
+    return {"final_train_error": tr.train_error[:, -1]}
+
+
+err, slope = sp.symbols("final_train_error margin_slope")
+CLAIMS = [
+    Claim(id="plantednitanda.zero_error_twenty_times_faster",
+          title="planted: zero training error already after T/20 steps at width 64",
+          citation=Citation(paper="planted false claim", where="none", source="derived"), kind=Kind.EXACT,
+          statement=sp.Le(err, 0), premises=lambda p: ni.teacher_premises(p, m=st.just(64)), run=run_fast,
+          tolerance=Tolerance(atol=1e-12, reason="as the true claim's"), seeds=16),
+    Claim(id="plantednitanda.width_grows_like_rho_minus_2",
+          title="planted: the threshold width grows at least like rho^-2",
+          citation=Citation(paper="planted false claim", where="none", source="derived"), kind=Kind.TREND,
+          statement=sp.Ge(slope, 2), run=ni.run_width_trend,
+          premises=lambda p: st.fixed_dictionaries({"n": st.just(16), "d": st.just(8), "eta": st.just(2.0),
+                                                    "seed": st.just(0)}),
+          tolerance=Tolerance(atol=0.5, reason="as the true claim's"), seeds=16),
+]
+'''
+
+
+@pytest.fixture
+def planted_results(tmp_path: Path) -> tuple[Path, list[dict]]:
+    folder = tmp_path / "th"
+    folder.mkdir()
+    (folder / "plantednitanda.py").write_text(FALSE_CLAIMS, encoding="utf-8")
+    assert main(["--theorems", str(folder), "verify", "plantednitanda", "--out", str(tmp_path / "R")]) == 1
+    return tmp_path, json.loads((tmp_path / "R" / "results.json").read_text())["claims"]
+
+
+def test_planted_false_claims_are_refuted(planted_results, capsys: pytest.CaptureFixture[str]) -> None:
+    _, claims = planted_results
+    by_id = {c["id"]: c for c in claims}
+    fast = by_id["plantednitanda.zero_error_twenty_times_faster"]
+    assert fast["verdict"] == "refuted", fast["reason"]
+    premises = fast["counterexample"]["premises"]
+    assert premises["n"] <= 4 and premises["d"] <= 4, premises  # shrunk small
+    assert main(shlex.split(fast["reproduce"])[1:]) == 1
+    trend = by_id["plantednitanda.width_grows_like_rho_minus_2"]
+    assert trend["verdict"] == "refuted", trend["reason"]
+    capsys.readouterr()
