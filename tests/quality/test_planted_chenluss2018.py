@@ -1,0 +1,91 @@
+"""Quality tier for chenluss2018: planted bugs in impl.consistent_sgd (a dropped Horvitz–Thompson reweighting, a
+wrong sign in the per-node gradient, a wrong sign in the SGD step) must make claims of the paper come back
+refuted, and planted false claims (consistent SGD at rate t^{-2}; a fixed-sample-size, inconsistent estimator
+converging at the unbiased rate) must be refuted with a small shrunk counterexample.
+
+The SGD claims are searched at a shorter horizon here (T = 256 instead of ci's 2048, patched through
+``STEPS``): every example then costs ≈ 0.1 s, so Hypothesis's shrink stays within the tier's budget. At T = 256
+the exponents stay away from the false values (measured over 16 random premises: unbiased −0.93 … −1.23,
+consistent −0.95 … −1.79; the false t^{-2} claim needs −2 ± 0.15)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+import sympy as sp
+import torch
+
+from impl import consistent_sgd as cs
+from theorems import chenluss2018 as cl
+from verify.profiles import PROFILES
+from verify.runner import run_claim
+
+pytestmark = pytest.mark.quality
+
+SHORT = (256, 256, 256)
+
+
+def _verdict(claim) -> tuple[str, str, dict]:
+    res = run_claim(claim, profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu",
+                    dtype=torch.float64)
+    return res.verdict, res.reason, (getattr(res, "counterexample", None) or {}).get("premises", {})
+
+
+def ht_without_reweighting(V, nodes, slots):
+    """The sampled neighbours' plain sum, the D/N Horvitz–Thompson factor dropped: E â = (N/D)·a."""
+    n, D, d = V.shape
+    return V.reshape(n * D, d)[nodes.unsqueeze(-1) * D + slots].sum(-2)
+
+
+def node_gradients_wrong_sign(w, A_hat, y, lam):
+    """The per-node gradient with the data term's sign flipped: −ℓ'(y âᵀw) y â + λw."""
+    margins = y * torch.einsum("sbd,sd->sb", A_hat, w)
+    return (-y * cs.logistic_grad(margins)).unsqueeze(-1) * A_hat + lam * w.unsqueeze(1)
+
+
+def test_dropped_reweighting_breaks_the_aggregate_moments(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(cs, "ht_aggregates", ht_without_reweighting)
+    verdict = verdict_of("chenluss2018.aggregate_moments")
+    assert verdict.startswith("refuted"), verdict
+
+
+def test_dropped_reweighting_breaks_the_same_rate_claim(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the estimator is then inconsistent (â → (N/D)·a, N ≤ D/2): the consistent run converges elsewhere
+    monkeypatch.setattr(cs, "ht_aggregates", ht_without_reweighting)
+    monkeypatch.setattr(cl, "STEPS", SHORT)
+    verdict, reason, _ = _verdict(replace(cl.consistent_same_rate, examples=()))
+    assert verdict == "refuted", reason
+
+
+def test_wrong_sign_in_the_node_gradient_is_caught(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(cs, "node_gradients", node_gradients_wrong_sign)
+    verdict = verdict_of("chenluss2018.unbiased_estimator_mean")
+    assert verdict.startswith("refuted"), verdict
+
+
+def test_wrong_sign_in_the_sgd_step_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cs, "step_size", lambda t, *, mu, t0, c=2.0: -c / (mu * (t + t0)))
+    monkeypatch.setattr(cl, "STEPS", SHORT)
+    verdict, reason, _ = _verdict(cl.unbiased_sgd_rate)
+    assert verdict == "refuted", reason
+
+
+def test_consistent_sgd_at_rate_t_minus_two_is_refuted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cl, "STEPS", SHORT)
+    false = replace(cl.consistent_same_rate, id="chenluss2018.false_rate_t_minus_two", examples=(),
+                    statement=sp.Eq(cl.con_exp, -2))
+    verdict, reason, ce = _verdict(false)
+    assert verdict == "refuted", reason
+    assert ce.get("n", 99) <= 4 and ce.get("d", 99) <= 2, ce  # shrunk to a small graph
+
+
+def test_fixed_sample_size_claimed_to_keep_the_rate_is_refuted(monkeypatch: pytest.MonkeyPatch) -> None:
+    # false: "with N held at 1 or 2 the consistent estimator still converges at the unbiased rate" (the control's
+    # premises, expected to hold), searched from scratch (no replayed example)
+    monkeypatch.setattr(cl, "STEPS", SHORT)
+    false = replace(cl.fixed_sample_size_control, id="chenluss2018.false_fixed_n_rate", expect="holds",
+                    control_of=None, broken_premise=None, examples=())
+    verdict, reason, ce = _verdict(false)
+    assert verdict == "refuted", reason
+    assert ce.get("fixed_N") in (1, 2) and ce.get("n", 99) <= 4, ce

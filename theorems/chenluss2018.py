@@ -1,0 +1,507 @@
+"""Chen, Luss, "Stochastic Gradient Descent with Biased but Consistent Gradient Estimators", arXiv 1807.11880
+(2018) (seed 000, listed under the related papers; shared/CLAIMS.md, "Related claims in seed 000").
+Implementation: :mod:`impl.consistent_sgd`.
+
+What the abstract says [paper]: when training examples are interconnected (graphs), an unbiased gradient
+estimator may cost as much as the full gradient; a *consistent* estimator (biased for a finite sample size N,
+converging to the gradient as N grows; Chen, Ma, Xiao's FastGCN) is an economic alternative, and "consistent
+estimators result in the same convergence behavior as do unbiased ones", for strongly convex, convex and
+nonconvex objectives.
+
+What is recalled, not re-read: only the abstract could be consulted (the stored ar5iv page of the paper
+gives its abstract; the companion code, directory ``sgd_paper`` of the authors' FastGCN-matlab repository, is
+not in the index). Recalled: consistency as a uniform tail bound P(‖g_N(w) − h(w)‖ ≥ ε‖∇f(w)‖) ≤ l(N, ε), h the
+unbiased estimator on the same minibatch and l decreasing to 0 in N; that the strongly convex theorem needs
+the sample size to grow with the horizon (l(N, ε) ≤ δ/T, a union bound over the T steps); its step sizes and
+constants. Nothing below uses those constants. Note: a tail bound *relative* to ‖∇f(w)‖ cannot hold at w*
+(∇f = 0) for an estimator whose sampling error does not vanish there, ours included; so the theorem's
+premises are not what is checked. What is checked is the abstract's conclusion on a problem where the
+estimator is consistent in the ordinary sense (E g_N → ∇f and Cov(â) → 0 as N → D, uniformly on bounded w).
+
+The setting (ours, :mod:`impl.consistent_sgd`): ridge-regularised logistic regression on one-layer graph
+aggregates a_i = Σ_k P_ik x_{nbr(i,k)} (λ-strongly convex), the unbiased estimator (a uniform node minibatch,
+exact aggregates: D feature reads per node), and the consistent one (Horvitz–Thompson aggregates from N of the
+D neighbours drawn without replacement: E â_i = a_i, â_i = a_i at N = D, but the gradient is nonlinear in â_i,
+so the estimator is biased for N < D with a bias of order 1/N).
+
+What the theorem really needs, and how it is encoded. With a *fixed* N the consistent estimator is an unbiased
+estimator of ∇f_N, the gradient of the sampled objective f_N(w) = (1/n) Σ_i E_S ℓ(y_i â_{i,S}ᵀw) + (λ/2)‖w‖²
+[derived], so fixed-N SGD converges at the unbiased rate, but to w*_N ≠ w*: an error floor ‖w*_N − w*‖²
+(computed exactly, Newton on the enumerated subsets: ``fixed_sample_size_floor``). To converge to w* the sample
+size must grow. We use N_t = ⌈√(t + 1)/2⌉ [ours, derived]: with γ_t = 2/(μ(t + t0)) unbiased SGD has
+E‖w_t − w*‖² ≈ C/(t + t0), and a bias b_t displaces the iterate by O(‖b_t‖/μ), so a bias O(1/N_t) costs
+O(1/(μ²N_t²)) = O(1/t): the same exponent. The claims compare the fitted exponents of E‖w_t − w*‖² (the mean of
+S independent runs) against t + t0 for the two estimators run on the same node minibatches (common random
+numbers), with D ≥ 2N_T so that every step of the consistent run is biased. The consistent estimator also has
+an extra, decaying variance K/N_t ∝ t^{-1/2}; it adds a term ∝ t^{-3/2} to E‖w_t − w*‖², which can steepen
+the fitted exponent at a finite horizon (by up to ½, and up to 1 as N_t approaches D/2, where the
+finite-population correction makes it decay faster; derived): the claim is −1 ≤ gap ≤ 0, gap = consistent −
+unbiased exponent. The consistent run is never slower in exponent; its constant is larger (reported). Control: the same comparison with the sample size held at N = 1 or 2 (the premise "N
+grows" broken) plateaus at the floor.
+
+The exact claims [derived] are the teeth: the unbiased estimator's mean over an exact enumeration of the node
+draw equals the full gradient; the Horvitz–Thompson aggregate's mean and covariance over an exact enumeration
+of the N-subsets equal a_i and D²(1 − N/D)Σ_i/N; and the consistent estimator's exact bias (enumerated) is
+below a second-order bound (|ℓ'''| ≤ 1/(6√3)) that is O(1/N) and exactly 0 at N = D.
+
+w* is computed by damped Newton on the full objective to ‖∇f(w*)‖ ≤ 1e-13·max(1, ‖∇f(0)‖) (the worst of 300
+random instances: 9.8e-14 relative); every SGD claim reports w*, ‖w*‖ and the residual ‖∇f(w*)‖.
+
+What the measurement found (ours; ci sizes T = 2048, S = 64, D = 46…62, two scans of 27 and 24 random premises,
+2026-11-25): the unbiased exponent is −0.93 … −1.17; the consistent run is never slower in exponent (gap ≤ +0.07)
+and, where neighbour sampling is much noisier than node sampling, steeper within the horizon (gap down to −0.48)
+with a larger constant (E‖w_T − w*‖² up to ≈ 3.5× the unbiased one): its extra variance is still decaying. With
+N held at 1 or 2 the gap is +0.13 … +1.03 wherever the floor ‖w*_N − w*‖² exceeds 3e-4: the plateau.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import sympy as sp
+import torch
+from hypothesis import strategies as st
+
+from impl import consistent_sgd as cs
+from verify import Citation, Claim, Figure, Instance, Kind, Profile, Tolerance, control
+
+PAPER = "Chen, Luss (2018), Stochastic Gradient Descent with Biased but Consistent Gradient Estimators"
+ARXIV = "1807.11880"
+EPS = float(torch.finfo(torch.float64).eps)
+ROUNDOFF_C = 64.0
+
+RECALLED_DEFINITION = ("consistency as the uniform tail bound P(‖g_N − h‖ ≥ ε‖∇f‖) ≤ l(N, ε), h the unbiased "
+                       "estimator on the same minibatch, l ↓ 0 in N (the paper's definition; not re-read)",)
+RECALLED_THEOREM = RECALLED_DEFINITION + (
+    "the strongly convex theorem: the sample size must grow with the horizon (l(N, ε) ≤ δ/T); its step sizes "
+    "and constants are not used — the schedules γ_t = 2/(μ(t + t0)) and N_t = ⌈√(t + 1)/2⌉ are ours",)
+
+
+def cite(where: str, source: str = "paper", note: str = "") -> Citation:
+    return Citation(paper=PAPER, where=where, arxiv=ARXIV, source=source, note=note)  # type: ignore[arg-type]
+
+
+def _data(inst: Instance) -> cs.GraphData:
+    p = inst.premises
+    return cs.graph_data(p["n"], p["d"], p["D"], lam=p["lam"], generator=inst.generator(0),
+                         communities=p["communities"], feature_noise=p["feature_noise"],
+                         weight_spread=p["weight_spread"], dtype=inst.dtype, device=inst.device)
+
+
+def _random_w(inst: Instance, d: int) -> torch.Tensor:
+    """S weight vectors w = w_scale·g/√d, g ~ N(0, I_d): the points where gradients are compared."""
+    g = torch.randn(inst.S, d, generator=inst.generator(1), dtype=inst.dtype)
+    return (inst.premises["w_scale"] / math.sqrt(d) * g).to(inst.device)
+
+
+def small_graph_premises(p: Profile, *, min_D: int = 1, **extra: st.SearchStrategy[Any]) -> st.SearchStrategy[dict]:
+    """Small graphs for the enumeration claims (C(D, N) subsets per node); heavy weights and far points allowed."""
+    return st.fixed_dictionaries({
+        "n": st.integers(1, p.pick(8, 16, 32)), "d": st.integers(1, p.pick(4, 6, 8)),
+        "D": st.integers(min_D, p.pick(8, 10, 12)), "communities": st.integers(1, 4),
+        "feature_noise": st.floats(0.0, 2.0), "weight_spread": st.floats(0.0, 2.0),
+        "lam": st.floats(1e-3, 1.0), "w_scale": st.floats(0.0, 6.0), "seed": st.integers(0, 2**20), **extra,
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# exact: the unbiased estimator's mean is the full gradient
+# ---------------------------------------------------------------------------------------------
+
+def run_unbiased_mean(inst: Instance) -> dict[str, Any]:
+    """E over a uniform node of the node-minibatch estimator (every node enumerated) against ∇f(w)."""
+    data = _data(inst)
+    w = _random_w(inst, data.d)
+    S, n = inst.S, data.n
+    nodes = torch.arange(n, device=inst.device).repeat(S).reshape(S * n, 1)  # row s·n + i: node i at w_s
+    g = cs.unbiased_estimator(w.repeat_interleave(n, 0), data, nodes).reshape(S, n, data.d)
+    A = cs.aggregates(data)
+    full = cs.full_gradient(w, A, data.y, data.lam)
+    scale = A.norm(dim=-1).amax() + data.lam * w.norm(dim=-1)  # (S,): a bound on every term's size
+    return {"estimator_mean": g.mean(1), "full_gradient": full,
+            "roundoff": (ROUNDOFF_C * n * EPS * scale).unsqueeze(-1),
+            "coordinate": torch.arange(data.d, dtype=inst.dtype).reshape(1, -1)}
+
+
+est_mean, full_grad = sp.symbols("estimator_mean full_gradient")
+
+unbiased_estimator_mean = Claim(
+    id="chenluss2018.unbiased_estimator_mean",
+    title="The node-minibatch estimator with exact aggregates is unbiased: its mean over an exact enumeration of "
+          "the node draw is ∇f(w)",
+    citation=cite("Sec. 1–2 (the unbiased estimator of the sample-average objective; section recalled)", "derived",
+                  "each node is drawn with probability 1/n, so E g = (1/n) Σ_i ∇f_i(w) = ∇f(w)"),
+    kind=Kind.EXACT,
+    statement=sp.Eq(est_mean, full_grad),
+    premises=lambda p: small_graph_premises(p, n=st.integers(1, p.pick(16, 32, 64))),
+    run=run_unbiased_mean,
+    tolerance=Tolerance(stderr="roundoff", z=1.0, reason="float64 round-off: a mean of n terms each bounded by "
+                                                         "max‖a_i‖ + λ‖w‖, summed in two orders; allowance "
+                                                         "64·n·ε·(max‖a_i‖ + λ‖w‖)"),
+    symbols={"estimator_mean": "(1/n) Σ_i g({i}; w): the estimator averaged over every node (impl "
+                               "unbiased_estimator)", "full_gradient": "∇f(w), hand-written full gradient",
+             "roundoff": "64·n·ε·(max_i‖a_i‖ + λ‖w‖)"},
+    given="w = w_scale·N(0, I_d/d), 8 points per example; ridge-regularised logistic loss on graph aggregates",
+    seeds=8,
+    figures=(Figure("mean of the unbiased estimator over all nodes against ∇f(w), by coordinate (worst seed)",
+                    x="coordinate", ys=("estimator_mean", "full_gradient"), xlabel="coordinate of w",
+                    ylabel="gradient", styles=("points", "points")),),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# exact: the Horvitz–Thompson aggregate is unbiased, with the finite-population covariance
+# ---------------------------------------------------------------------------------------------
+
+def run_aggregate_moments(inst: Instance) -> dict[str, Any]:
+    """For every N = 1..D: the mean and covariance of â_i over all N-subsets against a_i and the formula
+    (means and covariance entries concatenated into one vector per side)."""
+    data = _data(inst)
+    A = cs.aggregates(data)
+    measured, formula, scales = [], [], []
+    for N in range(1, data.D + 1):
+        A_sub = cs.subset_aggregates(data, N)  # (n, C, d)
+        mean = A_sub.mean(1)
+        dev = A_sub - mean.unsqueeze(1)
+        cov = dev.transpose(1, 2) @ dev / A_sub.shape[1]
+        measured += [mean.reshape(-1), cov.reshape(-1)]
+        formula += [A.reshape(-1), cs.aggregate_covariance(data, N).reshape(-1)]
+        scales.append(A_sub.abs().amax())
+    big = float(torch.stack(scales).amax())
+    C = max(math.comb(data.D, N) for N in range(1, data.D + 1))
+    return {"subset_moments": torch.cat(measured).unsqueeze(0), "formula_moments": torch.cat(formula).unsqueeze(0),
+            "roundoff": ROUNDOFF_C * C * EPS * max(big, big * big)}
+
+
+sub_moments, formula_moments = sp.symbols("subset_moments formula_moments")
+
+aggregate_moments = Claim(
+    id="chenluss2018.aggregate_moments",
+    title="The sampled aggregate â_i = (D/N) Σ_{k∈S} P_ik x_k (N of D neighbours without replacement) has mean "
+          "a_i and covariance D²(1 − N/D)Σ_i/N, exactly",
+    citation=cite("the consistent estimator's construction (FastGCN-type sampling; Sec. 2 recalled)", "derived",
+                  "Horvitz–Thompson: every neighbour is included with probability N/D; the covariance is the "
+                  "finite-population formula of simple random sampling, 0 at N = D"),
+    kind=Kind.EXACT,
+    statement=sp.Eq(sub_moments, formula_moments),
+    premises=lambda p: small_graph_premises(p),
+    run=run_aggregate_moments,
+    tolerance=Tolerance(stderr="roundoff", z=1.0, reason="float64 round-off in means and second moments over at "
+                                                         "most C = max_N C(D, N) subsets of values bounded by B = "
+                                                         "max|â|: allowance 64·C·ε·max(B, B²)"),
+    symbols={"subset_moments": "for N = 1..D: the mean and the covariance entries of â_i over all C(D, N) "
+                               "subsets, every node (concatenated)",
+             "formula_moments": "the same entries of a_i and D²(1 − N/D)Σ_i/N, Σ_i the (D − 1)-normalised "
+                                "covariance of the P_ik x_k", "roundoff": "64·C·ε·max(B, B²)"},
+    seeds=1,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# exact: the consistent estimator's bias, below an O(1/N) bound that is 0 at N = D
+# ---------------------------------------------------------------------------------------------
+
+def run_bias(inst: Instance) -> dict[str, Any]:
+    """For every N = 1..D: ‖E g_N(w) − ∇f(w)‖ by enumeration (nodes × N-subsets) and the derived bound."""
+    data = _data(inst)
+    w = _random_w(inst, data.d)
+    A = cs.aggregates(data)
+    full = cs.full_gradient(w, A, data.y, data.lam)
+    Ns = list(range(1, data.D + 1))
+    bias = torch.stack([(cs.expected_consistent_gradient(w, data, N) - full).norm(dim=-1) for N in Ns], -1)
+    bound = torch.stack([cs.bias_bound(w, data, N) for N in Ns], -1)
+    # ‖â‖ ≤ D·max_k‖V_ik‖ for every N, attained by the N = 1 aggregates
+    big = max(float(cs.subset_aggregates(data, 1).norm(dim=-1).amax()), float(A.norm(dim=-1).amax()))
+    scale = big + data.lam * w.norm(dim=-1)
+    return {"bias": bias, "bias_bound": bound, "sample_size": torch.tensor([Ns], dtype=inst.dtype),
+            "relative_bias": bias / full.norm(dim=-1, keepdim=True).clamp_min(1e-300),
+            "roundoff": (ROUNDOFF_C * EPS * scale).unsqueeze(-1)}
+
+
+bias_sym, bound_sym = sp.symbols("bias bias_bound")
+
+consistent_bias_vanishes = Claim(
+    id="chenluss2018.consistent_bias_vanishes",
+    title="The sampled-neighbour estimator is biased but consistent: its exact bias is below an O(1/N) bound that "
+          "is exactly 0 at N = D (all neighbours)",
+    citation=cite("Sec. 2 (consistent gradient estimators; definition recalled)", "derived",
+                  "bias = y E[(ℓ'(yâᵀw) − ℓ'(yaᵀw))(a + δ)], bounded by (1/(12√3))·wᵀCw·‖a‖ + ¼√(wᵀCw·tr C), "
+                  "C = Cov(â), averaged over nodes"),
+    kind=Kind.EXACT,
+    statement=sp.Le(bias_sym, bound_sym),
+    premises=lambda p: small_graph_premises(p, min_D=4),  # D ≥ 4: a curve in N (D ≤ 3 is in aggregate_moments)
+    run=run_bias,
+    tolerance=Tolerance(stderr="roundoff", z=1.0, reason="float64 round-off of two gradients with terms bounded "
+                                                         "by max‖â‖ + λ‖w‖ (the bound is exactly 0 at N = D, so "
+                                                         "this is the whole allowance there): 64·ε·(max‖â‖ + λ‖w‖)"),
+    recalled=RECALLED_DEFINITION,
+    symbols={"bias": "‖E g_N(w) − ∇f(w)‖, exact (enumeration of nodes and N-subsets)",
+             "bias_bound": "(1/n) Σ_i [(1/(12√3))·wᵀC_iw·‖a_i‖ + ¼√(wᵀC_iw·tr C_i)], C_i = Cov(â_i)",
+             "sample_size": "N", "relative_bias": "‖bias‖/‖∇f(w)‖",
+             "roundoff": "64·ε·(max‖â‖ + λ‖w‖)"},
+    given="w = w_scale·N(0, I_d/d), 8 points per example; N = 1..D, all of them",
+    seeds=8,
+    figures=(Figure("exact bias of the consistent estimator against its O(1/N) bound (worst seed; both 0 at N = D, "
+                    "off the log scale)", x="sample_size",
+                    ys=("bias", "bias_bound"), xlabel="sample size N (of D neighbours)", ylabel="‖E g_N − ∇f‖",
+                    logy=True, styles=("points", "dashed")),),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# TREND: SGD rates, unbiased against consistent
+# ---------------------------------------------------------------------------------------------
+
+STEPS = (2048, 8192, 32768)  # horizon T per profile (ci, dev, thorough)
+WINDOW = 32  # the exponent is fitted on t ≥ T/WINDOW
+RECORDS = 48  # log-spaced recorded steps in [1, T]
+SAMPLE_C = 0.5  # N_t = ⌈SAMPLE_C·√(t + 1)⌉
+STEP_C = 2.0  # γ_t = STEP_C/(μ(t + t0)), t0 = ⌈STEP_C·L/μ⌉
+
+
+def sample_schedule(T: int) -> list[int]:
+    """N_t = ⌈√(t + 1)/2⌉ for t = 0..T−1 (N_T−1 ≈ √T/2: 23 at T = 2048)."""
+    return [math.ceil(SAMPLE_C * math.sqrt(t + 1)) for t in range(T)]
+
+
+def _fit_exponent(tau: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
+    """Least-squares slope of log e against log τ (1-D tensors), as a (1, 1) tensor (NaN if e ≤ 0 or non-finite)."""
+    lx, ly = torch.log(tau), torch.log(e)
+    xc = lx - lx.mean()
+    return ((xc * (ly - ly.mean())).sum() / (xc * xc).sum()).reshape(1, 1)
+
+
+def sgd_premises(p: Profile, **extra: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    T = p.pick(*STEPS)
+    N_last = sample_schedule(T)[-1]
+    # D ≥ 2·N_T: every step of the consistent run samples at most half the neighbours (biased at every step).
+    # λ ≥ 0.1 keeps t0 = ⌈2L/λ⌉ ≲ 40 (measured) below T/32 = 64, where the fit starts; the fit is against t + t0,
+    # and with c = 2 the start's share of E‖w_t − w*‖² falls like ((t0)/(t + t0))⁴.
+    return st.fixed_dictionaries({
+        "n": st.integers(2, p.pick(32, 64, 128)), "d": st.integers(1, p.pick(6, 8, 16)),
+        "D": st.integers(2 * N_last, 2 * N_last + p.pick(16, 32, 64)), "communities": st.integers(2, 6),
+        # feature_noise ≥ 0.1: with noise 0 and uniform weights every P_ik x_k of a node is the same, â = a for
+        # every N and the two estimators coincide (a vacuous comparison)
+        "feature_noise": st.floats(0.1, 1.0), "weight_spread": st.floats(0.0, 1.0),
+        "lam": st.floats(0.1, 0.5), "batch": st.integers(1, 4), "seed": st.integers(0, 2**20), **extra,
+    })
+
+
+def _sgd_setup(inst: Instance) -> tuple[cs.GraphData, torch.Tensor, float, float, int, list[int], torch.Tensor]:
+    """The instance, w* (Newton) and its residual, t0, the horizon T, the recorded steps and w₀ = 0 (S copies)."""
+    data = _data(inst)
+    w_star, residual = cs.newton_minimizer(cs.aggregates(data), data.y, data.lam)
+    t0 = float(max(1, math.ceil(STEP_C * data.smoothness() / data.lam)))  # γ_0 = c/(μ t0) ≤ 1/L
+    T = inst.profile.pick(*STEPS)
+    record = sorted({int(round(x)) for x in torch.logspace(0, math.log10(T), RECORDS, dtype=torch.float64).tolist()})
+    w0 = torch.zeros(inst.S, data.d, dtype=inst.dtype, device=inst.device)
+    return data, w_star, residual, t0, T, record, w0
+
+
+def _generators(inst: Instance) -> tuple[torch.Generator, torch.Generator]:
+    # one stream for the node minibatches (shared by both runs: common random numbers), one for neighbour draws;
+    # both below the data streams of Instance.generator (≥ 2**52)
+    return (torch.Generator().manual_seed(inst.seeds[0]), torch.Generator().manual_seed(inst.seeds[0] + 2**50))
+
+
+def _run(data, w0, w_ref, *, estimator, T, mu, t0, batch, record, gens, sizes=None) -> cs.SGDTrace:
+    return cs.sgd(data, w0, estimator=estimator, steps=T, mu=mu, t0=t0, batch=batch, w_ref=w_ref, record=record,
+                  node_generator=gens[0], neighbour_generator=gens[1], sample_sizes=sizes, c=STEP_C)
+
+
+def _trend_values(t: torch.Tensor, t0: float, T: int, unb: torch.Tensor, con: torch.Tensor) -> dict[str, Any]:
+    win = t >= T / WINDOW
+    tau = t + t0
+    e_u, e_c = unb.mean(0), con.mean(0)  # E‖w_t − w*‖² estimated by the mean of the S runs
+    exp_u, exp_c = _fit_exponent(tau[win], e_u[win]), _fit_exponent(tau[win], e_c[win])
+    return {"unbiased_exponent": exp_u, "consistent_exponent": exp_c, "exponent_gap": exp_c - exp_u,
+            "final_error_ratio": float(e_c[-1] / e_u[-1]),
+            "t": t.reshape(1, -1), "unbiased_sq_dist": e_u.reshape(1, -1), "consistent_sq_dist": e_c.reshape(1, -1),
+            "one_over_t": (e_u[-1] * (T + t0) / tau).reshape(1, -1)}
+
+
+def run_sgd_pair(inst: Instance) -> dict[str, Any]:
+    """Unbiased and consistent (N_t = ⌈√(t + 1)/2⌉) SGD from w = 0 on the same node minibatches, S runs each."""
+    data, w_star, residual, t0, T, record, w0 = _sgd_setup(inst)
+    p = inst.premises
+    sizes = sample_schedule(T)
+    kw = dict(T=T, mu=data.lam, t0=t0, batch=p["batch"], record=record)
+    unb = _run(data, w0, w_star, estimator="unbiased", gens=_generators(inst), **kw)
+    con = _run(data, w0, w_star, estimator="consistent", gens=_generators(inst), sizes=sizes, **kw)
+    return {**_trend_values(unb.t, t0, T, unb.sq_dist, con.sq_dist), "t0": t0, "w_star_norm": float(w_star.norm()),
+            "w_star": w_star.reshape(1, -1), "newton_residual": residual, "final_sample_size": sizes[-1],
+            "final_sample_fraction": sizes[-1] / data.D}
+
+
+def run_sgd_unbiased(inst: Instance) -> dict[str, Any]:
+    """Unbiased SGD from w = 0, S runs: E‖w_t − w*‖² and its fitted exponent."""
+    data, w_star, residual, t0, T, record, w0 = _sgd_setup(inst)
+    kw = dict(T=T, mu=data.lam, t0=t0, batch=inst.premises["batch"], record=record)
+    unb = _run(data, w0, w_star, estimator="unbiased", gens=_generators(inst), **kw)
+    t = unb.t
+    win = t >= T / WINDOW
+    e_u = unb.sq_dist.mean(0)
+    return {"unbiased_exponent": _fit_exponent(t[win] + t0, e_u[win]), "t": t.reshape(1, -1),
+            "unbiased_sq_dist": e_u.reshape(1, -1), "one_over_t": (e_u[-1] * (T + t0) / (t + t0)).reshape(1, -1),
+            "t0": t0, "w_star_norm": float(w_star.norm()), "w_star": w_star.reshape(1, -1), "newton_residual": residual}
+
+
+def run_sgd_fixed(inst: Instance) -> dict[str, Any]:
+    """As :func:`run_sgd_pair` with the consistent run's sample size held at ``fixed_N``; adds the floor
+    ‖w*_N − w*‖² (w*_N: Newton on the enumerated sampled objective f_N)."""
+    data, w_star, residual, t0, T, record, w0 = _sgd_setup(inst)
+    p = inst.premises
+    N = p["fixed_N"]
+    kw = dict(T=T, mu=data.lam, t0=t0, batch=p["batch"], record=record)
+    unb = _run(data, w0, w_star, estimator="unbiased", gens=_generators(inst), **kw)
+    con = _run(data, w0, w_star, estimator="consistent", gens=_generators(inst), sizes=[N] * T, **kw)
+    w_N, residual_N = cs.sampled_objective_minimizer(data, N)
+    floor = float(((w_N - w_star) ** 2).sum())
+    return {**_trend_values(unb.t, t0, T, unb.sq_dist, con.sq_dist), "t0": t0, "w_star_norm": float(w_star.norm()),
+            "newton_residual": residual, "final_sample_size": N, "final_sample_fraction": N / data.D,
+            "floor": torch.full((1, len(record)), floor, dtype=inst.dtype), "floor_value": floor,
+            "newton_residual_N": residual_N}
+
+
+unb_exp, con_exp, gap = sp.symbols("unbiased_exponent consistent_exponent exponent_gap")
+
+TREND_SYMBOLS = {
+    "unbiased_exponent": "fitted slope of log E‖w_t − w*‖² against log(t + t0), t ∈ [T/32, T], unbiased estimator",
+    "consistent_exponent": "the same for the consistent estimator (N_t neighbours of D)",
+    "exponent_gap": "consistent_exponent − unbiased_exponent",
+    "t": "SGD step t", "t0": "schedule offset ⌈2L/μ⌉ (γ_t = 2/(μ(t + t0)), μ = λ; γ_0 ≤ 1/L)",
+    "unbiased_sq_dist": "E‖w_t − w*‖², unbiased estimator (mean of S runs)",
+    "consistent_sq_dist": "E‖w_t − w*‖², consistent estimator (mean of S runs, same node minibatches)",
+    "one_over_t": "C/(t + t0) through the unbiased curve at T", "w_star_norm": "‖w*‖ (Newton on the full objective)",
+    "w_star": "w*, the minimizer of f (damped Newton, ‖∇f(w*)‖ ≤ 1e-13·max(1, ‖∇f(0)‖))",
+    "newton_residual": "‖∇f(w*)‖ after Newton", "final_sample_size": "N at the last step",
+    "final_sample_fraction": "N_T/D (≤ ½: biased at every step)", "batch": "node minibatch size b",
+}
+TREND_FIGURE = Figure("E‖w_t − w*‖²: unbiased against consistent SGD, with C/(t + t0)", x="t",
+                      ys=("unbiased_sq_dist", "consistent_sq_dist", "one_over_t"), xlabel="SGD step t",
+                      ylabel="E‖w_t − w*‖²", logx=True, logy=True, styles=("line", "line", "dashed"))
+EXPONENT_TOL_REASON = ("E‖w_t − w*‖² is a mean of S = 64 runs (ci), so the log-log fit over t ∈ [T/32, T] scatters: "
+                       "measured {measured} over 51 random premises (two scans, T = 2048, d = 1 the noisiest); "
+                       "±{tol} still excludes {excludes}")
+
+unbiased_sgd_rate = Claim(
+    id="chenluss2018.unbiased_sgd_rate",
+    title="Unbiased SGD with γ_t = 2/(μ(t + t0)) on the λ-strongly convex graph objective: E‖w_t − w*‖² ∝ (t + t0)^{-1} "
+          "(fitted exponent −1)",
+    citation=cite("the unbiased baseline the paper compares with (classical O(1/t) rate of SGD for strongly convex f)",
+                  "recalled", "the paper's own statement of the unbiased rate is not re-read; the 1/t rate with the "
+                              "1/(μt) schedule is classical (e.g. Bottou, Curtis, Nocedal 2018, Thm 4.7)"),
+    kind=Kind.TREND,
+    statement=sp.Eq(unb_exp, -1),
+    premises=sgd_premises,
+    run=run_sgd_unbiased,
+    tolerance=Tolerance(atol=0.2, reason=EXPONENT_TOL_REASON.format(measured="−1.17 … −0.93", tol=0.2,
+                                                                    excludes="t^{-1/2} and t^{-2}")),
+    recalled=("the classical O(1/t) rate of SGD with a 1/(μt) step for strongly convex f (constants not used)",),
+    symbols=TREND_SYMBOLS,
+    given="w₀ = 0; S runs; node minibatches of b uniform nodes with replacement",
+    figures=(Figure("E‖w_t − w*‖² of unbiased SGD with C/(t + t0)", x="t", ys=("unbiased_sq_dist", "one_over_t"),
+                    xlabel="SGD step t", ylabel="E‖w_t − w*‖²", logx=True, logy=True, styles=("line", "dashed")),),
+    examples_scale=0.5,
+)
+
+consistent_same_rate = Claim(
+    id="chenluss2018.consistent_same_rate",
+    title="SGD with the biased but consistent estimator (sample size N_t = ⌈√(t + 1)/2⌉ growing with t) converges at "
+          "the rate of unbiased SGD: its fitted exponent is no worse (gap ≤ 0), and steeper by at most 1 (its "
+          "extra, decaying sampling variance)",
+    citation=cite("abstract ('consistent estimators result in the same convergence behavior as do unbiased ones'; "
+                  "the strongly convex case)", "paper",
+                  "the growing schedule N_t ∝ √t is ours: it makes the O(1/N) bias cost O(1/t) (derived); the "
+                  "paper's theorem (recalled) instead takes N large enough for the horizon. The lower side is "
+                  "derived: the neighbour-sampling variance K(1/N_t − 1/D) (finite-population correction) adds a "
+                  "term to E‖w_t − w*‖² whose local exponent is −1 − ½/(1 − N_t/D) ∈ [−2, −1.5] for N_t ≤ D/2; it "
+                  "vanishes against the common 1/t term as t → ∞, but at a finite horizon, where it dominates (node "
+                  "gradients alike, neighbours unlike), it steepens the fitted slope by up to 1"),
+    kind=Kind.TREND,
+    statement=sp.And(sp.Le(gap, 0), sp.Ge(gap, -1)),
+    premises=sgd_premises,
+    run=run_sgd_pair,
+    tolerance=Tolerance(atol=0.15, reason=EXPONENT_TOL_REASON.format(
+        measured="gaps −0.48 … +0.07 (the steep ones where the neighbour-sampling variance dominates the "
+                 "node-sampling variance: the consistent run is then faster in exponent, with a larger constant)",
+        tol=0.15, excludes="the fixed-N plateau (gaps +0.13 … +1.03 at T = 2048 wherever the floor ‖w*_N − w*‖² "
+                           "exceeds 3e-4; ≈ 0 only where the sampled aggregates barely vary and the floor is "
+                           "< 2e-4)")),
+    recalled=RECALLED_THEOREM,
+    symbols={**TREND_SYMBOLS, "final_error_ratio": "E‖w_T − w*‖², consistent over unbiased (the constants)"},
+    given="both runs from w₀ = 0 on the same node minibatches (common random numbers); D ≥ 2N_T",
+    figures=(TREND_FIGURE,),
+    # the steepest gap of the premise scan (−0.48): node aggregates alike (2 communities, uniform weights), noisy
+    # neighbour features
+    examples=({"n": 17, "d": 2, "D": 47, "communities": 2, "feature_noise": 0.95, "weight_spread": 0.0,
+               "lam": 0.28, "batch": 2, "seed": 868189},),
+    examples_scale=0.5,
+)
+
+fixed_sample_size_control = control(
+    consistent_same_rate,
+    name="fixed_sample_size_control",
+    premises=lambda p: sgd_premises(p, fixed_N=st.integers(1, 2)),
+    broken="the sample size grows with t (here it stays at N = 1 or 2): the bias does not vanish",
+    title="Control: with the sample size held at N = 1 or 2 the consistent estimator's bias stays, SGD plateaus at "
+          "‖w*_N − w*‖² and the exponents no longer agree",
+    run=run_sgd_fixed,
+)
+
+to_N_exp = sp.Symbol("to_optimum_N_exponent")
+
+
+def run_sgd_floor(inst: Instance) -> dict[str, Any]:
+    """Fixed-N consistent SGD measured against w*_N and against w*: E‖w_t − w*_N‖² (and its fitted exponent),
+    E‖w_t − w*‖², and the floor ‖w*_N − w*‖²."""
+    data, w_star, residual, t0, T, record, w0 = _sgd_setup(inst)
+    p = inst.premises
+    N = p["fixed_N"]
+    w_N, residual_N = cs.sampled_objective_minimizer(data, N)
+    kw = dict(T=T, mu=data.lam, t0=t0, batch=p["batch"], record=record)
+    con = _run(data, w0, torch.stack([w_N, w_star]), estimator="consistent", gens=_generators(inst), sizes=[N] * T,
+               **kw)
+    t = con.t
+    win = t >= T / WINDOW
+    e_N, e_star = con.sq_dist.mean(0)  # (K,) each
+    floor = float(((w_N - w_star) ** 2).sum())
+    return {"to_optimum_N_exponent": _fit_exponent(t[win] + t0, e_N[win]), "t": t.reshape(1, -1),
+            "sq_dist_to_optimum_N": e_N.reshape(1, -1), "sq_dist_to_optimum": e_star.reshape(1, -1),
+            "floor": torch.full((1, len(record)), floor, dtype=inst.dtype), "floor_value": floor, "t0": t0,
+            "w_star_norm": float(w_star.norm()), "newton_residual": residual, "w_star_N_norm": float(w_N.norm()),
+            "newton_residual_N": residual_N, "fixed_N": N}
+
+
+fixed_sample_size_floor = Claim(
+    id="chenluss2018.fixed_sample_size_floor",
+    title="With a fixed sample size N the consistent estimator is unbiased for ∇f_N: SGD converges at (at least) the "
+          "1/t rate, but to w*_N (fitted exponent of E‖w_t − w*_N‖² ≤ −1), an error floor ‖w*_N − w*‖² away from w*",
+    citation=cite("what the strongly convex theorem needs (the sample size must grow; recalled)", "derived",
+                  "E_S g_N(w) = ∇f_N(w), f_N(w) = (1/n) Σ_i E_S ℓ(y_i â_{i,S}ᵀw) + (λ/2)‖w‖², λ-strongly convex"),
+    kind=Kind.TREND,
+    statement=sp.Le(to_N_exp, -1),
+    premises=lambda p: sgd_premises(p, fixed_N=st.integers(1, 2)),
+    run=run_sgd_floor,
+    tolerance=Tolerance(atol=0.2, reason=EXPONENT_TOL_REASON.format(
+        measured="−1.30 … −1.01 (one-sided: at N = 1 the early steps, sized for f's curvature, overshoot on the "
+                 "sampled curvature, and the transient steepens the window's slope; SGD's guarantee is an upper "
+                 "bound)", tol=0.2, excludes="t^{-1/2} and a plateau")),
+    recalled=RECALLED_THEOREM,
+    symbols={**TREND_SYMBOLS, "to_optimum_N_exponent": "fitted slope of log E‖w_t − w*_N‖² against log(t + t0)",
+             "sq_dist_to_optimum_N": "E‖w_t − w*_N‖² (mean of S runs)",
+             "sq_dist_to_optimum": "E‖w_t − w*‖² of the same runs (levels off at the floor)",
+             "floor": "‖w*_N − w*‖², the error floor (Newton on the enumerated f_N and on f)",
+             "floor_value": "‖w*_N − w*‖²", "w_star_N_norm": "‖w*_N‖", "newton_residual_N": "‖∇f_N(w*_N)‖",
+             "fixed_N": "the fixed sample size N"},
+    given="w₀ = 0; S runs; N fixed at 1 or 2 of D neighbours",
+    figures=(Figure("fixed N: E‖w_t − w*_N‖² falls like 1/t; E‖w_t − w*‖² levels off at ‖w*_N − w*‖²", x="t",
+                    ys=("sq_dist_to_optimum_N", "sq_dist_to_optimum", "floor"), xlabel="SGD step t",
+                    ylabel="squared distance", logx=True, logy=True, styles=("line", "line", "dashed")),),
+    examples_scale=0.25,
+)
+
+
+CLAIMS = [unbiased_estimator_mean, aggregate_moments, consistent_bias_vanishes, unbiased_sgd_rate,
+          consistent_same_rate, fixed_sample_size_control, fixed_sample_size_floor]
