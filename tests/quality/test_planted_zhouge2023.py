@@ -1,0 +1,102 @@
+"""Quality tier for zhouge2023: planted bugs in impl.sparse_regression must make a zhouge2023 claim come back
+refuted, and planted false claims must be refuted with a small shrunk counterexample that replays.
+
+The exact multiplicative identities of Hadamard GD (w(T) = αΠ(1 − 2ηg_t), u(T) = αΠ(1 + 2ηg_t),
+v(T) = −γηΣg_t) catch the gradient bugs: a dropped factor 2 still converges (to much the same interpolator:
+it is GD with half the step), so only a sharp identity sees it."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+
+import pytest
+
+from impl import sparse_regression as sr
+from verify.cli import main
+
+pytestmark = pytest.mark.quality
+
+_real_hadamard_grads, _real_linear_grad = sr.hadamard_grads, sr.linear_grad
+
+
+def dropped_factor_two(w, u, v, A, r, gamma):
+    """∇_w L = w⊙g instead of 2w⊙g (and the same for u): the derivative of w² taken as w."""
+    gw, gu, gv = _real_hadamard_grads(w, u, v, A, r, gamma)
+    return 0.5 * gw, 0.5 * gu, gv
+
+
+def wrong_sign_u(w, u, v, A, r, gamma):
+    """∇_u L = +2u⊙g: the minus sign of −u⊙u lost, so u moves like w and β = w² − u² never leaves 0."""
+    gw, gu, gv = _real_hadamard_grads(w, u, v, A, r, gamma)
+    return gw, -gu, gv
+
+
+def wrong_sign_v(w, u, v, A, r, gamma):
+    """∇_v L = −γg: the dense part climbs the loss."""
+    gw, gu, gv = _real_hadamard_grads(w, u, v, A, r, gamma)
+    return gw, gu, -gv
+
+
+def linear_wrong_sign(beta, A, y):
+    """Plain GD ascends: ∇L taken as −Aᵀr/n."""
+    return -_real_linear_grad(beta, A, y)
+
+
+@pytest.mark.parametrize(("attr", "bug", "claim_id"), [
+    ("hadamard_grads", dropped_factor_two, "zhouge2023.hadamard_gd_identities"),
+    ("hadamard_grads", wrong_sign_u, "zhouge2023.hadamard_gd_identities"),
+    ("hadamard_grads", wrong_sign_v, "zhouge2023.hadamard_gd_identities"),
+    ("linear_grad", linear_wrong_sign, "zhouge2023.gd_min_l2_interpolator"),
+], ids=["dropped_factor_two", "wrong_sign_u", "wrong_sign_v", "linear_wrong_sign"])
+def test_planted_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(sr, attr, bug)
+    verdict = verdict_of(claim_id)
+    assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by {claim_id}: {verdict}"
+
+
+FALSE_L1 = '''
+import sympy as sp
+from hypothesis import strategies as st
+
+from theorems import zhouge2023 as z
+from verify import Citation, Claim, Kind, Tolerance
+
+l1_gd, l1_lower = sp.symbols("l1_gd l1_lower")
+CLAIMS = [Claim(id="plantedzg.below_l1_min", title="planted: the Hadamard GD interpolator beats the min-l1 lower bound",
+    citation=Citation(paper="planted false claim", where="none", source="derived"), kind=Kind.EXACT,
+    statement=sp.Lt(l1_gd, l1_lower),
+    premises=lambda p: z.problem_premises(p, min_n=2, max_n=12, min_ratio=2, max_ratio=4, min_k=1, max_k=3,
+                                          min_noise=0.1, max_noise=1.0, alpha_exp=st.integers(1, 2)),
+    run=z.run_near_l1, tolerance=Tolerance(rtol=1e-9, reason="round-off"), seeds=4)]
+'''
+
+FALSE_L2 = '''
+import sympy as sp
+
+from theorems import zhouge2023 as z
+from verify import Citation, Claim, Kind, Tolerance
+
+ex_gd, ex_l2 = sp.symbols("excess_gd excess_l2")
+CLAIMS = [Claim(id="plantedzg2.l2_wins", title="planted: the min-l2 interpolator beats Hadamard GD on a sparse truth",
+    citation=Citation(paper="planted false claim", where="none", source="derived"), kind=Kind.EXACT,
+    statement=sp.Lt(ex_l2, ex_gd), premises=lambda p: z._test_premises(p, sparse=True, min_noise=0.1, max_noise=0.3),
+    run=z.run_test_loss, tolerance=Tolerance(rtol=1e-9, reason="round-off"), seeds=4)]
+'''
+
+
+@pytest.mark.parametrize(("stem", "source", "max_n"), [("plantedzg", FALSE_L1, 4), ("plantedzg2", FALSE_L2, 12)],
+                         ids=["below_min_l1_lower_bound", "min_l2_beats_hadamard"])
+def test_planted_false_claim_is_refuted(stem: str, source: str, max_n: int, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "th"
+    folder.mkdir()
+    (folder / f"{stem}.py").write_text(source, encoding="utf-8")
+    assert main(["--theorems", str(folder), "verify", stem, "--out", str(tmp_path / "R")]) == 1
+    res = json.loads((tmp_path / "R" / "results.json").read_text())["claims"][0]
+    assert res["verdict"] == "refuted", res["reason"]
+    premises = res["counterexample"]["premises"]
+    assert premises["n"] <= max_n and premises["d"] <= 4 * max_n, premises  # shrunk toward the smallest problem
+    assert main(shlex.split(res["reproduce"])[1:]) == 1
+    capsys.readouterr()
