@@ -185,24 +185,63 @@ def logistic_grad(u: Tensor) -> Tensor:
     return -torch.sigmoid(-u)
 
 
+def _shape(x: object) -> object:
+    return tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__
+
+
 def _check_w(w: Tensor, d: int) -> Tensor:
     if not isinstance(w, Tensor) or w.ndim != 2 or w.shape[1] != d:
-        shape = tuple(w.shape) if isinstance(w, Tensor) else type(w).__name__
-        raise ValueError(f"w.shape={shape}: expected (S, d) = (S, {d}), one weight vector per seed")
+        raise ValueError(f"w.shape={_shape(w)}: expected (S, d) = (S, {d}), one weight vector per seed")
     return w
 
 
+def _check_problem(w: Tensor, A: Tensor, y: Tensor, weights: Tensor | None) -> None:
+    """Shapes of the objective's arguments: A (n, d), y (n,), w (S, d), weights (n,) or None."""
+    if not isinstance(A, Tensor) or A.ndim != 2 or A.shape[0] < 1:
+        raise ValueError(f"A.shape={_shape(A)}: expected (n, d) with n >= 1, one aggregate row a_i per node")
+    n, d = A.shape
+    if not isinstance(y, Tensor) or tuple(y.shape) != (n,):
+        raise ValueError(f"y.shape={_shape(y)}: expected (n,) = ({n},), one label per row of A")
+    if weights is not None and (not isinstance(weights, Tensor) or tuple(weights.shape) != (n,)):
+        raise ValueError(f"weights.shape={_shape(weights)}: expected (n,) = ({n},), one weight per row of A (or None)")
+    _check_w(w, d)
+
+
+def _check_sample_size(N: int, D: int) -> int:
+    """N as an int in [1, D] (a sample of N of the D neighbour slots, without replacement)."""
+    N = _int_at_least("N", N, 1)
+    if N > D:
+        raise ValueError(f"N={N}: the sample size must be <= D={D} (N of the D neighbours, without replacement)")
+    return N
+
+
+def _check_indices(name: str, idx: Tensor, upper: int, what: str) -> Tensor:
+    """An integer index tensor with every entry in [0, upper) (one min/max pass over a small index tensor)."""
+    if not isinstance(idx, Tensor) or idx.dtype not in (torch.int64, torch.int32):
+        raise ValueError(f"{name}: expected a long tensor of {what} indices, got {getattr(idx, 'dtype', type(idx).__name__)}")
+    if idx.numel() and bool(((idx < 0) | (idx >= upper)).any()):  # one sync; the message's min/max only on error
+        raise ValueError(f"{name} has entries in [{int(idx.min())}, {int(idx.max())}]: every {what} index must lie "
+                         f"in [0, {upper}) (negative indices are not allowed: they would wrap around)")
+    return idx
+
+
 def loss(w: Tensor, A: Tensor, y: Tensor, lam: float, weights: Tensor | None = None) -> Tensor:
-    """f(w) = Σ_i c_i ℓ(y_i a_iᵀw) + (λ/2)‖w‖², c_i = 1/n (or ``weights``), for w (S, d): (S,)."""
-    _check_w(w, A.shape[-1])
+    """f(w) = Σ_i c_i ℓ(y_i a_iᵀw) + (λ/2)‖w‖², c_i = 1/n (or ``weights``), for w (S, d): (S,).
+
+    A: (n, d); y: (n,); weights: (n,) or None.
+    """
+    _check_problem(w, A, y, weights)
     c = torch.full_like(y, 1.0 / y.shape[0]) if weights is None else weights
     margins = y * (w @ A.T)  # (S, n)
     return (c * torch.nn.functional.softplus(-margins)).sum(-1) + 0.5 * lam * (w * w).sum(-1)
 
 
 def full_gradient(w: Tensor, A: Tensor, y: Tensor, lam: float, weights: Tensor | None = None) -> Tensor:
-    """∇f(w) = Σ_i c_i ℓ'(y_i a_iᵀw) y_i a_i + λw, (S, d) (hand-written; checked against autograd)."""
-    _check_w(w, A.shape[-1])
+    """∇f(w) = Σ_i c_i ℓ'(y_i a_iᵀw) y_i a_i + λw, (S, d) (hand-written; checked against autograd).
+
+    A: (n, d); y: (n,); w: (S, d); weights: (n,) or None.
+    """
+    _check_problem(w, A, y, weights)
     c = torch.full_like(y, 1.0 / y.shape[0]) if weights is None else weights
     coef = c * y * logistic_grad(y * (w @ A.T))  # (S, n)
     return coef @ A + lam * w
@@ -274,9 +313,19 @@ def ht_aggregates(V: Tensor, nodes: Tensor, slots: Tensor) -> Tensor:
     so E[â] = Σ_k V[node, k] = a_node exactly; at N = D, â = a_node.
     """
     n, D, d = V.shape
-    N = slots.shape[-1]
+    _check_indices("nodes", nodes, n, "node")
+    _check_indices("slots", slots, D, "neighbour slot")
+    if slots.ndim != nodes.ndim + 1 or tuple(slots.shape[:-1]) != tuple(nodes.shape):
+        raise ValueError(f"slots.shape={tuple(slots.shape)}: expected nodes.shape + (N,) = {tuple(nodes.shape)} + (N,)")
+    _check_sample_size(slots.shape[-1], D)
+    return _ht_aggregates(V, nodes, slots)
+
+
+def _ht_aggregates(V: Tensor, nodes: Tensor, slots: Tensor) -> Tensor:
+    """:func:`ht_aggregates` without the index checks (for SGD's inner loop, whose indices are valid by construction)."""
+    n, D, d = V.shape
     rows = nodes.unsqueeze(-1) * D + slots  # (..., N) rows of V viewed as (n·D, d)
-    return V.reshape(n * D, d)[rows].sum(-2) * (D / N)
+    return V.reshape(n * D, d)[rows].sum(-2) * (D / slots.shape[-1])
 
 
 def unbiased_estimator(w: Tensor, data: GraphData, nodes: Tensor, *, A: Tensor | None = None) -> Tensor:
@@ -285,7 +334,11 @@ def unbiased_estimator(w: Tensor, data: GraphData, nodes: Tensor, *, A: Tensor |
     E over a uniform node draw is ∇f(w) exactly (each node is drawn with probability 1/n). ``A`` (n, d) may be
     passed to skip recomputing :func:`aggregates`.
     """
-    A = aggregates(data) if A is None else A
+    _check_indices("nodes", nodes, data.n, "node")
+    return _unbiased_estimator(w, data, nodes, aggregates(data) if A is None else A)
+
+
+def _unbiased_estimator(w: Tensor, data: GraphData, nodes: Tensor, A: Tensor) -> Tensor:
     return node_gradients(w, A[nodes], data.y[nodes], data.lam).mean(1)
 
 
@@ -295,9 +348,14 @@ def consistent_estimator(w: Tensor, data: GraphData, nodes: Tensor, N: int, *,
 
     ``V`` (n, D, d) may be passed to skip recomputing :meth:`GraphData.neighbour_features`.
     """
-    V = data.neighbour_features() if V is None else V
+    _check_indices("nodes", nodes, data.n, "node")
+    return _consistent_estimator(w, data, nodes, N, generator, data.neighbour_features() if V is None else V)
+
+
+def _consistent_estimator(w: Tensor, data: GraphData, nodes: Tensor, N: int, generator: torch.Generator,
+                          V: Tensor) -> Tensor:
     slots = sample_neighbours(tuple(nodes.shape), data.D, N, generator=generator, device=V.device)
-    A_hat = ht_aggregates(V, nodes, slots)
+    A_hat = _ht_aggregates(V, nodes, slots)
     return node_gradients(w, A_hat, data.y[nodes], data.lam).mean(1)
 
 
@@ -344,9 +402,9 @@ def aggregate_covariance(data: GraphData, N: int) -> Tensor:
     replacement has covariance (1 − N/D)·Σ_i/N with Σ_i = (1/(D − 1)) Σ_k (V_ik − V̄_i)(V_ik − V̄_i)ᵀ
     (finite-population correction), so Cov(â_i) = D²(1 − N/D)Σ_i/N; 0 at N = D (and for D = 1).
     """
-    N = _int_at_least("N", N, 1)
     V = data.neighbour_features()
     D = V.shape[1]
+    N = _check_sample_size(N, D)
     if D == 1:
         return torch.zeros(V.shape[0], V.shape[2], V.shape[2], dtype=V.dtype, device=V.device)
     Vc = V - V.mean(1, keepdim=True)
@@ -362,7 +420,8 @@ def bias_bound(w: Tensor, data: GraphData, N: int) -> Tensor:
     the first by (1/(12√3))·wᵀCw·‖a‖; |ℓ'(v) − ℓ'(u)| ≤ ¼|v − u| and Cauchy–Schwarz bound the second by
     ¼·√(wᵀCw · tr C). Averaged over nodes: O(1/N), and exactly 0 at N = D (C = 0).
     """
-    C = aggregate_covariance(data, N)  # (n, d, d)
+    _check_w(w, data.d)
+    C = aggregate_covariance(data, N)  # (n, d, d); rejects N outside [1, D]
     A = aggregates(data)
     q = torch.einsum("sd,ide,se->si", w, C, w).clamp_min(0.0)  # (S, n)
     tr = torch.diagonal(C, dim1=-2, dim2=-1).sum(-1)  # (n,)
@@ -401,7 +460,10 @@ class SGDTrace:
 
 
 def step_size(t: Tensor | int, *, mu: float, t0: float, c: float = 2.0) -> Tensor | float:
-    """γ_t = c/(μ(t + t0))."""
+    """γ_t = c/(μ(t + t0)) for steps t ≥ 0: μ > 0 (the strong-convexity constant), t0 > 0 (γ_0 finite), c > 0."""
+    mu = _finite_float("mu", mu, minimum=0.0, strict=True)
+    t0 = _finite_float("t0", t0, minimum=0.0, strict=True)
+    c = _finite_float("c", c, minimum=0.0, strict=True)
     return c / (mu * (t + t0))
 
 
@@ -468,13 +530,14 @@ def sgd(
 
     if 0 in want:
         out.append(sq_dist(w))
+    gammas = step_size(torch.arange(steps, dtype=torch.float64), mu=mu, t0=t0, c=c).tolist()  # the schedule, once
     for t in range(steps):
         nodes = torch.randint(0, data.n, (S, batch), generator=node_generator).to(w.device)
         if estimator == "unbiased":
-            g = unbiased_estimator(w, data, nodes, A=A)
+            g = _unbiased_estimator(w, data, nodes, A)  # nodes drawn in range: no per-step index check
         else:
-            g = consistent_estimator(w, data, nodes, int(sample_sizes[t]), generator=neighbour_generator, V=V)
-        w = w - step_size(t, mu=mu, t0=t0, c=c) * g
+            g = _consistent_estimator(w, data, nodes, int(sample_sizes[t]), neighbour_generator, V)
+        w = w - gammas[t] * g
         if t + 1 in want:
             out.append(sq_dist(w))
     return SGDTrace(t=torch.tensor(rec, dtype=w.dtype), sq_dist=torch.stack(out, -1) if out else w.new_zeros(S, 0), w=w)

@@ -39,19 +39,23 @@ finite-population correction makes it decay faster; derived): the claim is −1 
 unbiased exponent. The consistent run is never slower in exponent; its constant is larger (reported). Control: the same comparison with the sample size held at N = 1 or 2 (the premise "N
 grows" broken) plateaus at the floor.
 
-The exact claims [derived] are the teeth: the unbiased estimator's mean over an exact enumeration of the node
-draw equals the full gradient; the Horvitz–Thompson aggregate's mean and covariance over an exact enumeration
+The exact claims [derived] are the teeth: the node-minibatch estimator's per-node gradients, averaged over
+every node, agree with the hand-written full gradient (a code-agreement check: the average is ∇f by construction,
+the premise of unbiasedness); the Horvitz–Thompson aggregate's mean and covariance over an exact enumeration
 of the N-subsets equal a_i and D²(1 − N/D)Σ_i/N; and the consistent estimator's exact bias (enumerated) is
 below a second-order bound (|ℓ'''| ≤ 1/(6√3)) that is O(1/N) and exactly 0 at N = D.
 
 w* is computed by damped Newton on the full objective to ‖∇f(w*)‖ ≤ 1e-13·max(1, ‖∇f(0)‖) (the worst of 300
 random instances: 9.8e-14 relative); every SGD claim reports w*, ‖w*‖ and the residual ‖∇f(w*)‖.
 
-What the measurement found (ours; ci sizes T = 2048, S = 64, D = 46…62, two scans of 27 and 24 random premises,
-2026-11-25): the unbiased exponent is −0.93 … −1.17; the consistent run is never slower in exponent (gap ≤ +0.07)
+What the measurement found (ours; ci sizes T = 2048, S = 64, D = 46…62, scans of 27, 24 and 22 random premises,
+2026-11-25/26): the unbiased exponent is −0.93 … −1.17; the consistent run is never slower in exponent (gap ≤ +0.07)
 and, where neighbour sampling is much noisier than node sampling, steeper within the horizon (gap down to −0.48)
-with a larger constant (E‖w_T − w*‖² up to ≈ 3.5× the unbiased one): its extra variance is still decaying. With
-N held at 1 or 2 the gap is +0.13 … +1.03 wherever the floor ‖w*_N − w*‖² exceeds 3e-4: the plateau.
+with a larger constant (E‖w_T − w*‖² up to ≈ 6× the unbiased one): its extra variance is still decaying. With
+N held at 1 or 2 (a third scan, 22 premises, 44 fixed-N runs, 2026-11-26) the gap is +0.175 … +0.98 wherever the
+floor ‖w*_N − w*‖² is at least the unbiased error at T (41 of 44), and −0.004 … +0.09 where the floor is 0.3% …
+37% of it (3 of 44): the claim's allowance (+0.1 on gap ≤ 0; growing-N gaps reach +0.07) refutes every plateau of
+the first kind and cannot see the second at this horizon.
 """
 
 from __future__ import annotations
@@ -106,11 +110,14 @@ def small_graph_premises(p: Profile, *, min_D: int = 1, **extra: st.SearchStrate
 
 
 # ---------------------------------------------------------------------------------------------
-# exact: the unbiased estimator's mean is the full gradient
+# exact: code agreement of the per-node gradient with the full gradient (the premise of unbiasedness)
 # ---------------------------------------------------------------------------------------------
 
 def run_unbiased_mean(inst: Instance) -> dict[str, Any]:
-    """E over a uniform node of the node-minibatch estimator (every node enumerated) against ∇f(w)."""
+    """The node-minibatch estimator (exact aggregates) at every node, averaged, against the hand-written ∇f(w).
+
+    The average over every node is ∇f(w) by construction, so this checks that the per-node gradient code
+    (``unbiased_estimator`` → ``node_gradients``) agrees with ``full_gradient``, not unbiasedness itself."""
     data = _data(inst)
     w = _random_w(inst, data.d)
     S, n = inst.S, data.n
@@ -128,10 +135,13 @@ est_mean, full_grad = sp.symbols("estimator_mean full_gradient")
 
 unbiased_estimator_mean = Claim(
     id="chenluss2018.unbiased_estimator_mean",
-    title="The node-minibatch estimator with exact aggregates is unbiased: its mean over an exact enumeration of "
-          "the node draw is ∇f(w)",
+    title="Code agreement: the per-node gradients of the node-minibatch estimator (exact aggregates), averaged over "
+          "every node, equal the hand-written full gradient ∇f(w) — the premise of the estimator's unbiasedness",
     citation=cite("Sec. 1–2 (the unbiased estimator of the sample-average objective; section recalled)", "derived",
-                  "each node is drawn with probability 1/n, so E g = (1/n) Σ_i ∇f_i(w) = ∇f(w)"),
+                  "each node is drawn with probability 1/n, so E g = (1/n) Σ_i ∇f_i(w), which is ∇f(w) by the "
+                  "definition of f: unbiasedness holds by construction, and what this checks is that the per-node "
+                  "gradient code (unbiased_estimator → node_gradients) agrees with full_gradient (both are checked "
+                  "against autograd in the unit tests)"),
     kind=Kind.EXACT,
     statement=sp.Eq(est_mean, full_grad),
     premises=lambda p: small_graph_premises(p, n=st.integers(1, p.pick(16, 32, 64))),
@@ -227,7 +237,9 @@ consistent_bias_vanishes = Claim(
           "is exactly 0 at N = D (all neighbours)",
     citation=cite("Sec. 2 (consistent gradient estimators; definition recalled)", "derived",
                   "bias = y E[(ℓ'(yâᵀw) − ℓ'(yaᵀw))(a + δ)], bounded by (1/(12√3))·wᵀCw·‖a‖ + ¼√(wᵀCw·tr C), "
-                  "C = Cov(â), averaged over nodes"),
+                  "C = Cov(â), averaged over nodes. At N = D both sides are 0 by construction (the one subset is "
+                  "all neighbours, â = a with weight D/N = 1, and C = 0 exactly), so the N = D point checks only "
+                  "that a summation in another order stays within round-off; the content is N < D"),
     kind=Kind.EXACT,
     statement=sp.Le(bias_sym, bound_sym),
     premises=lambda p: small_graph_premises(p, min_D=4),  # D ≥ 4: a curve in N (D ≤ 3 is in aggregate_moments)
@@ -266,10 +278,15 @@ def sample_schedule(T: int) -> list[int]:
 
 
 def _fit_exponent(tau: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
-    """Least-squares slope of log e against log τ (1-D tensors), as a (1, 1) tensor (NaN if e ≤ 0 or non-finite)."""
-    lx, ly = torch.log(tau), torch.log(e)
+    """Least-squares slope of log e against log τ (1-D tensors), as a (1, 1) tensor.
+
+    NaN when any e is ≤ 0 or non-finite (log 0 = −inf, log of a negative is NaN): set explicitly, so that the engine
+    reports a non-finite outcome instead of a slope computed from −inf − (−inf)."""
+    ok = bool(torch.isfinite(e).all()) and bool((e > 0).all())
+    lx, ly = torch.log(tau), torch.log(e.clamp_min(torch.finfo(e.dtype).tiny))
     xc = lx - lx.mean()
-    return ((xc * (ly - ly.mean())).sum() / (xc * xc).sum()).reshape(1, 1)
+    slope = (xc * (ly - ly.mean())).sum() / (xc * xc).sum()
+    return (slope if ok else torch.full_like(slope, math.nan)).reshape(1, 1)
 
 
 def sgd_premises(p: Profile, **extra: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
@@ -385,6 +402,19 @@ EXPONENT_TOL_REASON = ("E‖w_t − w*‖² is a mean of S = 64 runs (ci), so th
                        "measured {measured} over 51 random premises (two scans, T = 2048, d = 1 the noisiest); "
                        "±{tol} still excludes {excludes}")
 
+CONSISTENT_GAP_TOL_REASON = (
+    "E‖w_t − w*‖² is a mean of S = 64 runs (ci), so the fitted gap scatters: with N_t growing it was −0.48 … +0.07 "
+    "over 73 random premises (scans of 27, 24 and 22, T = 2048; the steep ones where the neighbour-sampling "
+    "variance dominates the node-sampling variance: the consistent run is then faster in exponent, with a larger "
+    "constant), so +0.1 leaves 0.03 above the largest measured. What it excludes, measured on the last 22 premises "
+    "with N held at 1 and at 2 (44 fixed-N runs): the plateau's gap grows with its floor relative to the unbiased "
+    "error at T, E_u(T) = E‖w_T − w*‖² (unbiased), and is +0.175 … +0.98 wherever ‖w*_N − w*‖² ≥ E_u(T) "
+    "(floor/E_u(T) = 1.08 … 674; 41 of the 44 runs): every such plateau is refuted. Not excluded: a floor below "
+    "the SGD error at T (the other 3 runs: floor/E_u(T) = 0.003, 0.013 and 0.37, gaps −0.004, −0.001 and +0.09, "
+    "all within the allowance): at this horizon a floor under the noise barely bends the curve, and the claim is "
+    "about the rate observed up to T. (The earlier allowance 0.15 was tightened: a plateau with gap +0.13 would "
+    "have passed it.)")
+
 unbiased_sgd_rate = Claim(
     id="chenluss2018.unbiased_sgd_rate",
     title="Unbiased SGD with γ_t = 2/(μ(t + t0)) on the λ-strongly convex graph objective: E‖w_t − w*‖² ∝ (t + t0)^{-1} "
@@ -412,8 +442,9 @@ consistent_same_rate = Claim(
           "the rate of unbiased SGD: its fitted exponent is no worse (gap ≤ 0), and steeper by at most 1 (its "
           "extra, decaying sampling variance)",
     citation=cite("abstract ('consistent estimators result in the same convergence behavior as do unbiased ones'; "
-                  "the strongly convex case)", "paper",
-                  "the growing schedule N_t ∝ √t is ours: it makes the O(1/N) bias cost O(1/t) (derived); the "
+                  "the strongly convex case)", "derived",
+                  "the conclusion (same convergence behaviour) is the abstract's; this statement of it is ours: the "
+                  "growing schedule N_t ∝ √t is ours: it makes the O(1/N) bias cost O(1/t) (derived); the "
                   "paper's theorem (recalled) instead takes N large enough for the horizon. The lower side is "
                   "derived: the neighbour-sampling variance K(1/N_t − 1/D) (finite-population correction) adds a "
                   "term to E‖w_t − w*‖² whose local exponent is −1 − ½/(1 − N_t/D) ∈ [−2, −1.5] for N_t ≤ D/2; it "
@@ -423,12 +454,7 @@ consistent_same_rate = Claim(
     statement=sp.And(sp.Le(gap, 0), sp.Ge(gap, -1)),
     premises=sgd_premises,
     run=run_sgd_pair,
-    tolerance=Tolerance(atol=0.15, reason=EXPONENT_TOL_REASON.format(
-        measured="gaps −0.48 … +0.07 (the steep ones where the neighbour-sampling variance dominates the "
-                 "node-sampling variance: the consistent run is then faster in exponent, with a larger constant)",
-        tol=0.15, excludes="the fixed-N plateau (gaps +0.13 … +1.03 at T = 2048 wherever the floor ‖w*_N − w*‖² "
-                           "exceeds 3e-4; ≈ 0 only where the sampled aggregates barely vary and the floor is "
-                           "< 2e-4)")),
+    tolerance=Tolerance(atol=0.1, reason=CONSISTENT_GAP_TOL_REASON),
     recalled=RECALLED_THEOREM,
     symbols={**TREND_SYMBOLS, "final_error_ratio": "E‖w_T − w*‖², consistent over unbiased (the constants)"},
     given="both runs from w₀ = 0 on the same node minibatches (common random numbers); D ≥ 2N_T",
@@ -476,8 +502,9 @@ def run_sgd_floor(inst: Instance) -> dict[str, Any]:
 
 fixed_sample_size_floor = Claim(
     id="chenluss2018.fixed_sample_size_floor",
-    title="With a fixed sample size N the consistent estimator is unbiased for ∇f_N: SGD converges at (at least) the "
-          "1/t rate, but to w*_N (fitted exponent of E‖w_t − w*_N‖² ≤ −1), an error floor ‖w*_N − w*‖² away from w*",
+    title="With a fixed sample size N the consistent estimator is unbiased for ∇f_N: SGD converges to w*_N at (at "
+          "least) the 1/t rate (fitted exponent of E‖w_t − w*_N‖² ≤ −1); the floor ‖w*_N − w*‖² is recorded, not "
+          "checked",
     citation=cite("what the strongly convex theorem needs (the sample size must grow; recalled)", "derived",
                   "E_S g_N(w) = ∇f_N(w), f_N(w) = (1/n) Σ_i E_S ℓ(y_i â_{i,S}ᵀw) + (λ/2)‖w‖², λ-strongly convex"),
     kind=Kind.TREND,

@@ -45,14 +45,14 @@ def node_gradients_wrong_sign(w, A_hat, y, lam):
 
 
 def test_dropped_reweighting_breaks_the_aggregate_moments(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
-    monkeypatch.setattr(cs, "ht_aggregates", ht_without_reweighting)
+    monkeypatch.setattr(cs, "_ht_aggregates", ht_without_reweighting)  # the kernel both paths share
     verdict = verdict_of("chenluss2018.aggregate_moments")
     assert verdict.startswith("refuted"), verdict
 
 
 def test_dropped_reweighting_breaks_the_same_rate_claim(monkeypatch: pytest.MonkeyPatch) -> None:
     # the estimator is then inconsistent (â → (N/D)·a, N ≤ D/2): the consistent run converges elsewhere
-    monkeypatch.setattr(cs, "ht_aggregates", ht_without_reweighting)
+    monkeypatch.setattr(cs, "_ht_aggregates", ht_without_reweighting)  # the kernel both paths share
     monkeypatch.setattr(cl, "STEPS", SHORT)
     verdict, reason, _ = _verdict(replace(cl.consistent_same_rate, examples=()))
     assert verdict == "refuted", reason

@@ -272,3 +272,72 @@ def test_sgd_rejects_bad_arguments(kw, match) -> None:
 def test_step_size_schedule() -> None:
     assert cs.step_size(0, mu=0.5, t0=4.0) == pytest.approx(1.0)  # c/(μ(t + t0)) = 2/(0.5·4), exact in float
     assert cs.step_size(6, mu=0.5, t0=4.0, c=1.0) == pytest.approx(0.2)
+
+
+# ---------------------------------------------------------------------------------------------
+# input validation of the building blocks
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("N", [0, -1, 6])
+def test_aggregate_covariance_and_bias_bound_reject_sample_sizes_outside_one_to_d(N: int) -> None:
+    data = _data(n=4, d=2, D=5)
+    with pytest.raises(ValueError, match=f"N={N}"):
+        cs.aggregate_covariance(data, N)
+    with pytest.raises(ValueError, match=f"N={N}"):
+        cs.bias_bound(_w(2, 2), data, N)
+
+
+def test_bias_bound_checks_the_shape_of_w() -> None:
+    with pytest.raises(ValueError, match="w.shape=\\(2, 3\\)"):
+        cs.bias_bound(_w(2, 3), _data(n=4, d=2, D=5), 2)
+
+
+@pytest.mark.parametrize("bad", [-1, 6])
+def test_unbiased_estimator_rejects_node_indices_out_of_range(bad: int) -> None:
+    data = _data(n=6, d=3, D=4)
+    nodes = torch.tensor([[0, bad]])
+    with pytest.raises(ValueError, match="nodes has entries in"):
+        cs.unbiased_estimator(_w(1, 3), data, nodes)
+
+
+def test_unbiased_estimator_rejects_non_integer_nodes() -> None:
+    with pytest.raises(ValueError, match="nodes: expected a long tensor"):
+        cs.unbiased_estimator(_w(1, 3), _data(n=6, d=3, D=4), torch.tensor([[0.0, 1.0]]))
+
+
+@pytest.mark.parametrize(("nodes", "slots", "match"), [
+    (torch.tensor([-1]), torch.tensor([[0, 1]]), "nodes has entries in \\[-1, -1\\]"),
+    (torch.tensor([7]), torch.tensor([[0, 1]]), "nodes has entries in \\[7, 7\\]"),
+    (torch.tensor([1]), torch.tensor([[0, -2]]), "slots has entries in"),
+    (torch.tensor([1]), torch.tensor([[0, 4]]), "slots has entries in"),
+    (torch.tensor([1, 2]), torch.tensor([[0, 1]]), "slots.shape=\\(1, 2\\)"),
+])
+def test_ht_aggregates_rejects_bad_indices(nodes, slots, match) -> None:
+    V = _data(n=7, d=3, D=4).neighbour_features()
+    with pytest.raises(ValueError, match=match):
+        cs.ht_aggregates(V, nodes, slots)
+
+
+@pytest.mark.parametrize(("kw", "match"), [({"mu": 0.0}, "mu=0.0"), ({"mu": -0.5}, "mu=-0.5"),
+                                           ({"mu": float("inf")}, "mu=inf"), ({"t0": 0.0}, "t0=0.0"),
+                                           ({"c": 0.0}, "c=0.0")])
+def test_step_size_rejects_bad_arguments(kw, match) -> None:
+    args = {"mu": 0.5, "t0": 4.0, "c": 2.0, **kw}
+    with pytest.raises(ValueError, match=match):
+        cs.step_size(3, **args)
+
+
+@pytest.mark.parametrize("fn", [cs.loss, cs.full_gradient])
+@pytest.mark.parametrize(("which", "bad", "match"), [
+    ("A", torch.zeros(5, dtype=F64), "A.shape=\\(5,\\)"),
+    ("y", torch.ones(4, dtype=F64), "y.shape=\\(4,\\)"),
+    ("y", torch.ones(5, 1, dtype=F64), "y.shape=\\(5, 1\\)"),
+    ("w", torch.zeros(2, 4, dtype=F64), "w.shape=\\(2, 4\\)"),
+    ("w", torch.zeros(3, dtype=F64), "w.shape=\\(3,\\)"),
+    ("weights", torch.ones(3, dtype=F64), "weights.shape=\\(3,\\)"),
+])
+def test_loss_and_full_gradient_check_shapes(fn, which, bad, match) -> None:
+    args = {"w": torch.zeros(2, 3, dtype=F64), "A": torch.ones(5, 3, dtype=F64), "y": torch.ones(5, dtype=F64),
+            "weights": None, which: bad}
+    with pytest.raises(ValueError, match=match):
+        fn(args["w"], args["A"], args["y"], 0.1, args["weights"])
