@@ -56,6 +56,7 @@ __all__ = [
     "min_l1_bracket",
     "min_l2_interpolator",
     "project_affine",
+    "residual",
     "sparse_problem",
     "step_scale",
 ]
@@ -99,12 +100,25 @@ def sparse_problem(
     return SparseProblem(A.to(device), beta_star.to(device), y.to(device), xi.to(device))
 
 
-def _check_Ay(A: Tensor, y: Tensor) -> tuple[int, int, int]:
-    if A.ndim != 3:
-        raise ValueError(f"A.shape={tuple(A.shape)}: expected (S, n, d)")
+def _check_A(A: Tensor) -> tuple[int, int, int]:
+    if not isinstance(A, Tensor) or A.ndim != 3 or 0 in A.shape:
+        shape = tuple(A.shape) if isinstance(A, Tensor) else type(A).__name__
+        raise ValueError(f"A.shape={shape}: expected a non-empty (S, n, d) tensor")
+    if not A.is_floating_point():
+        raise ValueError(f"A.dtype={A.dtype}: expected a floating-point tensor (float64 for the identities)")
     S, n, d = A.shape
-    if tuple(y.shape) != (S, n):
-        raise ValueError(f"y.shape={tuple(y.shape)}: expected (S, n) = ({S}, {n}) to match A")
+    return S, n, d
+
+
+def _check_vector(name: str, x: Tensor, S: int, m: int, what: str, like: Tensor) -> None:
+    if not isinstance(x, Tensor) or tuple(x.shape) != (S, m):
+        shape = tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__
+        raise ValueError(f"{name}.shape={shape}: expected (S, {what}) = ({S}, {m}) to match A.shape={tuple(like.shape)}")
+
+
+def _check_Ay(A: Tensor, y: Tensor) -> tuple[int, int, int]:
+    S, n, d = _check_A(A)
+    _check_vector("y", y, S, n, "n", A)
     if n > d:
         raise ValueError(f"A.shape={tuple(A.shape)}: n={n} > d={d}; interpolators are unique or absent, use n <= d")
     return S, n, d
@@ -127,7 +141,7 @@ def min_l2_interpolator(A: Tensor, y: Tensor) -> Tensor:
 
 def step_scale(A: Tensor) -> Tensor:
     """λ_max(AᵀA/n) per problem, (S,): the curvature of L in β; plain GD is stable for η < 2/λ_max."""
-    n = A.shape[-2]
+    _, n, _ = _check_A(A)
     return torch.linalg.eigvalsh(A @ A.transpose(-1, -2) / n)[..., -1]
 
 
@@ -153,7 +167,10 @@ class LinearTrajectory:
 
 
 def linear_grad(beta: Tensor, A: Tensor, y: Tensor) -> Tensor:
-    """∇L(β) = Aᵀ(Aβ − y)/n, (S, d)."""
+    """∇L(β) = Aᵀ(Aβ − y)/n, (S, d), for β (S, d), A (S, n, d), y (S, n)."""
+    S, n, d = _check_A(A)
+    _check_vector("beta", beta, S, d, "d", A)
+    _check_vector("y", y, S, n, "n", A)
     return _Atr(A, _Ax(A.transpose(-1, -2), beta) - y) / A.shape[-2]
 
 
@@ -205,8 +222,21 @@ def _Atr(A: Tensor, r: Tensor) -> Tensor:
     return torch.bmm(r.unsqueeze(1), A).squeeze(1)
 
 
+def residual(A_t: Tensor, beta: Tensor, y: Tensor) -> Tensor:
+    """r = Aβ − y, (S, n), from A_t = Aᵀ (S, d, n), β (S, d), y (S, n): the sign convention of every gradient here."""
+    return _Ax(A_t, beta) - y
+
+
 def hadamard_grads(w: Tensor, u: Tensor, v: Tensor, A: Tensor, r: Tensor, gamma: float) -> tuple[Tensor, Tensor, Tensor]:
-    """(∇_w L, ∇_u L, ∇_v L) = (2w⊙g, −2u⊙g, γg) with g = Aᵀr/n and r = Aβ − y, each (S, d)."""
+    """(∇_w L, ∇_u L, ∇_v L) = (2w⊙g, −2u⊙g, γg) with g = Aᵀr/n and r = Aβ − y, each (S, d).
+
+    w, u, v: (S, d); A: (S, n, d); r: (S, n); gamma ≥ 0 (shape checks only: cheap enough for every GD step).
+    """
+    S, n, d = _check_A(A)
+    for name, x in (("w", w), ("u", u), ("v", v)):
+        _check_vector(name, x, S, d, "d", A)
+    _check_vector("r", r, S, n, "n", A)
+    gamma = _finite_float("gamma", gamma, minimum=0.0)
     g = _Atr(A, r) / A.shape[-2]
     return 2.0 * w * g, -2.0 * u * g, gamma * g
 
@@ -248,7 +278,7 @@ def hadamard_gd(
     if every:
         shots.append(beta)
         marks.append(0)
-    r = _Ax(A_t, beta) - y
+    r = residual(A_t, beta, y)
     res[:, 0] = r.norm(dim=-1)
     for t in range(steps):
         gw, gu, gv = hadamard_grads(w, u, v, A, r, gamma)
@@ -257,7 +287,7 @@ def hadamard_gd(
         if rec is not None:
             rec[:, t] = r
         beta = hadamard_beta(w, u, v, gamma)
-        r = _Ax(A_t, beta) - y
+        r = residual(A_t, beta, y)
         res[:, t + 1] = r.norm(dim=-1)
         if every and ((t + 1) % every == 0 or t + 1 == steps):
             shots.append(beta)

@@ -49,7 +49,12 @@ ARXIV = "2302.00257"
 WOODWORTH = "Woodworth, Gunasekar, Lee, Moroshko, Savarese, Golan, Soudry, Srebro (2020), Kernel and Rich Regimes in Overparametrized Models, COLT"
 EPS64 = 2.0**-52
 DELTA = 0.1
-L1_EPS = 0.15  # ours: "close to the minimum-ℓ1 interpolator" means within 15 % of its certified lower bound
+# ours: "close to the minimum-ℓ1 interpolator" means within 15 % of its certified lower bound. Measured ratios
+# ‖β̃_GD‖₁/lower (max over 100 seeds per setting, n = 4…16, d = 2n…4n, k = 1…3, σ = 0.1…1): at α = 1e-2 at most
+# 1.05–1.11 (1.108 at n = 12, d = 48, k = 1, σ = 0.1), at α = 1e-3 ≤ 1.06, at α = 1e-4 ≤ 1.05; at α = 0.1 up to
+# 1.24 (n = 4, d = 8: 13 % of seeds above 1.15; n = 12, d = 48, k = 3, σ = 1: 71 %). So 15 % separates α = 0.1
+# (outside the practical regime) from α ≤ 1e-2, with a margin of 0.04 above the worst ratio measured inside it.
+L1_EPS = 0.15
 RES_TOL = 2e-2  # ours: the GD iterate counts as an interpolator when ‖r_T‖ ≤ 2 % of ‖y‖ (it is then projected)
 
 
@@ -64,11 +69,12 @@ def _problem(inst: Instance, S: int | None = None, *, k: int | None = None) -> s
                              generator=inst.generator(0), dtype=inst.dtype, device=inst.device)
 
 
-def problem_premises(p: Profile, *, min_n: int = 2, max_n: int, max_ratio: int = 4, min_ratio: int = 1,
+def problem_premises(p: Profile, *, min_n: int = 2, max_n: int, max_ratio: int = 4, min_ratio: int = 2,
                      max_k: int = 2, min_k: int = 0, min_noise: float = 0.0, max_noise: float = 1.0,
                      **extra: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
-    """n samples, d = ratio·n (+ an offset below n) features, k-sparse truth, noise σ, a seed, plus ``extra``."""
-    if not (1 <= min_n <= max_n and 1 <= min_ratio <= max_ratio and 0 <= min_k <= max_k
+    """n samples, d = ratio·n features (ratio ≥ 2: d = n makes A square, the null space empty and the interpolator
+    unique, and cond(AAᵀ) large), k-sparse truth, noise σ, a seed, plus ``extra``."""
+    if not (1 <= min_n <= max_n and 2 <= min_ratio <= max_ratio and 0 <= min_k <= max_k
             and 0.0 <= min_noise <= max_noise):
         raise ValueError(f"bad bounds: n in [{min_n}, {max_n}], ratio in [{min_ratio}, {max_ratio}], "
                          f"k in [{min_k}, {max_k}], noise in [{min_noise}, {max_noise}]")
@@ -134,7 +140,8 @@ gd_min_l2 = Claim(
     symbols={"residual_norm": "‖Aβ_t − y‖ along plain GD", "rate_envelope": "(1 − ηλ_min(AAᵀ/n))^t ‖y‖",
              "beta_minus_l2": "‖β_T − Aᵀ(AAᵀ)⁻¹y‖", "row_space_gap": "‖Aᵀ(AAᵀ)⁻¹(Aβ_T − y)‖, its row-space part",
              "eta_frac": "η·λ_max(AAᵀ/n) ≤ 1", "steps": "T"},
-    given="β(0) = 0, L = ‖Aβ − y‖²/(2n), η ≤ 1/λ_max(AAᵀ/n); A Gaussian with n ≤ d (full row rank a.s.)",
+    given="β(0) = 0, L = ‖Aβ − y‖²/(2n), η ≤ 1/λ_max(AAᵀ/n); A Gaussian with d = 2n…ratio·n (full row rank a.s.; "
+          "d > n so the null space, and the no-null-space-component conjunct, is not empty)",
     figures=(Figure("plain GD: ‖Aβ_t − y‖ against the envelope (1 − ηλ_min)^t‖y‖", x="t",
                     ys=("residual_norm", "rate_envelope"), xlabel="step t", ylabel="‖r_t‖", logy=True,
                     styles=("line", "dashed")),),
@@ -146,8 +153,8 @@ gd_min_l2 = Claim(
 # Hadamard GD: exact multiplicative identities (the sharp teeth)
 # ---------------------------------------------------------------------------------------------
 
-w_T, w_pred, u_T, u_pred, v_T, v_pred, r_impl, r_recomputed = sp.symbols(
-    "w_T w_predicted u_T u_predicted v_T v_predicted residual_T residual_T_recomputed")
+w_T, w_pred, u_T, u_pred, v_T, v_pred, r_impl, r_recomputed, r_gap = sp.symbols(
+    "w_T w_predicted u_T u_predicted v_T v_predicted residual_T residual_T_recomputed residual_signed_gap")
 
 
 def run_identities(inst: Instance) -> dict[str, Any]:
@@ -160,37 +167,55 @@ def run_identities(inst: Instance) -> dict[str, Any]:
     assert tr.residuals is not None
     g = torch.einsum("snd,stn->std", P.A, tr.residuals) / n  # g_t = Aᵀr_t/n, recomputed here, (S, T, d)
     e = eta.reshape(-1, 1, 1)
-    w_hat = alpha * torch.prod(1.0 - 2.0 * e * g, dim=1)
-    u_hat = alpha * torch.prod(1.0 + 2.0 * e * g, dim=1)
-    v_hat = -gamma * eta.unsqueeze(-1) * g.sum(1)
+    # the predicted path: w_t = αΠ_{s<t}(1 − 2ηg_s), u_t = αΠ_{s<t}(1 + 2ηg_s), v_t = −γηΣ_{s<t}g_s, t = 0..T
+    ones = torch.ones_like(g[:, :1])
+    w_path = alpha * torch.cumprod(torch.cat([ones, 1.0 - 2.0 * e * g], 1), dim=1)
+    u_path = alpha * torch.cumprod(torch.cat([ones, 1.0 + 2.0 * e * g], 1), dim=1)
+    v_path = -gamma * e * torch.cumsum(torch.cat([0.0 * ones, g], 1), dim=1)
+    # the SIGNED residual each recorded step must be A·β_t − y of the predicted β_t (a residual of the wrong sign,
+    # or one step late, still fits the w, u, v identities and ‖r_T‖, since those are rebuilt from the record)
+    beta_path = w_path * w_path - u_path * u_path + gamma * v_path  # (S, T + 1, d)
+    r_pred = torch.einsum("snd,std->stn", P.A, beta_path[:, :T]) - P.y.unsqueeze(1)
+    signed_gap = (tr.residuals - r_pred).abs().flatten(1).amax(-1, keepdim=True) if T else torch.zeros_like(P.y[:, :1])
     beta = tr.w * tr.w - tr.u * tr.u + gamma * tr.v
     r_T = torch.einsum("snd,sd->sn", P.A, beta) - P.y
-    scale = (alpha + tr.w.abs() + tr.u.abs() + tr.v.abs()).amax(-1, keepdim=True)
-    return {"w_T": tr.w, "w_predicted": w_hat, "u_T": tr.u, "u_predicted": u_hat, "v_T": tr.v, "v_predicted": v_hat,
+    scale = (alpha + w_path.abs() + u_path.abs() + v_path.abs()).flatten(1).amax(-1, keepdim=True)
+    A_inf = P.A.abs().sum(-1).amax(-1, keepdim=True)  # ‖A‖_∞, max row ℓ1 norm: bounds |A δβ|_∞ by ‖A‖_∞|δβ|_∞
+    steps_scale = 64.0 * (T + p["d"] + 1) * EPS64
+    return {"w_T": tr.w, "w_predicted": w_path[:, -1], "u_T": tr.u, "u_predicted": u_path[:, -1],
+            "v_T": tr.v, "v_predicted": v_path[:, -1],
             "residual_T": tr.residual_norm[:, -1:], "residual_T_recomputed": r_T.norm(dim=-1, keepdim=True),
-            # round-off: T multiplicative steps, 2ε each, on entries of size ≤ scale (64× margin)
-            "roundoff": 64.0 * (T + p["d"] + 1) * EPS64 * scale * (1.0 + P.y.norm(dim=-1, keepdim=True))}
+            "residual_signed_gap": signed_gap,
+            # round-off: T multiplicative steps, 2ε each, on entries of size ≤ scale (64× margin); the residual adds
+            # ‖A‖_∞ times the error of β = w² − u² + γv (≤ 2·scale·δw + γδv) plus that of subtracting y
+            "roundoff": steps_scale * torch.maximum(
+                scale * (1.0 + P.y.norm(dim=-1, keepdim=True)),
+                A_inf * (scale * scale + gamma * scale) + P.y.abs().amax(-1, keepdim=True))}
 
 
 hadamard_identities = Claim(
     id="zhouge2023.hadamard_gd_identities",
     title="GD on β = w⊙w − u⊙u + γv is multiplicative: w(T) = αΠ_t(1 − 2ηg_t), u(T) = αΠ_t(1 + 2ηg_t), "
-          "v(T) = −γηΣ_t g_t, g_t = Aᵀr_t/n, exactly",
+          "v(T) = −γηΣ_t g_t, g_t = Aᵀr_t/n with r_t = Aβ_t − y (signed, every step), exactly",
     citation=cite("Sec. 1 (β = w⊙2 − u⊙2); the identities derived", "derived",
                   "∇_wL = 2w⊙g, ∇_uL = −2u⊙g, ∇_vL = γg: each step multiplies w by 1 − 2ηg and u by 1 + 2ηg"),
     kind=Kind.EXACT,
-    statement=sp.And(sp.Eq(w_T, w_pred), sp.Eq(u_T, u_pred), sp.Eq(v_T, v_pred), sp.Eq(r_impl, r_recomputed)),
+    statement=sp.And(sp.Eq(w_T, w_pred), sp.Eq(u_T, u_pred), sp.Eq(v_T, v_pred), sp.Eq(r_gap, 0),
+                     sp.Eq(r_impl, r_recomputed)),
     premises=lambda p: problem_premises(p, min_n=1, max_n=p.pick(10, 24, 48), max_ratio=4, max_k=3, max_noise=1.0,
                                         alpha_exp=st.floats(-0.3, 4.0), eta_frac=st.floats(0.01, 0.3),
                                         gamma=st.sampled_from([0.0, 0.1, 0.3, 1.0]),
                                         steps=st.integers(1, p.pick(100, 300, 1000))),
     run=run_identities,
     tolerance=Tolerance(stderr="roundoff", z=1.0, rtol=1e-12,
-                        reason="round-off only: 64·(T + d + 1)·ε·max(α, |w|, |u|, |v|)·(1 + ‖y‖), T products of "
-                               "factors computed to ≈ 2ε each; the residual is recomputed from (w, u, v)"),
+                        reason="round-off only: 64·(T + d + 1)·ε·max[s·(1 + ‖y‖), ‖A‖_∞(s² + γs) + ‖y‖_∞], "
+                               "s = max(α, |w_t|, |u_t|, |v_t|) over the path: T products of factors computed to ≈ 2ε "
+                               "each, and for the signed residuals A·β_t − y of the predicted β_t = w_t² − u_t² + γv_t"),
     symbols={"w_T": "w after T steps of hadamard_gd", "w_predicted": "αΠ_t(1 − 2ηg_t) from the recorded residuals",
              "u_T": "u after T steps", "u_predicted": "αΠ_t(1 + 2ηg_t)", "v_T": "dense part v after T steps",
              "v_predicted": "−γηΣ_t g_t", "residual_T": "‖r_T‖ reported by hadamard_gd",
+             "residual_signed_gap": "max over t < T and i of |r_t,i (recorded) − (Aβ̂_t − y)_i|, β̂_t from the "
+                                    "predicted w_t, u_t, v_t",
              "residual_T_recomputed": "‖A(w⊙w − u⊙u + γv) − y‖ recomputed", "alpha_exp": "α = 10^(−alpha_exp)",
              "eta_frac": "η·λ_max(AAᵀ/n)·(1 + 4α²)", "gamma": "weight γ of the dense part (0: pure Hadamard)"},
     given="w(0) = u(0) = α·1, v(0) = 0, L = ‖Aβ − y‖²/(2n)",
@@ -206,8 +231,10 @@ hadamard_identities = Claim(
 
 l1_gd, l1_lo, rel_res = sp.symbols("l1_gd l1_lower relative_residual")
 d_sym, alpha_exp, l1_typ = sp.symbols("d alpha_exp l1_typical")
-STEPS_PER_DECADE = 1500  # GD steps per decade of 1/α: escaping α takes ∝ log(1/α) steps (measured: 1500 per decade
-# brought ‖r_T‖/‖y‖ to ≤ 2e-2 at α ≥ 1e-3 for n ≤ 16, d ≤ 4n, σ ≥ 0.1)
+STEPS_PER_DECADE = 1500  # GD steps per decade of 1/α: escaping α takes ∝ log(1/α) steps. Measured (200 seeds,
+# σ = 0.1, k = 1, the slowest case): ‖r_T‖ > 2e-2‖y‖ in 0–2 % of seeds at α ≥ 1e-3 (n ≤ 16, d = 2n…4n), but at
+# α = 1e-4 (T = 7500) in 7 % (n = 16, d = 64) and 21 % (n = 16, d = 48) of seeds; so the ladder stops at α = 1e-3.
+MAX_ALPHA_EXP = 3
 
 
 def run_near_l1(inst: Instance) -> dict[str, Any]:
@@ -232,7 +259,8 @@ def run_near_l1(inst: Instance) -> dict[str, Any]:
 
 
 def _alpha_ladder(premises: Mapping[str, Any], profile: Profile) -> list[int]:
-    return list(profile.pick([1, 2, 3], [1, 2, 3, 4], [1, 2, 3, 4, 5]))
+    # capped at α = 10^−MAX_ALPHA_EXP in every profile: smaller α would need more than STEPS_PER_DECADE (see above)
+    return list(range(1, MAX_ALPHA_EXP + 1))
 
 
 NEAR_L1_FIGURES = (Figure("‖β_t‖₁ along Hadamard GD against the certified min-ℓ1 lower bound (smallest α)",
@@ -256,7 +284,8 @@ near_min_l1 = Claim(
     regime=Regime(
         size="alpha_exp", ladder=_alpha_ladder, practical=sp.Integer(2),
         theory=((1 + L1_EPS) * (1 + sp.log(d_sym / l1_typ)) + sp.log(l1_typ + 1)) / (L1_EPS * 2 * sp.log(10)),
-        note="ours: α = 10^(−alpha_exp) ≤ 1e-2, T = 1500·(alpha_exp + 1) steps, η = 0.3/λ_max(AAᵀ/n), ‖r_T‖ ≤ 2e-2‖y‖, "
+        note="ours: α = 10^(−alpha_exp) ∈ [1e-3, 1e-2] (the ladder stops at 1e-3 in every profile: at 1e-4 the "
+             "step budget left ‖r_T‖ > 2e-2‖y‖ in up to 21 % of seeds), T = 1500·(alpha_exp + 1) steps, η = 0.3/λ_max(AAᵀ/n), ‖r_T‖ ≤ 2e-2‖y‖, "
              "then projected onto Aβ = y. 'theory' is the alpha_exp at which the derived gradient-flow bound "
              "‖β_α‖₁/min-ℓ1 ≤ (L + log(C + 1))/(L − 1 + log(C/d)), L = log(1/α²), C = min-ℓ1 (median lower end), "
              "falls to 1 + 0.15: a sufficient scale, far smaller α than needed in practice"),
@@ -266,7 +295,12 @@ near_min_l1 = Claim(
              "l1_upper": "certified upper bound on min-ℓ1", "relative_residual": "‖Aβ_T − y‖/‖y‖",
              "l1_path": "‖β_t‖₁ along GD", "l1_lower_path": "min-ℓ1 lower bound",
              "l1_target": "(1 + 0.15)·lower bound", "alpha_exp": "α = 10^(−alpha_exp)"},
-    given="w(0) = u(0) = α·1, γ = 0; Gaussian A (n × d, d = 2n…4n), k-sparse β* with ±1 entries, σ ∈ [0.1, 1]",
+    given="w(0) = u(0) = α·1, γ = 0; Gaussian A (n × d, d = 2n…4n), k-sparse β* (k = 1…3) with ±1 entries, σ ∈ "
+          "[0.1, 1]. Why these bounds (measured, max over 100 seeds at α = 1e-2): d ≥ 2n because at d = n (square A, "
+          "AAᵀ ill-conditioned) GD had not converged in T steps (‖r_T‖/‖y‖ up to 0.17, ratio up to 5.5, 17 % of seeds "
+          "above 1.15) and at d = 1.5n ‖r_T‖/‖y‖ reached 4.6e-2; k ≥ 1 because with k = 0 (y pure noise) the ratio "
+          "reached 1.17 (2 % of seeds above 1.15) and ‖r_T‖/‖y‖ 0.13; σ ≥ 0.1 because toward noiseless recovery "
+          "(σ = 0.02 and 0) the ratio rose to 1.13–1.14, within 0.01–0.02 of the line (and σ = 0, k = 0 gives y = 0)",
     figures=NEAR_L1_FIGURES,
     examples_scale=0.17,
     seeds=16,
@@ -308,17 +342,20 @@ def run_test_loss(inst: Instance) -> dict[str, Any]:
             "snapshot_steps": tr.snapshot_steps.unsqueeze(0)}
 
 
-SAMPLES_PER_SPIKE = 12  # ours: the regime n ≥ 12k; at n = 8 (k = 1) or n = 12 (k = 2) min-ℓ2 won in 3–11 % of seeds
+SAMPLES_PER_SPIKE = 12  # ours: the regime n ≥ 12k (why: see the claim's ``given``)
 
 
-def _test_premises(p: Profile, *, sparse: bool, min_noise: float, max_noise: float) -> st.SearchStrategy[dict[str, Any]]:
-    """n ≥ 12k samples (k = 1 … n // 12; k = 0 for the pure-noise control), d = 3n or 4n, σ, γ ∈ {0, 0.1}."""
+def _test_premises(p: Profile, *, dense: bool = False, min_noise: float = 0.1,
+                   max_noise: float = 0.3) -> st.SearchStrategy[dict[str, Any]]:
+    """n ≥ 12k samples (k = 1 … n // 12; k = d, a dense truth, for the control), d = 3n or 4n, σ, γ ∈ {0, 0.1}."""
     def build(n: int) -> st.SearchStrategy[dict[str, Any]]:
-        k = st.integers(1, max(1, n // SAMPLES_PER_SPIKE)) if sparse else st.just(0)
-        return st.fixed_dictionaries({
-            "n": st.just(n), "d": st.sampled_from([3 * n, 4 * n]), "k": k, "noise": st.floats(min_noise, max_noise),
-            "seed": st.integers(0, 2**20), "gamma": st.sampled_from([0.0, 0.1]),
-        })
+        def with_k(d: int) -> st.SearchStrategy[dict[str, Any]]:
+            k = st.just(d) if dense else st.integers(1, max(1, n // SAMPLES_PER_SPIKE))
+            return st.fixed_dictionaries({
+                "n": st.just(n), "d": st.just(d), "k": k, "noise": st.floats(min_noise, max_noise),
+                "seed": st.integers(0, 2**20), "gamma": st.sampled_from([0.0, 0.1]),
+            })
+        return st.sampled_from([3 * n, 4 * n]).flatmap(with_k)
 
     return st.integers(SAMPLES_PER_SPIKE, p.pick(14, 24, 48)).flatmap(build)
 
@@ -331,7 +368,7 @@ test_loss = Claim(
                   "their benefits); the parametrization's form recalled", "recalled"),
     kind=Kind.PROBABILISTIC,
     statement=sp.And(sp.Lt(ex_gd, ex_l2), sp.Le(rel_res, RES_TOL)),
-    premises=lambda p: _test_premises(p, sparse=True, min_noise=0.1, max_noise=0.3),
+    premises=lambda p: _test_premises(p),
     run=run_test_loss,
     tolerance=Tolerance(rtol=1e-9, reason="round-off; the comparison is strict and must hold by more than it"),
     delta=DELTA,
@@ -340,22 +377,37 @@ test_loss = Claim(
              "relative_residual": "‖Aβ_T − y‖/‖y‖", "excess_path": "‖β_t − β*‖² along GD",
              "excess_l2_path": "min-ℓ2 interpolator's ‖β − β*‖²", "gamma": "weight of the dense part"},
     given="regime (ours, the paper's n ≫ s·log(d/s) made concrete): n ≥ 12k, d = 3n or 4n, β* entries ±1, σ ∈ [0.1, "
-          "0.3]; x ~ N(0, I) so the excess test loss is ‖β − β*‖²; α = 0.01, η = 0.3/λ_max(AAᵀ/n), T = 3000. Measured "
-          "outside it: n = 12, k = 2, σ = 0.3–0.5 lost to min-ℓ2 in 3–8 % of seeds",
+          "0.3], γ ∈ {0, 0.1}; x ~ N(0, I) so the excess test loss is ‖β − β*‖²; α = 0.01, η = 0.3/λ_max(AAᵀ/n), "
+          "T = 3000. Why (measured, 400 seeds per setting; 'lost' = excess ≥ min-ℓ2's or ‖r_T‖ > 2e-2‖y‖): inside it "
+          "GD lost in 1.0–2.5 % of seeds (n = 12, k = 1, σ = 0.3). n ≥ 12k: at n = 8, k = 1 it lost in 5 % (σ = 0.1, "
+          "d = 3n) and 8 % (σ = 0.3, d = 4n), and at n = 12, k = 2, σ = 0.3 in 6 %; earlier runs saw up to 11 % at "
+          "n = 8, k = 1, above δ = 0.1. σ ≤ 0.3: at σ = 0.5 it lost in 3–8 % (below δ, so the claim is true there) but "
+          "S = 72 seeds certify ≤ δ only with ≤ 2 failures (Clopper–Pearson 95 % bound 0.097; 3 failures give 0.117), "
+          "so those examples would come back undecided, not verified; at σ = 1 it lost in 46–48 % (the claim is false "
+          "there: noise dominates the signal ±1). γ ∈ {0, 0.1}: the claim concerns the ℓ1-dominated reading; at γ = 0.3 "
+          "the excess was 3.6–19× min-ℓ1's (median) and at γ = 1 the GD interpolator is min-ℓ2 itself (median excess "
+          "ratio 1.00), so 'beating min-ℓ2' there is a round-off-sized margin, not a benefit",
     figures=(Figure("excess test loss ‖β_t − β*‖² along GD against the minimum-ℓ2 interpolator's", x="snapshot_steps",
                     ys=("excess_path", "excess_l2_path"), xlabel="step t", ylabel="‖β − β*‖²", logy=True,
                     styles=("line", "dashed")),),
     examples_scale=0.5,
 )
 
-pure_noise = control(
+# The control breaks only the sparsity of β*: k = d (every entry ±1), all else as in the claim. Then β* is as far
+# from sparse as it can be, the ℓ1 bias of small-α Hadamard GD (its limit has at most n nonzeros) works against it,
+# and the min-ℓ2 interpolator, whose excess is the null-space part of β* (≈ (1 − n/d)·d) plus noise, is better. Its
+# failure is not forced by construction (any interpolator could in principle be closer to β* than min-ℓ2); it is
+# measured: over 400 seeds per setting, at n ∈ {12, 14}, d ∈ {3n, 4n}, σ ∈ {0.1, 0.3, 1}, γ ∈ {0, 0.1}, GD lost to
+# min-ℓ2 in 95–99 % of seeds (median excess ratio GD/min-ℓ2 1.25–1.33) with ‖r_T‖ ≤ 2e-2‖y‖ in every seed; k = 2n
+# gave 95–98 %, k = n 80–88 %. (The former control, β* = 0, failed by construction: the excess is then ‖β‖² and
+# min-ℓ2 has the least norm of all interpolators.)
+dense_truth = control(
     test_loss,
-    name="pure_noise_control",
-    kind=Kind.EXACT,
-    premises=lambda p: _test_premises(p, sparse=False, min_noise=0.3, max_noise=1.0),
-    broken="a sparse truth with signal (here β* = 0: pure noise, where spreading the noise like min-ℓ2 is best)",
-    title="Control: with β* = 0 (pure noise) the minimum-ℓ2 interpolator beats the Hadamard GD interpolator",
+    name="dense_truth_control",
+    premises=lambda p: _test_premises(p, dense=True),
+    broken="a sparse truth, n ≥ 12k (here k = d: every entry of β* is ±1)",
+    title="Control: with a dense truth (k = d) the Hadamard GD interpolator does not beat the minimum-ℓ2 one w.p. ≥ 1 − δ",
 )
 
 
-CLAIMS = [gd_min_l2, hadamard_identities, near_min_l1, kernel_regime, test_loss, pure_noise]
+CLAIMS = [gd_min_l2, hadamard_identities, near_min_l1, kernel_regime, test_loss, dense_truth]

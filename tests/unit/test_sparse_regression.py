@@ -59,6 +59,14 @@ def test_linear_grad_matches_autograd() -> None:
     torch.testing.assert_close(sr.linear_grad(beta.detach(), P.A, P.y), beta.grad, rtol=1e-12, atol=1e-13)
 
 
+def test_residual_is_A_beta_minus_y() -> None:
+    P = _problem()
+    beta = torch.randn(3, 15, generator=torch.Generator().manual_seed(7), dtype=F64)
+    r = sr.residual(P.A.transpose(-1, -2).contiguous(), beta, P.y)
+    # the sign convention every gradient relies on (r = Aβ − y, not y − Aβ); two summation orders: round-off only
+    torch.testing.assert_close(r, torch.einsum("snd,sd->sn", P.A, beta) - P.y, rtol=1e-12, atol=1e-13)
+
+
 def test_min_l2_interpolator_is_the_pseudoinverse_solution() -> None:
     P = _problem()
     b = sr.min_l2_interpolator(P.A, P.y)
@@ -135,6 +143,19 @@ def test_min_l1_bracket_noiseless_recovery_equals_truth_norm() -> None:
     (lambda P: sr.hadamard_gd(P.A, P.y[:, :3], alpha=0.1, eta=0.1, steps=1), "y.shape"),
     (lambda P: sr.hadamard_gd(P.A, P.y, alpha=0.1, eta=0.1, steps=-1), "steps=-1"),
     (lambda P: sr.min_l2_interpolator(P.A.transpose(-1, -2), torch.zeros(3, 15, dtype=F64)), "n=15 > d=6"),
+    (lambda P: sr.step_scale(P.A[0]), r"A.shape=\(6, 15\)"),
+    (lambda P: sr.step_scale(P.A.to(torch.int64)), "A.dtype=torch.int64"),
+    (lambda P: sr.step_scale(P.A[:, :, :0]), r"A.shape=\(3, 6, 0\)"),
+    (lambda P: sr.linear_grad(torch.zeros(3, 14, dtype=F64), P.A, P.y), r"beta.shape=\(3, 14\)"),
+    (lambda P: sr.linear_grad(torch.zeros(3, 15, dtype=F64), P.A, P.y[:2]), r"y.shape=\(2, 6\)"),
+    (lambda P: sr.linear_grad(torch.zeros(3, 15, dtype=F64), P.A[0], P.y), r"A.shape=\(6, 15\)"),
+    (lambda P: sr.hadamard_grads(*(torch.zeros(3, 15, dtype=F64),) * 3, P.A, P.y, -0.1), "gamma=-0.1"),
+    (lambda P: sr.hadamard_grads(*(torch.zeros(3, 15, dtype=F64),) * 3, P.A, P.y, float("nan")), "gamma=nan"),
+    (lambda P: sr.hadamard_grads(torch.zeros(3, 15, dtype=F64), torch.zeros(3, 14, dtype=F64),
+                                 torch.zeros(3, 15, dtype=F64), P.A, P.y, 0.1), r"u.shape=\(3, 14\)"),
+    (lambda P: sr.hadamard_grads(*(torch.zeros(3, 15, dtype=F64),) * 3, P.A, P.y[:, :5], 0.1), r"r.shape=\(3, 5\)"),
+    (lambda P: sr.hadamard_grads(*(torch.zeros(3, 15, dtype=F64),) * 3, P.A.transpose(-1, -2), P.y, 0.1),
+     r"w.shape=\(3, 15\): expected \(S, d\) = \(3, 6\)"),
 ])
 def test_bad_arguments_name_the_argument(call, match) -> None:
     with pytest.raises(ValueError, match=match):
