@@ -7,7 +7,8 @@ Model and loss (the paper's setting: a smooth activation, the first layer traine
     L(W) = (1/n) Σ_i ℓ(y_i f(W, a, x_i)),          ℓ(z) = log(1 + e^{−z}),   y_i ∈ {−1, +1},
 
 with w_r(0) ~ N(0, I_d), a_r ~ unif{−1, +1} (the initialization of :func:`impl.two_layer.init_weights`) and
-‖x_i‖ = 1. GD: W(k+1) = W(k) − η ∇L(W(k)) with the hand-written gradient
+inputs of any norm (the claims in theorems/nitanda2019.py use ‖x_i‖ = R = 3, see :func:`teacher_data`).
+GD: W(k+1) = W(k) − η ∇L(W(k)) with the hand-written gradient
 
     ∂L/∂w_r = (1/n) Σ_i ℓ'(y_i f_i) y_i a_r σ'(w_rᵀx_i) x_i / √m,    ℓ'(z) = −1/(1 + e^{z}) = −sigmoid(−z).
 
@@ -49,6 +50,7 @@ __all__ = [
     "grad_w",
     "logistic_derivative",
     "loss",
+    "margin_upper_bound",
     "predict",
     "tangent_gram",
     "teacher_data",
@@ -121,17 +123,19 @@ def teacher_data(
     dtype: torch.dtype = DEFAULT_DTYPE,
     device: torch.device | str = "cpu",
 ) -> tuple[Tensor, Tensor, float]:
-    """n unit inputs labelled by a unit-norm teacher in the tangent feature space, with margin ≥ ``gap``.
+    """n inputs of norm ``radius`` labelled by a unit-norm teacher in the tangent feature space, margin ≥ ``gap``.
 
-    The teacher is v = Σ_j β_j φ(z_j) over ``centers`` random unit centers z_j with β ~ N(0, I), scaled so that
-    ‖v‖² = βᵀK∞(Z, Z)β = 1; g(x) = ⟨φ(x), v⟩ = Σ_j β_j K∞(x, z_j). Candidates x uniform on the sphere are drawn
+    The teacher is v = Σ_j β_j φ(z_j) over ``centers`` random centers z_j of norm ``radius`` with β ~ N(0, I),
+    scaled so that ‖v‖² = βᵀK∞(Z, Z)β = 1; g(x) = ⟨φ(x), v⟩ = Σ_j β_j K∞(x, z_j). Candidates x uniform on the
+    sphere of that radius are drawn
     in batches and kept while |g(x)| ≥ ``gap``; y = sign g(x). The data then satisfy the neural-tangent
     separability premise with margin ρ = min_i y_i g(x_i) ≥ gap (returned as a float). ``flip`` > 0 flips the
     labels of the ``flip`` points of smallest |g| (a premise-breaking control: the teacher no longer separates
     them). Returns X (n, d), y (n,) in {−1, +1} and ρ (before any flip).
 
-    |g(x)| ≤ ‖φ(x)‖ = √K∞(x, x) = (4/(π√5))^{1/2} ≈ 0.755 on the sphere, so ``gap`` must be well below that;
-    a draw that keeps fewer than n of 200 000 candidates raises (choose a smaller gap).
+    |g(x)| ≤ ‖φ(x)‖ = √K∞(x, x) = ((4/π) R²/√(1 + 4R²))^{1/2} on the sphere of radius R (≈ 0.755 at R = 1,
+    ≈ 1.37 at the R = 3 of the claims), so ``gap`` must be well below that; a draw that keeps fewer than n of
+    200 000 candidates raises (choose a smaller gap).
     """
     n = _int_at_least("n", n, 1)
     d = _int_at_least("d", d, 1)
@@ -161,6 +165,31 @@ def teacher_data(
     if flip:
         y[torch.argsort(g.abs())[:flip]] *= -1.0
     return X.to(device), y.to(device), rho
+
+
+def margin_upper_bound(X: Tensor, y: Tensor, *, iters: int = 2000) -> float:
+    """A certified upper bound on the data's best margin in the tangent feature space (weak duality).
+
+    The best margin is ρ* = max_{‖v‖ ≤ 1} min_i y_i⟨φ(x_i), v⟩ = 1/‖v̂‖ for the hard-margin problem
+    min ½‖v‖² s.t. y_i⟨φ(x_i), v⟩ ≥ 1. Its dual is max_{α ≥ 0} D(α) = Σα − ½αᵀQα with Q = (yyᵀ) ∘ K∞(X, X),
+    and weak duality D(α) ≤ ½‖v̂‖² = 1/(2ρ*²) for *every* α ≥ 0 gives ρ* ≤ 1/√(2D(α)). α comes from ``iters``
+    projected-gradient steps α ← max(0, α − (Qα − 1)/λ_max(Q)) from 0 (D never decreases); the bound holds
+    whatever the number of steps (more steps only tighten it). +inf when D(α) ≤ 0 (no certificate).
+    X (n, d), y (n,) in {−1, +1}; returns a float.
+    """
+    iters = _int_at_least("iters", iters, 0)
+    if not isinstance(X, Tensor) or X.ndim != 2:
+        raise ValueError("X: expected a tensor of shape (n, d)")
+    if not isinstance(y, Tensor) or y.shape != X.shape[:1]:
+        raise ValueError(f"y.shape={tuple(getattr(y, 'shape', ()))}: expected (n,) = ({X.shape[0]},)")
+    _check_labels_pm1(y)
+    Q = (y[:, None] * y[None, :]) * erf_ntk(X)
+    top = float(torch.linalg.eigvalsh(Q)[-1])
+    alpha = torch.zeros_like(y)
+    for _ in range(iters):
+        alpha = (alpha - (Q @ alpha - 1.0) / top).clamp_min(0.0)
+    dual = float(alpha.sum() - 0.5 * alpha @ Q @ alpha)
+    return 1.0 / math.sqrt(2.0 * dual) if dual > 0 else math.inf
 
 
 # ---------------------------------------------------------------------------------------------

@@ -86,6 +86,29 @@ def test_teacher_data_rejects_impossible_gap() -> None:
         _data(4, 3, gap=0.9)  # |g| ≤ √K(x, x) ≈ 0.755 on the unit sphere
 
 
+def test_margin_upper_bound_one_point_is_exact_and_bounds_the_teacher_margin() -> None:
+    # one point: the best margin is ‖φ(x)‖ = √K∞(x, x) and the dual optimum α = 1/K∞(x, x) is a fixed point
+    X, y, _ = _data(1, 3, radius=3.0)
+    assert math.isclose(lg.margin_upper_bound(X, y), math.sqrt(float(lg.erf_ntk(X)[0, 0])), rel_tol=1e-12)
+    # the teacher's unit-norm v certifies ρ from below, so ρ ≤ ρ* ≤ the bound (at any number of steps)
+    X, y, rho = _data(12, 3, gap=0.2, radius=3.0)
+    for iters in (1, 10, 2000):
+        assert lg.margin_upper_bound(X, y, iters=iters) >= rho
+    assert lg.margin_upper_bound(X, y, iters=0) == math.inf  # α = 0: no certificate
+
+
+def test_margin_upper_bound_detects_inseparable_labels() -> None:
+    # x and −x with the same label: K∞(x, −x) = −K∞(x, x), so no v separates them and ρ* = 0; the dual grows
+    # without bound along α₁ = α₂ (by 1/(2K∞(x, x)) a step), so the bound falls like √K∞(x, x)/√(2·iters)
+    X, y, _ = _data(1, 3, radius=3.0)
+    X2, y2 = torch.cat([X, -X]), torch.cat([y, y])
+    k = float(lg.erf_ntk(X)[0, 0])
+    for iters in (200, 2000):
+        assert math.isclose(lg.margin_upper_bound(X2, y2, iters=iters), math.sqrt(k / (2 * iters)), rel_tol=1e-6)
+    with pytest.raises(ValueError, match="y.shape"):
+        lg.margin_upper_bound(X2, y)
+
+
 def test_labels_must_be_plus_minus_one() -> None:
     X, _, _ = _data(3, 2)
     W, a = tl.init_weights(2, 2, [0])
