@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import time
@@ -180,8 +181,8 @@ class _ProgressLine:
         if not self.tty or now - self.last < 0.2:
             return
         self.last = now
-        ex = event.get("worst_excess")
-        slack = "" if ex is None else f", worst slack {-ex:+.3g}"
+        gap = event.get("worst_gap")
+        slack = "" if gap is None or not math.isfinite(gap) else f", worst slack {-gap:+.3g}"
         sys.stderr.write(f"\r[{self.index}/{self.total}] {self.claim}: {event['examples']} examples"
                          f"{slack}, {event['elapsed']:.1f}s\033[K")
         sys.stderr.flush()

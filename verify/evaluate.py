@@ -110,7 +110,8 @@ class AtomEval:
     allowance: np.ndarray
     violated: np.ndarray  # bool, (S, ...)
     nonfinite: np.ndarray  # bool, (S, ...)
-    excess: np.ndarray  # signed, normalised: > 0 means violated; used for target() and "worst slack"
+    excess: np.ndarray  # signed, normalised by |bound|: > 0 means violated; used for Hypothesis's target()
+    gap: np.ndarray  # the same difference normalised by the larger side, in [−2, 2] for finite values: "worst slack"
 
 
 @dataclass
@@ -123,6 +124,7 @@ class Evaluation:
     seed_nonfinite: np.ndarray  # bool (S,): a non-finite value where the conclusion is checked
     seed_vacuous: np.ndarray  # bool (S,): condition never met for this seed
     excess_per_seed: np.ndarray  # (S,) worst normalised excess among active elements
+    gap_per_seed: np.ndarray  # (S,) worst bounded gap among active elements (reported as −slack)
     ratio_per_seed: np.ndarray  # (S,) worst lhs/rhs of the first inequality (NaN if undefined)
 
 
@@ -206,21 +208,23 @@ def evaluate(
                 allowance = allowance + tolerance.rtol * np.abs(rhs)
             if stderr is not None and tolerance.z:
                 allowance = allowance + tolerance.z * full(stderr)
-            violated, excess, undefined = _check(atom.op, lhs, rhs, allowance)
+            violated, excess, undefined, gap = _check(atom.op, lhs, rhs, allowance)
         nonfinite = np.isnan(lhs) | np.isnan(rhs) | undefined
         violated = violated & ~nonfinite
-        evals.append(AtomEval(atom, lhs, rhs, allowance, violated, nonfinite, excess))
+        evals.append(AtomEval(atom, lhs, rhs, allowance, violated, nonfinite, excess, gap))
 
     flat = lambda a: a.reshape(S, -1)  # noqa: E731
     act = flat(active)
     violated_any = np.zeros_like(act)
     nonfinite_any = flat(cond_nonfinite).copy()
     excess = np.full(act.shape, -np.inf)
+    gap = np.full(act.shape, -np.inf)
     for ev in evals:
         violated_any |= flat(ev.violated) & act
         nonfinite_any |= flat(ev.nonfinite) & act
         ex = np.where(act & ~flat(ev.nonfinite), flat(ev.excess), -np.inf)
         excess = np.maximum(excess, ex)
+        gap = np.maximum(gap, np.where(act & ~flat(ev.nonfinite), flat(ev.gap), -np.inf))
     ratio = np.full(S, np.nan)
     ineq = next((ev for ev in evals if ev.atom.op != "=="), None)
     if ineq is not None:
@@ -238,6 +242,7 @@ def evaluate(
         seed_nonfinite=nonfinite_any.any(axis=1) & ~violated_any.any(axis=1),
         seed_vacuous=~act.any(axis=1),
         excess_per_seed=excess.max(axis=1),
+        gap_per_seed=gap.max(axis=1),
         ratio_per_seed=ratio,
     )
 
@@ -253,20 +258,26 @@ def _holds_exact(op: str, lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
         }[op]
 
 
-def _check(op: str, lhs: np.ndarray, rhs: np.ndarray, allowance: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Violation mask, normalised excess (> 0 iff violated) and the mask of undefined comparisons.
+def _check(op: str, lhs: np.ndarray, rhs: np.ndarray,
+           allowance: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Violation mask, normalised excess (> 0 iff violated), the mask of undefined comparisons, and the gap.
 
     A comparison is undefined when the difference is NaN (inf − inf, a NaN allowance); an infinite
     violation (divergence past a finite bound, a finite value against an impossible bound) has
-    excess +inf.
+    excess +inf. The excess divides the difference by |bound| + allowance (Hypothesis's target: it grows
+    without limit as a violation grows); the gap divides it by the larger side + allowance, so it stays in
+    [−2, 2] for finite values (±2 only for sides of opposite sign) and reads as a relative gap even where
+    the bound is 0 (error counts ≤ 0).
     """
     if op == "==":
         diff = np.abs(lhs - rhs) - allowance
         scale = np.abs(rhs) + allowance + 1e-300
+        gap_scale = np.maximum(np.abs(lhs), np.abs(rhs)) + allowance + 1e-300
         violated = diff > 0
     else:
         small, big = (lhs, rhs) if op in ("<=", "<") else (rhs, lhs)
         scale = np.abs(big) + allowance + 1e-300
+        gap_scale = np.maximum(np.abs(small), np.abs(big)) + allowance + 1e-300
         if op in ("<", ">"):
             # strict: must hold by more than the allowance
             diff = small - big + allowance
@@ -279,4 +290,7 @@ def _check(op: str, lhs: np.ndarray, rhs: np.ndarray, allowance: np.ndarray) -> 
     excess = np.where(violated & ~np.isfinite(excess), np.inf, excess)
     # a violation exactly at a strict boundary still has a positive excess
     excess = np.where(violated & (excess <= 0), np.finfo(np.float64).tiny, excess)
-    return violated & ~undefined, excess, undefined
+    with np.errstate(all="ignore"):
+        gap = np.where(np.isfinite(gap_scale), diff / gap_scale, np.sign(diff))
+    gap = np.where(violated & ~(gap > 0), np.finfo(np.float64).tiny, np.where(np.isnan(gap), np.sign(diff), gap))
+    return violated & ~undefined, excess, undefined, gap

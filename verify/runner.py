@@ -66,6 +66,8 @@ class ExampleRecord:
     vacuous_seeds: int
     worst_excess: float
     worst_ratio: float
+    worst_gap: float = -math.inf  # bounded gap (see evaluate._check), worst over all seeds
+    worst_gap_held: float = -math.inf  # the same over the seeds that held (δ lets the others fail in a pass)
     failing_seeds: list[int] = field(default_factory=list)
     detail: dict[str, Any] = field(default_factory=dict)
     sizes: list[dict[str, Any]] = field(default_factory=list)
@@ -309,6 +311,9 @@ class Engine:
             failing_seeds=[seeds[i] for i in np.flatnonzero(ev.seed_failed)[:8]],
             detail=self._detail(values, ev, worst_seed),
         )
+        held_gaps = ev.gap_per_seed[~ev.seed_failed]
+        rec.worst_gap = float(np.max(ev.gap_per_seed)) if S else -math.inf
+        rec.worst_gap_held = float(np.max(held_gaps)) if held_gaps.size else rec.worst_gap
         rec.detail["seed"] = seeds[worst_seed]
         if keep_figures:
             rec.figures = self._figures(values, ev, worst_seed)
@@ -470,7 +475,8 @@ def run_claim(
             worst["rec"] = rec
         if progress is not None:
             progress({"event": "example", "claim": claim.id, "examples": len(records),
-                      "worst_excess": worst["rec"].worst_excess, "elapsed": time.monotonic() - state["t0"]})
+                      "worst_excess": worst["rec"].worst_excess, "worst_gap": worst["rec"].worst_gap,
+                      "elapsed": time.monotonic() - state["t0"]})
         target(rec.score, label="normalised excess")
         if rec.decision == "fail":
             state["failing"] = True
@@ -599,9 +605,11 @@ def _decide(claim: Claim, engine: Engine, records: list[ExampleRecord], failing:
         }
         reproduce = _reproduce_command(claim, failing.premises, profile, device_name, cli_prefix)
     # out-of-regime and vacuous examples decide nothing, so they do not count toward the worst slack
-    finite = [r.worst_excess for r in records
-              if math.isfinite(r.worst_excess) and r.decision not in ("out_of_regime", "vacuous")]
-    worst_slack = -max(finite) if finite else None
+    # an example that passed is read over its seeds that held (δ lets the others fail); any other over all seeds
+    gaps = [r.worst_gap_held if r.decision == "pass" else r.worst_gap for r in records
+            if r.decision not in ("out_of_regime", "vacuous")]
+    finite = [g for g in gaps if math.isfinite(g)]
+    worst_slack = -max(finite) + 0.0 if finite else None  # + 0.0: no "−0" for an exact tie
     ratios = [r.worst_ratio for r in records if math.isfinite(r.worst_ratio)]
     thresholds = [
         {"premises": {k: _json_scalar(v) for k, v in r.premises.items() if k != (claim.regime.size if claim.regime else None)},

@@ -337,6 +337,32 @@ def test_excess_sign_agrees_with_violation(op, lhs: float, rhs: float, atol: flo
         assert viol == expected
 
 
+@settings(max_examples=150, deadline=None)
+@given(
+    op=st.sampled_from([sp.Le, sp.Ge, sp.Eq, sp.Lt, sp.Gt]),
+    lhs=st.floats(-1e6, 1e6, allow_nan=False),
+    rhs=st.floats(-1e6, 1e6, allow_nan=False),
+    atol=st.floats(0, 10),
+    rtol=st.floats(0, 1),
+)
+def test_gap_is_bounded_and_its_sign_agrees_with_the_excess(op, lhs: float, rhs: float, atol: float,
+                                                           rtol: float) -> None:
+    e = ev(op(x, y), {"x": np.array([lhs]), "y": np.array([rhs])}, 1, tol(atol=atol, rtol=rtol))
+    a = e.atoms[0]
+    gap, ex = float(a.gap.item()), float(a.excess.item())
+    assert -2.0 <= gap <= 2.0, gap  # |difference| ≤ 2·larger side; 2 only for opposite signs
+    assert (gap > 0) == (ex > 0) and (gap == 0) == (ex == 0), (gap, ex)
+    assert e.gap_per_seed[0] == gap
+
+
+def test_gap_reads_as_a_relative_gap_where_the_bound_is_zero() -> None:
+    # an error count ≤ 0 with a round-off atol: the excess divides by the atol (huge), the gap by the count
+    e = ev(sp.Le(x, y), {"x": np.array([0.0, 0.5]), "y": np.array([0.0, 0.0])}, 2, tol(atol=1e-12))
+    assert e.excess_per_seed[1] > 1e11  # Hypothesis's target still sees how far past the bound
+    assert e.gap_per_seed[1] == pytest.approx(1.0)
+    assert e.gap_per_seed[0] == pytest.approx(-1.0)
+
+
 # --- compile_statement ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("stmt", [sp.Le(1, 2), sp.Ge(1, 2), sp.Eq(x, x), sp.true, True])

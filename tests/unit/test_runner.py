@@ -199,6 +199,9 @@ def test_probabilistic_few_failures_are_tolerated(toy, run_ci) -> None:
     res = run_ci(claims["toy.few"])
     assert res.verdict == "verified", res.reason
     assert res.evidence["failed_seeds_total"] == res.examples
+    # the worst slack of a passing example is read over its seeds that held (u = 0 against 0.5: gap −1),
+    # not over the one failure δ allows (u = 1: gap +0.5)
+    assert res.worst_slack == pytest.approx(1.0)
 
 
 def test_probabilistic_undecided_is_inconclusive(toy, run_ci) -> None:
