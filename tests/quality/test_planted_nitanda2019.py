@@ -4,8 +4,9 @@ claims must come back refuted (the exact one with a small shrunk counterexample 
 The derived exact identities carry the teeth: the one-step identity D_{ΔW}L = −‖ΔW‖²/η compares the hand-written
 step with autograd through the loss definition, so a wrong sign in ℓ', a dropped 1/√m, gradient ascent or a
 wrong σ' breaks it; the Monte Carlo check of the closed-form kernel catches a wrong constant in K∞ (which sets the
-margin ρ). The false claims: a rate 20× too good (zero error after T/20 steps) and a threshold width that grows
-like ρ^{−2} (the recalled worst case taken as tight; measured ≈ flat)."""
+margin ρ). The false claims: a rate 20× too good (zero error after T/20 steps), a threshold width that grows
+like ρ^{−2} (the recalled worst case taken as tight; measured ≈ flat) and a threshold width that grows at least
+linearly in n at a fixed margin (the parameter-counting scale for arbitrary labels; measured exponent ≈ −1)."""
 
 from __future__ import annotations
 
@@ -87,7 +88,7 @@ def run_fast(inst):
     return {"final_train_error": tr.train_error[:, -1]}
 
 
-err, slope = sp.symbols("final_train_error margin_slope")
+err, slope, n_slope = sp.symbols("final_train_error margin_slope sample_slope")
 CLAIMS = [
     Claim(id="plantednitanda.zero_error_twenty_times_faster",
           title="planted: zero training error already after T/20 steps at width 64",
@@ -102,6 +103,14 @@ CLAIMS = [
                                                     "seed": st.just(0)}),
           tolerance=Tolerance(atol=0.5, reason="about the ladder's factor-2 resolution of the slope (≈ 0.75 worst "
                                                "case at the nominal margins)"), seeds=16),
+    Claim(id="plantednitanda.width_grows_linearly_in_n",
+          title="planted: at a fixed margin the threshold width grows at least linearly in n",
+          citation=Citation(paper="planted false claim", where="none", source="derived"), kind=Kind.TREND,
+          statement=sp.Ge(n_slope, 1), run=ni.run_width_against_n,
+          premises=lambda p: st.fixed_dictionaries({"d": st.just(8), "gap": st.just(0.2), "eta": st.just(2.0),
+                                                    "seed": st.just(0)}),
+          tolerance=Tolerance(atol=0.4, reason="the ladder's factor-2 resolution of the slope (0.4 at n = 8, 16, "
+                                               "32, 64)"), seeds=16),
 ]
 '''
 
@@ -125,4 +134,6 @@ def test_planted_false_claims_are_refuted(planted_results, capsys: pytest.Captur
     assert main(shlex.split(fast["reproduce"])[1:]) == 1
     trend = by_id["plantednitanda.width_grows_like_rho_minus_2"]
     assert trend["verdict"] == "refuted", trend["reason"]
+    in_n = by_id["plantednitanda.width_grows_linearly_in_n"]
+    assert in_n["verdict"] == "refuted", in_n["reason"]
     capsys.readouterr()
