@@ -25,7 +25,10 @@ class Profile:
         max_examples: Hypothesis examples per claim (a claim may scale it).
         seeds: S, the initialization seeds run as one batch per example.
         budget_s: wall-clock budget per claim for generating new examples; once spent, the
-            search stops trying new examples (shrinking a found failure still completes).
+            search stops trying new examples (shrinking a found failure goes on, see shrink_budget_s).
+        shrink_budget_s: wall-clock budget for shrinking a failure, counted from the first failing
+            example; once spent, the smallest failing example found so far is the counterexample (the
+            reason says so). Cheap claims shrink fully well within it; it bounds expensive trend claims.
         derandomize: fixed search sequence (reproducible CI runs).
         database: keep Hypothesis's example database under ``.lemmata/hypothesis`` so a
             counterexample found once is replayed first next time.
@@ -42,6 +45,7 @@ class Profile:
     database: bool
     confidence: float = 0.95
     default_device: str = "cpu"
+    shrink_budget_s: float = 600.0
 
     def pick(self, ci: T, dev: T, thorough: T) -> T:
         """Return the value for this profile's level: ``pick(ci=8, dev=16, thorough=64)``."""
@@ -49,8 +53,10 @@ class Profile:
 
 
 PROFILES: dict[str, Profile] = {
-    "ci": Profile("ci", 0, max_examples=12, seeds=64, budget_s=20.0, derandomize=True, database=False),
-    "dev": Profile("dev", 1, max_examples=40, seeds=128, budget_s=90.0, derandomize=False, database=True),
+    "ci": Profile("ci", 0, max_examples=12, seeds=64, budget_s=20.0, derandomize=True, database=False,
+                  shrink_budget_s=15.0),
+    "dev": Profile("dev", 1, max_examples=40, seeds=128, budget_s=90.0, derandomize=False, database=True,
+                   shrink_budget_s=120.0),
     "thorough": Profile(
         "thorough", 2, max_examples=200, seeds=256, budget_s=900.0, derandomize=False, database=True,
         default_device="auto",

@@ -437,15 +437,17 @@ def run_claim(
     cli_prefix: Sequence[str] | str = ("lemmata",),
 ) -> ClaimResult:
     """Search one claim with Hypothesis and return its :class:`ClaimResult`."""
-    from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings, target
+    from hypothesis import HealthCheck, Phase, Verbosity, example, given, reject, settings, target
     from hypothesis.database import DirectoryBasedExampleDatabase
     from hypothesis.errors import Flaky, Unsatisfiable, UnsatisfiedAssumption
 
     engine = Engine(claim, profile, device, dtype, progress)
     records: list[ExampleRecord] = []
     errors: list[str] = []
-    state = {"failing": False, "skipped": 0, "t0": time.monotonic()}
+    state: dict[str, Any] = {"failing": False, "skipped": 0, "t0": time.monotonic(), "first_fail": None,
+                             "shrink_cut": False}
     worst: dict[str, ExampleRecord | None] = {"rec": None}
+    outcomes: dict[str, ExampleRecord] = {}  # every example run, by its premises: replays after the shrink budget
 
     def body(premises: dict[str, Any]) -> None:
         if not isinstance(premises, dict):
@@ -460,25 +462,41 @@ def run_claim(
         except TypeError as err:
             raise _AbortSearch(f"{engine.where}: premise {k!r} drew a {err}; premises must draw JSON scalars "
                                "(build tensors inside run from a seed)") from None
-        try:
-            rec = engine.example(premises)
-        except UnsatisfiedAssumption:
-            raise  # the run rejected these premises with hypothesis.assume(): Hypothesis draws others
-        except ClaimDefinitionError as err:
-            errors.append(f"claim definition error: {err}")
-            raise _AbortSearch(str(err)) from None
-        except Exception as err:  # a crash in run() is reported, not raised: inconclusive
-            errors.append(f"{type(err).__name__}: {err}\n{traceback.format_exc(limit=6)}")
-            raise _AbortSearch(str(err)) from None
-        records.append(rec)
-        if worst["rec"] is None or rec.score > worst["rec"].score:
-            worst["rec"] = rec
-        if progress is not None:
-            progress({"event": "example", "claim": claim.id, "examples": len(records),
-                      "worst_excess": worst["rec"].worst_excess, "worst_gap": worst["rec"].worst_gap,
-                      "elapsed": time.monotonic() - state["t0"]})
+        key = json.dumps(premises, sort_keys=True, default=str)
+        known: ExampleRecord | None = None
+        if state["failing"] and time.monotonic() - state["first_fail"] > profile.shrink_budget_s:
+            # Shrink budget spent: examples already run give their outcome again without running (Hypothesis
+            # replays its smallest failure; a changed outcome would read as flaky), new candidates are rejected,
+            # so the shrinker stops at the smallest failure found so far.
+            known = outcomes.get(key)
+            if known is None:
+                state["shrink_cut"] = True
+                reject()
+        if known is not None:
+            rec = known
+        else:
+            try:
+                rec = engine.example(premises)
+            except UnsatisfiedAssumption:
+                raise  # the run rejected these premises with hypothesis.assume(): Hypothesis draws others
+            except ClaimDefinitionError as err:
+                errors.append(f"claim definition error: {err}")
+                raise _AbortSearch(str(err)) from None
+            except Exception as err:  # a crash in run() is reported, not raised: inconclusive
+                errors.append(f"{type(err).__name__}: {err}\n{traceback.format_exc(limit=6)}")
+                raise _AbortSearch(str(err)) from None
+            records.append(rec)
+            outcomes[key] = rec
+            if worst["rec"] is None or rec.score > worst["rec"].score:
+                worst["rec"] = rec
+            if progress is not None:
+                progress({"event": "example", "claim": claim.id, "examples": len(records),
+                          "worst_excess": worst["rec"].worst_excess, "worst_gap": worst["rec"].worst_gap,
+                          "elapsed": time.monotonic() - state["t0"]})
         target(rec.score, label="normalised excess")
-        if rec.decision == "fail":
+        if rec.decision == "fail":  # one raise site: Hypothesis tells failures apart by where they are raised
+            if not state["failing"]:
+                state["first_fail"] = time.monotonic()
             state["failing"] = True
             raise _ExampleFailed(rec)
 
@@ -514,6 +532,10 @@ def run_claim(
     except _AbortSearch as exc:
         if not errors:
             errors.append(str(exc))
+    if failing is not None and state["shrink_cut"]:
+        note = (note + "; " if note else "") + (
+            f"shrinking stopped at the profile's {profile.shrink_budget_s:g}s shrink budget: the counterexample is "
+            "the smallest failing example found by then; a deeper profile shrinks further")
     replicated: ExampleRecord | None = None
     unreplicated = ""
     if failing is not None and claim.delta is not None and claim.kind in (Kind.PROBABILISTIC, Kind.ASYMPTOTIC):

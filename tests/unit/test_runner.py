@@ -84,6 +84,19 @@ def test_true_exact_claim_is_verified(toy, run_ci) -> None:
     json.dumps(res.to_json(), allow_nan=False)
 
 
+def test_a_spent_shrink_budget_keeps_the_smallest_failure_so_far(toy, run_ci) -> None:
+    # with no shrink budget the first failing example is the counterexample, still refuted, and the reason says so
+    _, claims = toy('CLAIMS = [claim("small")]')
+    res = run_ci(claims["toy.small"], profile=replace(PROFILES["ci"], shrink_budget_s=0.0))
+    assert res.verdict == "refuted", res.reason
+    n = res.counterexample["premises"]["n"]
+    assert n > 10 and res.counterexample["failed_seeds"] > 0
+    assert "shrink budget" in res.reason
+    # the default ci budget shrinks this cheap claim all the way (next test), without that note
+    full = run_ci(claims["toy.small"])
+    assert full.counterexample["premises"]["n"] == 11 and "shrink budget" not in full.reason
+
+
 def test_false_claim_is_refuted_and_shrunk_to_the_boundary(toy, run_ci, capsys) -> None:
     d, claims = toy('CLAIMS = [claim("small")]')
     res = run_ci(claims["toy.small"], cli_prefix=f"lemmata --theorems {d}")
