@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from impl import two_layer as tl
 from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control
+from verify.trend import least_squares_slope
 from verify.experiment import Experiment, ExperimentContext
 
 PAPER = "Du, Zhai, Póczos, Singh (2019), Gradient Descent Provably Optimizes Over-parameterized Neural Networks, ICLR"
@@ -137,7 +138,7 @@ closed_form = Claim(
 
 def run_lambda0(inst: Instance) -> dict[str, Any]:
     D = _data(inst)
-    return {"lambda0": torch.tensor([D["lambda0"]])}
+    return {"lambda0": torch.tensor([D["lambda0"]], dtype=torch.float64)}
 
 
 _EIG_FLOOR = 1e-12  # eigvalsh backward error ≤ n·ε·‖H‖₂ ≈ 16·2.2e-16·8 ≈ 3e-14 for n ≤ 16; 30× margin
@@ -614,12 +615,6 @@ both_layers_rate = Claim(
 # Section 5 trends: distance from init and activation flips shrink with m
 # ---------------------------------------------------------------------------------------------
 
-def _slope(logx: torch.Tensor, logy: torch.Tensor) -> float:
-    """Least-squares slope of logy against logx."""
-    xc = logx - logx.mean()
-    return float((xc * (logy - logy.mean())).sum() / (xc * xc).sum())
-
-
 def run_sec5(inst: Instance) -> dict[str, Any]:
     """GD at a ladder of widths (same data, horizon and step); final distance and flip fraction per width."""
     D = _data(inst)
@@ -635,10 +630,13 @@ def run_sec5(inst: Instance) -> dict[str, Any]:
         flips.append(float(tr.flips[:, -1].mean()))
     lw = torch.log(torch.tensor(widths, dtype=torch.float64))
     return {
-        "distance_slope": torch.tensor([_slope(lw, torch.log(torch.tensor(dist)))]),
-        "flip_slope": torch.tensor([_slope(lw, torch.log(torch.tensor(flips)))]),
-        "widths": torch.tensor([widths], dtype=torch.float64), "mean_max_dist": torch.tensor([dist]),
-        "mean_flip_fraction": torch.tensor([flips]),
+        # float64 throughout: torch.tensor of Python floats would default to float32
+        "distance_slope": torch.tensor([least_squares_slope(lw, torch.log(torch.tensor(dist, dtype=torch.float64)))],
+                                       dtype=torch.float64),
+        "flip_slope": torch.tensor([least_squares_slope(lw, torch.log(torch.tensor(flips, dtype=torch.float64)))],
+                                   dtype=torch.float64),
+        "widths": torch.tensor([widths], dtype=torch.float64), "mean_max_dist": torch.tensor([dist], dtype=torch.float64),
+        "mean_flip_fraction": torch.tensor([flips], dtype=torch.float64),
     }
 
 
@@ -732,7 +730,7 @@ def run_section5_experiment(ctx: ExperimentContext) -> dict[str, Any]:
         slope = None
         if len(done) >= 2:
             lx = torch.log(torch.tensor(done, dtype=torch.float64))
-            slope = _slope(lx, torch.log(torch.tensor([d_[-1] for d_ in dist], dtype=torch.float64)))
+            slope = least_squares_slope(lx, torch.log(torch.tensor([d_[-1] for d_ in dist], dtype=torch.float64)))
         return {"parameters": {"n": n, "d": n, "widths": list(widths), "epochs": epochs, "eta": step, "lambda0": lam0,
                                "lambda_max": lam_max, "device": str(ctx.device), "dtype": str(ctx.dtype)},
                 "figures": figures,

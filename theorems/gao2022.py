@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from impl import implicit as im
 from impl import two_layer as tl
 from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control
+from verify.trend import first_of_two_holding, least_squares_slope
 
 PAPER = ("Gao & Gao (2022), Gradient descent optimizes infinite-depth ReLU implicit networks with linear widths; "
          "Gao, Liu, Liu, Rajan, Gao (ICLR 2022)")
@@ -459,32 +460,21 @@ def run_width_scaling(inst: Instance) -> dict[str, Any]:
         # loss) must leave it, for every N (a fixed horizon would let slow directions pass as N grows)
         steps = int(math.ceil(2.0 * (3.0 + math.log(N)) / (step * lam_inf)))
         envelope = (1 - step * lam_inf / 2) ** torch.arange(steps + 1.0, dtype=inst.dtype, device=inst.device)
-        found, run = math.inf, 0
-        for m in widths:
+
+        def holds(m: int) -> bool:
             params = im.init_params(m, N, inst.seeds, gamma=p["gamma"], dtype=inst.dtype, device=inst.device)
             tr = im.gd_trajectory(params, X, y, eta=step, steps=steps)
             left = (tr.loss > envelope * tr.loss[:, :1] * (1 + WIDTH_RTOL)).any(1) | tr.diverged
-            if int(left.sum()) <= allowed:
-                run += 1
-                found = m if run == 1 else found
-                if run == 2:
-                    break
-            else:
-                run, found = 0, math.inf
-        thresholds.append(found if run == 2 else math.inf)
+            return int(left.sum()) <= allowed
+
+        thresholds.append(first_of_two_holding(widths, holds))
     logN = torch.log(torch.tensor(Ns, dtype=torch.float64))
     th = torch.tensor(thresholds, dtype=torch.float64)
     # a threshold above the ladder's top is unknown, not infinite: NaN makes the example inconclusive
-    slope = _slope(logN, torch.log(th)) if bool(torch.isfinite(th).all()) else math.nan
+    slope = least_squares_slope(logN, torch.log(th)) if bool(torch.isfinite(th).all()) else math.nan
     linear = th[0] * torch.tensor(Ns, dtype=torch.float64) / Ns[0]
     return {"width_slope": torch.tensor([slope]), "Ns": torch.tensor([Ns], dtype=torch.float64),
             "threshold_width": th.reshape(1, -1), "linear_in_N": linear.reshape(1, -1)}
-
-
-def _slope(logx: torch.Tensor, logy: torch.Tensor) -> float:
-    """Least-squares slope of logy against logx."""
-    xc = logx - logx.mean()
-    return float((xc * (logy - logy.mean())).sum() / (xc * xc).sum())
 
 
 WIDTH_RTOL = 1e-7  # as linear_rate: solver error accumulated over the steps, far below 1e-7 relative

@@ -43,6 +43,7 @@ from impl import coupled as cp
 from impl import two_layer as tl
 from theorems import du2019 as du
 from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control
+from verify.trend import first_of_two_holding, least_squares_slope
 
 PAPER = ("Munteanu, Omlor, Song, Woodruff (2022), Bounding the Width of Neural Networks via Coupled "
          "Initialization – A Worst Case Analysis, ICML")
@@ -193,28 +194,17 @@ def threshold_width(X: torch.Tensor, y: torch.Tensor, *, init: str, seeds: tuple
     steps = int(math.ceil(2.0 * (3.0 + math.log(n)) / (step * lam0)))
     envelope = (1 - step * lam0 / 2) ** torch.arange(steps + 1.0, dtype=dtype, device=device)
     allowed = math.floor(DELTA * len(seeds))
-    found, run = math.inf, 0
-    for m in widths:
+
+    def holds(m: int) -> bool:
         if init == "coupled":
             W, a = cp.coupled_init(m, d, seeds, dtype=dtype, device=device)
         else:
             W, a = tl.init_weights(m, d, seeds, dtype=dtype, device=device)
         tr = tl.gd_trajectory_fast(W, a, X, y, eta=step, steps=steps)
         left = (tr.residual_sq > envelope * tr.residual_sq[:, :1] * (1 + RATE_RTOL)).any(1) | tr.diverged
-        if int(left.sum()) <= allowed:
-            run += 1
-            found = m if run == 1 else found
-            if run == 2:
-                return float(found)
-        else:
-            run, found = 0, math.inf
-    return math.inf
+        return int(left.sum()) <= allowed
 
-
-def _slope(logx: torch.Tensor, logy: torch.Tensor) -> float:
-    """Least-squares slope of logy against logx."""
-    xc = logx - logx.mean()
-    return float((xc * (logy - logy.mean())).sum() / (xc * xc).sum())
+    return first_of_two_holding(widths, holds)
 
 
 def run_width_thresholds(inst: Instance) -> dict[str, Any]:
@@ -237,9 +227,9 @@ def run_width_thresholds(inst: Instance) -> dict[str, Any]:
     nan = math.nan
     n_t = torch.tensor(ns, dtype=torch.float64)
     return {
-        "coupled_slope": torch.tensor([_slope(logn, torch.log(tc)) if known else nan]),
-        "independent_slope": torch.tensor([_slope(logn, torch.log(ti)) if known else nan]),
-        "log2_ratio": torch.tensor([float(torch.log2(tc / ti).mean()) if known else nan]),
+        "coupled_slope": torch.tensor([least_squares_slope(logn, torch.log(tc)) if known else nan], dtype=torch.float64),
+        "independent_slope": torch.tensor([least_squares_slope(logn, torch.log(ti)) if known else nan], dtype=torch.float64),
+        "log2_ratio": torch.tensor([float(torch.log2(tc / ti).mean()) if known else nan], dtype=torch.float64),
         "ns": n_t.reshape(1, -1), "threshold_coupled": tc.reshape(1, -1), "threshold_independent": ti.reshape(1, -1),
         "n_squared": (ti[0] * (n_t / ns[0]) ** 2).reshape(1, -1),
         "n_fourth": (ti[0] * (n_t / ns[0]) ** 4).reshape(1, -1),

@@ -80,6 +80,7 @@ from hypothesis import strategies as st
 from impl import logistic as lg
 from impl import two_layer as tl
 from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control
+from verify.trend import first_of_two_holding, least_squares_slope, slope_resolution
 
 PAPER = ("Nitanda, Chinot, Suzuki (2019), Gradient Descent can Learn Less Over-parameterized Two-layer Neural "
          "Networks on Classification Problems")
@@ -317,36 +318,15 @@ def threshold_width(X: torch.Tensor, y: torch.Tensor, rho: float, *, eta: float,
     n, d = X.shape
     T = horizon(n, eta, rho)
     allowed = math.floor(DELTA * len(seeds))
-    found, run = math.inf, 0
-    for m in widths:
+
+    def holds(m: int) -> bool:
         W0, a = tl.init_weights(m, d, seeds, dtype=X.dtype, device=X.device)
         tr = lg.gd_trajectory(W0, a, X, y, eta=eta, steps=T)
         rise = ((tr.loss[:, 1:] - tr.loss[:, :-1]) / tr.loss[:, :-1]).amax(-1)
         bad = (tr.train_error[:, -1] > 0) | (rise > 1e-12) | tr.diverged
-        if int(bad.sum()) <= allowed:
-            run += 1
-            found = m if run == 1 else found
-            if run == 2:
-                return float(found)
-        else:
-            run, found = 0, math.inf
-    return math.inf
+        return int(bad.sum()) <= allowed
 
-
-def _slope(logx: torch.Tensor, logy: torch.Tensor) -> float:
-    xc = logx - logx.mean()
-    return float((xc * (logy - logy.mean())).sum() / (xc * xc).sum())
-
-
-def _slope_resolution(logx: torch.Tensor) -> float:
-    """Largest upward error of the least-squares slope from the ladder's factor-2 resolution.
-
-    A ladder threshold m_j overstates the true one by e_j = log(m_j/t_j) ∈ [0, log 2); the slope moves by
-    Σ_j e_j (x_j − x̄)/S_xx (x_j = log(1/ρ_j), S_xx = Σ(x_j − x̄)²), at most log 2 · Σ_{x_j > x̄}(x_j − x̄)/S_xx
-    (≈ 0.75 at the nominal margins 0.3, 0.2, 0.14, 0.1; larger when the drawn margins are closer together).
-    """
-    xc = logx - logx.mean()
-    return float(math.log(2.0) * xc.clamp_min(0.0).sum() / (xc * xc).sum())
+    return first_of_two_holding(widths, holds)
 
 
 def run_width_trend(inst: Instance) -> dict[str, Any]:
@@ -364,9 +344,10 @@ def run_width_trend(inst: Instance) -> dict[str, Any]:
     th = torch.tensor(ths, dtype=torch.float64)
     known = bool(torch.isfinite(th).all())
     return {
-        "margin_slope": torch.tensor([_slope(torch.log(inv), torch.log(th)) if known else math.nan]),
-        "slope_resolution": _slope_resolution(torch.log(inv)),
-        "max_threshold": torch.tensor([float(th.max())]), "ladder_top": float(widths[-1]),
+        "margin_slope": torch.tensor([least_squares_slope(torch.log(inv), torch.log(th)) if known else math.nan],
+                                     dtype=torch.float64),
+        "slope_resolution": slope_resolution(torch.log(inv)),
+        "max_threshold": torch.tensor([float(th.max())], dtype=torch.float64), "ladder_top": float(widths[-1]),
         "inv_margin": inv.reshape(1, -1), "threshold_width": th.reshape(1, -1),
         "recalled_rho_minus_2": (th[0] * (inv / inv[0]) ** 2).reshape(1, -1),
         "squared_loss_scale": torch.tensor([sq], dtype=torch.float64),
@@ -441,9 +422,10 @@ def run_width_against_n(inst: Instance) -> dict[str, Any]:
     th = torch.tensor(ths, dtype=torch.float64)
     known = bool(torch.isfinite(th).all())
     return {
-        "sample_slope": torch.tensor([_slope(torch.log(nn), torch.log(th)) if known else math.nan]),
-        "slope_resolution": _slope_resolution(torch.log(nn)),
-        "max_threshold": torch.tensor([float(th.max())]), "ladder_top": float(widths[-1]), "rho": D["rho"],
+        "sample_slope": torch.tensor([least_squares_slope(torch.log(nn), torch.log(th)) if known else math.nan],
+                                     dtype=torch.float64),
+        "slope_resolution": slope_resolution(torch.log(nn)),
+        "max_threshold": torch.tensor([float(th.max())], dtype=torch.float64), "ladder_top": float(widths[-1]), "rho": D["rho"],
         "n_samples": nn.reshape(1, -1), "threshold_width": th.reshape(1, -1),
         "linear_in_n": (th[0] * nn / nn[0]).reshape(1, -1),
         "squared_loss_scale": torch.tensor([sq], dtype=torch.float64),
