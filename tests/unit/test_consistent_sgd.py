@@ -50,6 +50,7 @@ def test_graph_data_structure() -> None:
 
 def test_graph_data_uniform_weights_at_zero_spread() -> None:
     data = _data(weight_spread=0.0)
+    # exact: with no spread every weight is the same normalized constant, no arithmetic can differ
     torch.testing.assert_close(data.P, torch.full_like(data.P, 1 / data.D), rtol=0, atol=0)
 
 
@@ -85,6 +86,7 @@ def test_node_gradients_match_autograd() -> None:
     w = _w(2, 3).requires_grad_(True)
     per_node = torch.nn.functional.softplus(-y * torch.einsum("sbd,sd->sb", A_hat, w)) + 0.5 * data.lam * (w * w).sum(-1, keepdim=True)
     G = torch.stack([torch.autograd.grad(per_node[:, b].sum(), w, retain_graph=True)[0] for b in range(3)], 1)
+    # 1e-13: one logistic derivative times a 3-vector plus λw, evaluated in two orders: round-off only
     torch.testing.assert_close(cs.node_gradients(w.detach(), A_hat, y, data.lam), G, rtol=1e-13, atol=1e-14)
 
 
@@ -132,6 +134,7 @@ def test_ht_aggregate_moments_by_enumeration(N: int) -> None:
     data = _data(n=4, d=3, D=6, weight_spread=1.5, feature_noise=1.0)
     A_sub = cs.subset_aggregates(data, N)  # (n, C, d)
     assert A_sub.shape[1] == math.comb(6, N)
+    # exact identity (each slot is in the same share of the subsets); 1e-13 for the mean over ≤ 20 subsets
     torch.testing.assert_close(A_sub.mean(1), cs.aggregates(data), rtol=1e-13, atol=1e-14)
     dev = A_sub - A_sub.mean(1, keepdim=True)
     cov = dev.transpose(1, 2) @ dev / A_sub.shape[1]
