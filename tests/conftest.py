@@ -17,7 +17,7 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from verify import Citation, Claim, Figure, Kind, Regime, Tolerance, control
+from verify import Citation, Claim, Figure, Kind, Regime, Tolerance, control, per_seed, shared
 
 CIT = Citation(paper="Toy paper (tests)", where="Theorem 1", source="derived")
 EXACT = Tolerance(reason="exact arithmetic on small integers")

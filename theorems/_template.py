@@ -14,7 +14,10 @@ A claim is data:
   that satisfies the premises by construction rather than filtering.
 * ``run(inst)``: builds tensors from ``inst.premises`` with explicit generators
   (``inst.generator(stream)`` for data; ``inst.seeds`` for the S initialization seeds), calls
-  ``impl/`` and returns ``{symbol: value}``. Arrays put the seed axis first (length S or 1).
+  ``impl/`` and returns ``{symbol: value}``. Every array says what its axes are:
+  ``per_seed(x, "t")`` (seed axis first, length S or 1, then a time axis), ``shared(x, "t")`` (the
+  same for every seed); Python numbers are constants. Axes with the same name are compared element
+  by element; a bare tensor is an error.
 * ``tolerance``: how much slack and *why* (printed with every verdict). Non-strict relations may
   be exceeded by the allowance; strict ones must hold by more than it.
 * ``kind``: ``Kind.EXACT`` (one violation refutes), ``Kind.PROBABILISTIC`` (give ``delta``; S
@@ -33,7 +36,7 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from verify import Citation, Claim, Instance, Kind, Profile, Tolerance
+from verify import Citation, Claim, Instance, Kind, Profile, Tolerance, per_seed
 
 inner, norms = sp.symbols("inner norms")
 
@@ -53,8 +56,8 @@ def run_cauchy_schwarz(inst: Instance) -> dict:
     u = torch.randn(inst.S, d, generator=g, dtype=inst.dtype).to(inst.device)
     v = torch.randn(inst.S, d, generator=g, dtype=inst.dtype).to(inst.device)
     return {
-        "inner": (u * v).sum(-1).abs(),  # (S,)
-        "norms": u.norm(dim=-1) * v.norm(dim=-1),  # (S,)
+        "inner": per_seed((u * v).sum(-1).abs()),  # (S,)
+        "norms": per_seed(u.norm(dim=-1) * v.norm(dim=-1)),  # (S,)
     }
 
 

@@ -5,6 +5,7 @@
     from verify import Claim, Citation, Kind, Tolerance, Regime, Figure, control
 """
 
+from verify.axes import Measured, per_seed, shared
 from verify.claim import Citation, Claim, Figure, Instance, Kind, Regime, Tolerance, control
 from verify.errors import (
     ClaimDefinitionError,
@@ -18,6 +19,6 @@ from verify.profiles import PROFILES, Profile, get_profile
 
 __all__ = [
     "Citation", "Claim", "ClaimDefinitionError", "DeviceError", "Figure", "Instance", "Kind",
-    "LemmataError", "PROFILES", "Profile", "Regime", "ResultsFileError", "Tolerance",
-    "UnknownClaimError", "UsageError", "control", "get_profile",
+    "LemmataError", "Measured", "PROFILES", "Profile", "Regime", "ResultsFileError", "Tolerance",
+    "UnknownClaimError", "UsageError", "control", "get_profile", "per_seed", "shared",
 ]

@@ -9,8 +9,14 @@ A :class:`Claim` is not a subclass with behaviour; it is a record the engine int
 * ``premises(profile)`` returns a Hypothesis strategy of a ``dict`` of JSON scalars (sizes, step
   sizes, conditioning knobs, a ``seed``). Tensors are built inside ``run`` from those scalars.
 * ``run(instance)`` runs the implementation and returns a mapping from symbol name to value.
-  Arrays carry the seed axis first (length S, or 1 to broadcast); further axes are points within
-  a seed (time steps, widths, matrix entries). Python scalars are constants.
+  Arrays state their axes (:mod:`verify.axes`): ``per_seed(x, "t")`` has the seed axis first (length
+  S, or 1 to broadcast), ``shared(x, "t")`` is one value for every seed; further axes are named
+  (time steps, widths, matrix entries) and align by name. Python numbers are constants.
+* ``random_data``: the claim's probability is over the data as well as the initialization; the
+  engine then gives fresh data streams per batch and per seed (:class:`Instance`).
+* ``nonfinite``: what a NaN (or a non-finite side that would pass) means: ``"inconclusive"`` (the
+  default: the example decides nothing) or ``"fails"`` (the claim says the quantity stays finite,
+  so a blow-up is a violation).
 * ``tolerance`` gives the slack the check allows and, always, the reason for it.
 
 Tolerance semantics (one rule, printed with every verdict): for ``lhs ≤ rhs`` the claim passes
@@ -46,7 +52,6 @@ class Kind(str, Enum):
 
 
 Source = Literal["paper", "derived", "recalled"]
-DATA_SEED_OFFSET = 2**52
 
 
 @dataclass(frozen=True)
@@ -130,24 +135,50 @@ class Figure:
 
 @dataclass(frozen=True)
 class Instance:
-    """What ``run`` receives: the drawn premises and everything needed to build tensors."""
+    """What ``run`` receives: the drawn premises and everything needed to build tensors.
+
+    ``batch`` numbers the seed batch (0, 1, … as a sequential test adds batches; replications use
+    batches of their own); ``seeds`` are that batch's S initialization seeds, disjoint across batches.
+    ``random_data`` is the claim's flag: its probability is over the data too, so the data stream of
+    :meth:`generator` changes with the batch and :meth:`seed_generators` gives one stream per seed.
+    """
 
     premises: Mapping[str, Any]
     seeds: tuple[int, ...]
     device: "torch.device"
     dtype: "torch.dtype"
     profile: "Profile"
+    batch: int = 0
+    random_data: bool = False
 
     def generator(self, stream: int = 0) -> "torch.Generator":
-        """A CPU generator for data, seeded from the premise ``seed`` and a stream number."""
+        """A CPU generator for data, seeded from the premise ``seed`` and a stream number in [0, 1024).
+
+        For a claim with ``random_data`` the stream is fresh for every batch; otherwise it is the same
+        for every batch (the data are fixed by the premises; only the initialization is random). Data
+        streams never coincide with an initialization seed of the same example (:mod:`verify.streams`).
+        """
         import torch
 
-        if not 0 <= stream < 1024:
-            raise ValueError(f"stream={stream} must lie in [0, 1024)")
-        base = int(self.premises.get("seed", 0))
-        # Data streams live at 2**52 + …, initialization seeds (``inst.seeds``) below 2**50, so data and
-        # initialization are never drawn from the same stream (the paper's premise: init independent of data).
-        return torch.Generator().manual_seed(DATA_SEED_OFFSET + base * 1024 + stream)
+        from verify.streams import data_seed
+
+        batch = self.batch if self.random_data else 0
+        return torch.Generator().manual_seed(data_seed(self.base, batch, stream))
+
+    def seed_generators(self, stream: int = 0) -> list["torch.Generator"]:
+        """One CPU generator per seed of this batch for stream ``stream`` in [0, 1024): a seed's own randomness
+        beyond its initialization (its data when ``random_data``, its minibatch order), disjoint from every
+        other stream of the example."""
+        import torch
+
+        from verify.streams import own_seed
+
+        return [torch.Generator().manual_seed(own_seed(self.base, self.batch, i, stream)) for i in range(self.S)]
+
+    @property
+    def base(self) -> int:
+        """The premise ``seed`` (0 when the claim draws none)."""
+        return int(self.premises.get("seed", 0))
 
     @property
     def S(self) -> int:
@@ -178,6 +209,8 @@ class Claim:
     examples: tuple[Mapping[str, Any], ...] = ()
     examples_scale: float = 1.0
     seeds: int | None = None
+    random_data: bool = False
+    nonfinite: Literal["inconclusive", "fails"] = "inconclusive"
     source_file: str = ""
 
     @property

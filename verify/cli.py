@@ -10,8 +10,9 @@
     lemmata experiment [ID] [--size paper|small] [--device D] [--out DIR] [--report]
 
 Exit status: 0 success (every selected claim verified or skipped); 1 a claim refuted or
-inconclusive (``replay``: the conclusion failed again); 2 bad usage, with a one-line message;
-130 interrupted (results of finished claims are kept).
+inconclusive (``replay``: the conclusion failed again; ``diff``: a verdict flipped); 2 bad usage, with
+a one-line message; 3 a claim's definition is invalid (its verdict is ``invalid``: the claim, not the
+theorem, needs fixing); 130 interrupted (results of finished claims are kept).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any, Sequence
 
 from verify.errors import LemmataError, UsageError
 
-VERDICT_MARK = {"verified": "✓", "refuted": "✗", "inconclusive": "?", "skipped": "-"}
+VERDICT_MARK = {"verified": "✓", "refuted": "✗", "inconclusive": "?", "invalid": "!", "skipped": "-"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -83,6 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     df.add_argument("before", type=Path, metavar="A")
     df.add_argument("after", type=Path, metavar="B")
     df.add_argument("--out", type=Path, default=None, help="also write the comparison to this Markdown file")
+    df.add_argument("--exit-zero", action="store_true",
+                    help="exit 0 even when a verdict flipped (for reports; by default a flip exits 1)")
 
     xp = sub.add_parser("experiment", help="run a paper's experiment at the paper's size (no ID: list them)")
     xp.add_argument("experiment", nargs="?", default=None, metavar="ID", help="e.g. du2019.section5")
@@ -183,8 +186,8 @@ class _ProgressLine:
         self.last = now
         gap = event.get("worst_gap")
         slack = "" if gap is None or not math.isfinite(gap) else f", worst slack {-gap:+.3g}"
-        sys.stderr.write(f"\r[{self.index}/{self.total}] {self.claim}: {event['examples']} examples"
-                         f"{slack}, {event['elapsed']:.1f}s\033[K")
+        sys.stderr.write(f"\r[{self.index}/{self.total}] {self.claim}: {event['examples']}/{event['planned']} examples "
+                         f"({event['phase']}){slack}, {event['elapsed']:.1f}s\033[K")
         sys.stderr.flush()
 
     def done(self, res: dict[str, Any]) -> None:
@@ -216,8 +219,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if args.resume is not None and args.out is not None and args.out.resolve() != args.resume.resolve():
         raise UsageError(f"--resume {args.resume} writes back to {args.resume}; drop --out {args.out}")
     out: Path = args.resume or args.out or Path("reports/latest")
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} exists and is not a folder; choose another path")
+    results.check_writable(out, flag="--resume" if args.resume is not None else "--out")
     prov = results.provenance(device=str(device), device_name=device_name, dtype=args.dtype,
                               profile=profile.name, command=results.command_line(args.argv))
     done: list[dict[str, Any]] = []
@@ -302,7 +304,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     for r in done:
         counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
         if r["verdict"] in ("refuted", "inconclusive"):
-            status = 1
+            status = max(status, 1)
+        if r["verdict"] == "invalid":
+            status = 3
     _summary(done)
     print(f"{', '.join(f'{v} {k}' for k, v in counts.items())}; results in {path}")
     if args.report:
@@ -366,7 +370,7 @@ def _summary(done: list[dict[str, Any]]) -> None:
         slack = "" if r["worst_slack"] is None else f"{r['worst_slack']:+.3g}"
         print(f"{r['id']:<{w}}  {r['verdict']:<12}  {r['kind']:<13}  "
               f"{str(r['examples']) + '×' + str(r['seeds_per_example']):>14}  {slack:>11}  {r['elapsed_s']:.1f}s")
-        if r["verdict"] in ("refuted", "inconclusive"):
+        if r["verdict"] in ("refuted", "inconclusive", "invalid"):
             print(f"{'':<{w}}  ↳ {r['reason']}")
             if r.get("reproduce"):
                 print(f"{'':<{w}}  ↳ reproduce: {r['reproduce']}")
@@ -394,12 +398,12 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     claim = claims[args.claim]
     rec = replay(claim, premises, profile=profile, device=device, dtype=resolve_dtype(args.dtype))
     print(json.dumps({"claim": claim.id, "premises": rec.premises, "decision": rec.decision,
-                      "failed_seeds": rec.failed_seeds, "seeds": rec.seeds,
+                      "failed_seeds": rec.failed_seeds, "seeds": rec.seeds_run, "batches": rec.batches,
                       "failing_seeds": rec.failing_seeds, "interval": rec.interval,
                       "worst": rec.detail, "sizes": rec.sizes}, indent=1, default=str))
     failed = rec.decision == "fail"
     print(f"{claim.id}: the conclusion {'FAILED' if failed else 'held'} on this example "
-          f"({rec.failed_seeds} of {rec.seeds} seeds failed)")
+          f"({rec.failed_seeds} of {rec.seeds_run} seeds failed; decision {rec.decision})")
     return 1 if failed else 0
 
 
@@ -419,11 +423,12 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     from verify.compare import compare, render
     from verify.results import write_atomic
 
-    text = render(compare(args.before, args.after), args.before, args.after)
+    diff = compare(args.before, args.after)
+    text = render(diff, args.before, args.after)
     print(text, end="")
     if args.out is not None:
         write_atomic(args.out, text)
-    return 0
+    return 1 if diff["flipped"] and not args.exit_zero else 0
 
 
 def _cmd_experiment(args: argparse.Namespace) -> int:

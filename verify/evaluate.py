@@ -1,9 +1,16 @@
 """Evaluate a claim's sympy statement on measured values, elementwise and per seed.
 
 The statement is compiled once per claim (``compile_statement``): each relational becomes a
-pair of lambdified numpy functions (lhs, rhs). Evaluation broadcasts measured arrays whose first
-axis is the seed axis, applies the tolerance rule of :mod:`verify.claim`, and classifies every
-element as passed, violated, vacuous (an ``Implies`` condition not met) or non-finite.
+pair of lambdified numpy functions (lhs, rhs). Evaluation aligns the measured values by their named
+axes (:mod:`verify.axes`: the seed axis first, the others by name), applies the tolerance rule of
+:mod:`verify.claim`, and classifies every element:
+
+* **violated**: the relation fails by more than the allowance (an infinite side on the failing side,
+  divergence past a finite bound, is a violation too);
+* **non-finite**: a NaN anywhere (condition or conclusion, met or not), or an infinite side that
+  would otherwise pass (``lhs ≤ +inf``): a non-finite side never passes;
+* **vacuous**: an ``Implies`` condition not met (a condition with a non-finite side is not met);
+* passed otherwise.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import sympy
 
+from verify.axes import SEED, Value, expand, layout
 from verify.claim import Tolerance
 from verify.errors import ClaimDefinitionError
 
@@ -43,6 +51,10 @@ class CompiledStatement:
     condition: tuple[Atom, ...]  # Implies(A, B): the atoms of A (all must hold); empty otherwise
     conclusion: tuple[Atom, ...]
     names: tuple[str, ...]
+
+    @property
+    def condition_names(self) -> tuple[str, ...]:
+        return tuple(sorted({n for a in self.condition for n in a.names}))
 
 
 def _atoms(expr: sympy.Basic, where: str) -> list[sympy.Basic]:
@@ -88,30 +100,29 @@ def compile_statement(statement: sympy.Basic, *, where: str) -> CompiledStatemen
     return CompiledStatement(condition=condition, conclusion=conclusion, names=names)
 
 
-def to_numpy(value: Any) -> Any:
-    """Torch tensors and sequences to float64 numpy arrays; Python numbers unchanged."""
-    if hasattr(value, "detach"):
-        value = value.detach().to("cpu")
-        if value.is_floating_point() or value.is_complex():
-            value = value.double()
-        return value.numpy()
-    if isinstance(value, (list, tuple)):
-        return np.asarray(value, dtype=np.float64)
-    if isinstance(value, np.ndarray) and value.dtype != np.float64 and value.dtype != bool:
-        return value.astype(np.float64)
-    return value
-
-
 @dataclass
 class AtomEval:
+    """One relation of the conclusion, evaluated on its own axes (seed first)."""
+
     atom: Atom
-    lhs: np.ndarray  # broadcast to (S, ...)
+    axes: tuple[str, ...]
+    lhs: np.ndarray  # (S, ...) on ``axes``
     rhs: np.ndarray
     allowance: np.ndarray
-    violated: np.ndarray  # bool, (S, ...)
-    nonfinite: np.ndarray  # bool, (S, ...)
-    excess: np.ndarray  # signed, normalised by |bound|: > 0 means violated; used for Hypothesis's target()
-    gap: np.ndarray  # the same difference normalised by the larger side, in [−2, 2] for finite values: "worst slack"
+    active: np.ndarray  # bool: the condition holds here (all True without Implies)
+    violated: np.ndarray  # bool, only where active
+    nonfinite: np.ndarray  # bool: NaN anywhere, or a non-finite side that would pass where active
+    excess: np.ndarray  # signed, normalised by |bound|: > 0 means violated; Hypothesis's target()
+    gap: np.ndarray  # the same difference over the larger side, in [−2, 2] for finite values: "worst slack"
+
+    def flat(self, a: np.ndarray) -> np.ndarray:
+        return a.reshape(a.shape[0], -1)
+
+    def index(self, j: int) -> dict[str, int]:
+        """The named position of flat element ``j`` within one seed."""
+        shape = self.lhs.shape[1:]
+        idx = np.unravel_index(j, shape) if shape else ()
+        return {a: int(i) for a, i in zip(self.axes[1:], idx)}
 
 
 @dataclass
@@ -119,132 +130,124 @@ class Evaluation:
     """Elementwise outcome of one run, reduced per seed."""
 
     atoms: list[AtomEval]
-    active: np.ndarray  # bool (S, ...): condition met (all True without Implies)
-    seed_failed: np.ndarray  # bool (S,)
-    seed_nonfinite: np.ndarray  # bool (S,): a non-finite value where the conclusion is checked
-    seed_vacuous: np.ndarray  # bool (S,): condition never met for this seed
-    excess_per_seed: np.ndarray  # (S,) worst normalised excess among active elements
-    gap_per_seed: np.ndarray  # (S,) worst bounded gap among active elements (reported as −slack)
+    seed_failed: np.ndarray  # bool (S,): a violation where the condition holds
+    seed_nonfinite: np.ndarray  # bool (S,): a non-finite value (see the module docstring)
+    seed_vacuous: np.ndarray  # bool (S,): the condition never holds for this seed
+    excess_per_seed: np.ndarray  # (S,) worst normalised excess among active, finite elements
+    gap_per_seed: np.ndarray  # (S,) worst bounded gap among them (reported as −slack)
     ratio_per_seed: np.ndarray  # (S,) worst lhs/rhs of the first inequality (NaN if undefined)
 
 
-def _apply(atom: Atom, values: Mapping[str, Any], where: str) -> tuple[np.ndarray, np.ndarray]:
+def _inputs(atom: Atom, values: Mapping[str, Value], where: str) -> list[Value]:
     try:
-        args = [values[n] for n in atom.names]
+        return [values[n] for n in atom.names]
     except KeyError as err:
         raise ClaimDefinitionError(
             f"{where}: run() returned no value for symbol {err.args[0]!r} used in {atom.text}; "
             f"it returned {sorted(values)}"
         ) from None
+
+
+def _sides(atom: Atom, values: Mapping[str, Value], axes: tuple[str, ...], shape: tuple[int, ...],
+           where: str) -> tuple[np.ndarray, np.ndarray]:
+    args = [expand(v, axes) for v in _inputs(atom, values, where)]
     with np.errstate(all="ignore"):
         lhs = np.asarray(atom.lhs(*args), dtype=np.float64)
         rhs = np.asarray(atom.rhs(*args), dtype=np.float64)
-    return lhs, rhs
-
-
-def _seed_shape(arrays: list[np.ndarray], S: int, where: str) -> tuple[int, ...]:
-    # The seed axis is the first axis: align arrays on the left (pad trailing axes with 1).
-    ndim = max(a.ndim for a in arrays)
     try:
-        shape = np.broadcast_shapes(*(a.shape + (1,) * (ndim - a.ndim) for a in arrays), (S,) + (1,) * (ndim - 1))
-    except ValueError as err:
-        raise ClaimDefinitionError(
-            f"{where}: measured arrays do not broadcast with the seed axis S={S} first: "
-            f"{[a.shape for a in arrays]} ({err})"
-        ) from None
-    if not shape or shape[0] != S:
-        raise ClaimDefinitionError(
-            f"{where}: measured arrays must have the seed axis first (length S={S} or 1); got {shape}"
-        )
-    return shape
+        return np.broadcast_to(lhs, shape), np.broadcast_to(rhs, shape)
+    except ValueError:
+        raise ClaimDefinitionError(f"{where}: {atom.text} evaluates to shape {lhs.shape}/{rhs.shape}, "
+                                   f"not the axes {axes} of its inputs") from None
 
 
 def evaluate(
     compiled: CompiledStatement,
-    values: Mapping[str, Any],
+    values: Mapping[str, Value],
     tolerance: Tolerance,
     S: int,
     *,
     where: str,
 ) -> Evaluation:
-    """Evaluate the statement on measured ``values`` for S seeds."""
-    values = {k: to_numpy(v) for k, v in values.items()}
-    stderr = None
+    """Evaluate the statement on checked ``values`` (:func:`verify.axes.check_values`) for S seeds."""
+    stderr: Value | None = None
     if tolerance.stderr is not None:
         if tolerance.stderr not in values:
             raise ClaimDefinitionError(
                 f"{where}: tolerance names stderr={tolerance.stderr!r} but run() returned no such value"
             )
-        stderr = np.asarray(values[tolerance.stderr], dtype=np.float64)
+        stderr = values[tolerance.stderr]
 
-    cond_pairs = [(a, *_apply(a, values, where)) for a in compiled.condition]
-    concl_pairs = [(a, *_apply(a, values, where)) for a in compiled.conclusion]
-    arrays = [x for _, l, r in cond_pairs + concl_pairs for x in (l, r)]
-    if stderr is not None:
-        arrays.append(stderr)
-    # Lift bare per-seed vectors of the wrong rank: a 0-d value broadcasts as (1,).
-    arrays = [a.reshape((1,)) if a.ndim == 0 else a for a in arrays]
-    shape = _seed_shape(arrays, S, where)
-
-    def full(a: np.ndarray) -> np.ndarray:
-        a = a.reshape((1,)) if a.ndim == 0 else a
-        a = a.reshape(a.shape + (1,) * (len(shape) - a.ndim))
-        return np.broadcast_to(a, shape)
-
-    active = np.ones(shape, dtype=bool)
-    cond_nonfinite = np.zeros(shape, dtype=bool)
-    for atom, lhs, rhs in cond_pairs:
-        lhs, rhs = full(lhs), full(rhs)
-        cond_nonfinite |= ~(np.isfinite(lhs) & np.isfinite(rhs)) & ~(np.isinf(lhs) | np.isinf(rhs))
-        active &= _holds_exact(atom.op, lhs, rhs)
+    # the condition, on the axes of its own inputs
+    cond_inputs = [values[n] for n in compiled.condition_names if n in values]
+    for a in compiled.condition:
+        _inputs(a, values, where)  # names the missing symbol, if any
+    cond_axes, cond_shape = layout(cond_inputs, S, where=where, names=compiled.condition_names)
+    met = np.ones(cond_shape, dtype=bool)
+    cond_nan = np.zeros(cond_shape, dtype=bool)
+    for atom in compiled.condition:
+        lhs, rhs = _sides(atom, values, cond_axes, cond_shape, where)
+        cond_nan |= np.isnan(lhs) | np.isnan(rhs)
+        met &= _holds_exact(atom.op, lhs, rhs) & np.isfinite(lhs) & np.isfinite(rhs)
+    met_value = Value(met.astype(np.float64), cond_axes)
+    nan_value = Value(cond_nan.astype(np.float64), cond_axes)
 
     evals: list[AtomEval] = []
-    for atom, lhs, rhs in concl_pairs:
-        lhs, rhs = full(lhs), full(rhs)
+    for atom in compiled.conclusion:
+        inputs = cond_inputs + _inputs(atom, values, where) + ([stderr] if stderr is not None else [])
+        names = list(compiled.condition_names) + list(atom.names) + ([tolerance.stderr] if stderr is not None else [])
+        axes, shape = layout(inputs, S, where=where, names=names)
+        lhs, rhs = _sides(atom, values, axes, shape, where)
+        active = np.broadcast_to(expand(met_value, axes) > 0, shape)
         with np.errstate(all="ignore"):
-            # rtol·|rhs| only when rtol > 0: 0·inf would make the allowance NaN and every comparison pass
+            # rtol·|rhs| only when rtol > 0: 0·inf would make the allowance NaN
             allowance = np.full(shape, float(tolerance.atol))
             if tolerance.rtol:
                 allowance = allowance + tolerance.rtol * np.abs(rhs)
             if stderr is not None and tolerance.z:
-                allowance = allowance + tolerance.z * full(stderr)
+                allowance = allowance + tolerance.z * np.broadcast_to(expand(stderr, axes), shape)
             violated, excess, undefined, gap = _check(atom.op, lhs, rhs, allowance)
-        nonfinite = np.isnan(lhs) | np.isnan(rhs) | undefined
-        violated = violated & ~nonfinite
-        evals.append(AtomEval(atom, lhs, rhs, allowance, violated, nonfinite, excess, gap))
+        nan = np.isnan(lhs) | np.isnan(rhs) | np.broadcast_to(expand(nan_value, axes) > 0, shape)
+        infinite_pass = ~np.isfinite(lhs) | ~np.isfinite(rhs) | ~np.isfinite(allowance)
+        nonfinite = nan | ((undefined | (infinite_pass & ~violated)) & active)
+        violated = violated & active & ~nan
+        evals.append(AtomEval(atom, axes, lhs, rhs, allowance, active, violated, nonfinite, excess, gap))
 
-    flat = lambda a: a.reshape(S, -1)  # noqa: E731
-    act = flat(active)
-    violated_any = np.zeros_like(act)
-    nonfinite_any = flat(cond_nonfinite).copy()
-    excess = np.full(act.shape, -np.inf)
-    gap = np.full(act.shape, -np.inf)
+    seed_failed = np.zeros(S, dtype=bool)
+    seed_nonfinite = cond_nan.reshape(S, -1).any(axis=1)
+    seed_active = met.reshape(S, -1).any(axis=1)
+    excess = np.full(S, -np.inf)
+    gap = np.full(S, -np.inf)
     for ev in evals:
-        violated_any |= flat(ev.violated) & act
-        nonfinite_any |= flat(ev.nonfinite) & act
-        ex = np.where(act & ~flat(ev.nonfinite), flat(ev.excess), -np.inf)
-        excess = np.maximum(excess, ex)
-        gap = np.maximum(gap, np.where(act & ~flat(ev.nonfinite), flat(ev.gap), -np.inf))
-    ratio = np.full(S, np.nan)
-    ineq = next((ev for ev in evals if ev.atom.op != "=="), None)
-    if ineq is not None:
-        with np.errstate(all="ignore"):
-            small, big = (ineq.lhs, ineq.rhs) if ineq.atom.op in ("<=", "<") else (ineq.rhs, ineq.lhs)
-            r = np.where(act & (flat(big) > 0) & np.isfinite(flat(small)), flat(small) / flat(big), np.nan)
-            r = np.where(act & np.isinf(flat(small)) & (flat(small) > 0), np.inf, r)
-        with np.errstate(all="ignore"):
-            allnan = np.all(np.isnan(r), axis=1)
-            ratio = np.where(allnan, np.nan, np.nanmax(np.where(np.isnan(r), -np.inf, r), axis=1))
+        act, nf = ev.flat(ev.active), ev.flat(ev.nonfinite)
+        seed_failed |= ev.flat(ev.violated).any(axis=1)
+        seed_nonfinite |= nf.any(axis=1)
+        ok = act & ~nf
+        excess = np.maximum(excess, np.where(ok, ev.flat(ev.excess), -np.inf).max(axis=1, initial=-np.inf))
+        excess = np.where(ev.flat(ev.violated).any(axis=1) & ~(excess > 0), np.inf, excess)
+        gap = np.maximum(gap, np.where(ok, ev.flat(ev.gap), -np.inf).max(axis=1, initial=-np.inf))
     return Evaluation(
         atoms=evals,
-        active=active,
-        seed_failed=violated_any.any(axis=1),
-        seed_nonfinite=nonfinite_any.any(axis=1) & ~violated_any.any(axis=1),
-        seed_vacuous=~act.any(axis=1),
-        excess_per_seed=excess.max(axis=1),
-        gap_per_seed=gap.max(axis=1),
-        ratio_per_seed=ratio,
+        seed_failed=seed_failed,
+        seed_nonfinite=seed_nonfinite,
+        seed_vacuous=~seed_active,
+        excess_per_seed=excess,
+        gap_per_seed=gap,
+        ratio_per_seed=_ratios(evals, S),
     )
+
+
+def _ratios(evals: list[AtomEval], S: int) -> np.ndarray:
+    """Per seed, the worst lhs/rhs of the first inequality (small side over big side; NaN if undefined)."""
+    ineq = next((ev for ev in evals if ev.atom.op != "=="), None)
+    if ineq is None:
+        return np.full(S, np.nan)
+    small, big = (ineq.lhs, ineq.rhs) if ineq.atom.op in ("<=", "<") else (ineq.rhs, ineq.lhs)
+    small, big, act = ineq.flat(small), ineq.flat(big), ineq.flat(ineq.active)
+    with np.errstate(all="ignore"):
+        r = np.where(act & (big > 0) & np.isfinite(big) & np.isfinite(small), small / big, np.nan)
+        allnan = np.all(np.isnan(r), axis=1)
+        return np.where(allnan, np.nan, np.nanmax(np.where(np.isnan(r), -np.inf, r), axis=1))
 
 
 def _holds_exact(op: str, lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
@@ -290,7 +293,9 @@ def _check(op: str, lhs: np.ndarray, rhs: np.ndarray,
     excess = np.where(violated & ~np.isfinite(excess), np.inf, excess)
     # a violation exactly at a strict boundary still has a positive excess
     excess = np.where(violated & (excess <= 0), np.finfo(np.float64).tiny, excess)
-    with np.errstate(all="ignore"):
-        gap = np.where(np.isfinite(gap_scale), diff / gap_scale, np.sign(diff))
+    gap = np.where(np.isfinite(gap_scale), diff / gap_scale, np.sign(diff))
     gap = np.where(violated & ~(gap > 0), np.finfo(np.float64).tiny, np.where(np.isnan(gap), np.sign(diff), gap))
     return violated & ~undefined, excess, undefined, gap
+
+
+__all__ = ["Atom", "AtomEval", "CompiledStatement", "Evaluation", "SEED", "compile_statement", "evaluate"]

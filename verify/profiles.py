@@ -17,22 +17,34 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Profile:
-    """How much effort one verification run spends.
+    """How much effort one verification run spends, counted in examples (never in seconds).
+
+    Every claim runs the same examples under the same derandomized profile on any machine at any
+    load; wall-clock time only enters as a hard per-claim timeout, and hitting it makes the verdict
+    ``inconclusive`` ("ran N of M examples"), never ``verified``.
 
     Attributes:
         name: ``ci``, ``dev`` or ``thorough``.
         level: 0, 1, 2, the index :meth:`pick` uses.
-        max_examples: Hypothesis examples per claim (a claim may scale it).
+        max_examples: examples of the random phase (Hypothesis's generation; a claim may scale it with
+            ``examples_scale``, and the results say so).
+        target_examples: examples of the target phase: a hill-climb from the example closest to failing,
+            moving one premise at a time toward its bounds (scaled like ``max_examples``).
+        corners: the corner examples tried before any random draw: ``"min-max"`` (every premise at its
+            smallest, then every premise at its largest) or ``"each"`` (also each premise alone at its
+            largest, the others at their smallest).
+        shrink_examples: examples spent shrinking a failure; past it the smallest failure found so far is
+            the counterexample (the reason says so).
         seeds: S, the initialization seeds run as one batch per example.
-        budget_s: wall-clock budget per claim for generating new examples; once spent, the
-            search stops trying new examples (shrinking a found failure goes on, see shrink_budget_s).
-        shrink_budget_s: wall-clock budget for shrinking a failure, counted from the first failing
-            example; once spent, the smallest failing example found so far is the counterexample (the
-            reason says so). Cheap claims shrink fully well within it; it bounds expensive trend claims.
+        max_batches: the cap of the sequential test: a probabilistic example (and each width of an
+            asymptotic claim's regime) adds fresh disjoint batches of S seeds until the Clopper–Pearson
+            interval separates from δ or this many batches ran.
+        timeout_s: hard wall-clock limit per claim; hitting it gives ``inconclusive``.
         derandomize: fixed search sequence (reproducible CI runs).
         database: keep Hypothesis's example database under ``.lemmata/hypothesis`` so a
             counterexample found once is replayed first next time.
-        confidence: the confidence level of Clopper–Pearson bounds.
+        confidence: the confidence of every Clopper–Pearson decision (split over the looks, see
+            :mod:`verify.stats`).
         default_device: the device used when ``--device`` is not given.
     """
 
@@ -40,12 +52,15 @@ class Profile:
     level: int
     max_examples: int
     seeds: int
-    budget_s: float
     derandomize: bool
     database: bool
+    target_examples: int = 4
+    corners: str = "min-max"
+    shrink_examples: int = 48
+    max_batches: int = 4
+    timeout_s: float = 900.0
     confidence: float = 0.95
     default_device: str = "cpu"
-    shrink_budget_s: float = 600.0
 
     def pick(self, ci: T, dev: T, thorough: T) -> T:
         """Return the value for this profile's level: ``pick(ci=8, dev=16, thorough=64)``."""
@@ -53,12 +68,13 @@ class Profile:
 
 
 PROFILES: dict[str, Profile] = {
-    "ci": Profile("ci", 0, max_examples=12, seeds=64, budget_s=20.0, derandomize=True, database=False,
-                  shrink_budget_s=15.0),
-    "dev": Profile("dev", 1, max_examples=40, seeds=128, budget_s=90.0, derandomize=False, database=True,
-                   shrink_budget_s=120.0),
+    "ci": Profile("ci", 0, max_examples=12, seeds=64, derandomize=True, database=False,
+                  target_examples=4, corners="min-max", shrink_examples=48, max_batches=4, timeout_s=900.0),
+    "dev": Profile("dev", 1, max_examples=40, seeds=128, derandomize=False, database=True,
+                   target_examples=12, corners="each", shrink_examples=200, max_batches=8, timeout_s=3600.0),
     "thorough": Profile(
-        "thorough", 2, max_examples=200, seeds=256, budget_s=900.0, derandomize=False, database=True,
+        "thorough", 2, max_examples=200, seeds=256, derandomize=False, database=True,
+        target_examples=40, corners="each", shrink_examples=500, max_batches=16, timeout_s=4 * 3600.0,
         default_device="auto",
     ),
 }

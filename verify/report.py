@@ -46,6 +46,22 @@ def _slug(cid: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", cid.lower()).strip("-")
 
 
+def search_summary(c: dict[str, Any]) -> str:
+    """How many examples each phase of the search ran, and why it stopped (one line)."""
+    s = c.get("search") or {}
+    ph = s.get("phases") or {}
+    parts = [f"{ph[p]} {label}" for p, label in (("explicit", "explicit"), ("corners", "corners"),
+                                                  ("generate", "generated"), ("target", "targeted"),
+                                                  ("shrink", "shrink candidates")) if ph.get(p)]
+    drawn = s.get("drawn")
+    if drawn and drawn != ph.get("generate"):
+        parts.append(f"{drawn} drawn by Hypothesis (repeats of earlier examples are not run twice)")
+    if not s.get("box", True):
+        parts.append("no corners or targeting: the premises are not a box of bounded scalars")
+    return (", ".join(parts) or "no example ran") + f" of {s.get('planned', '?')} planned; " + \
+        f"{s.get('batches', 0)} seed batches; stopped: {s.get('stopped', '?')}"
+
+
 def _threshold_summary(c: dict[str, Any]) -> str:
     th = [t for t in c.get("thresholds", []) if t.get("threshold") is not None]
     if not th:
@@ -203,6 +219,7 @@ def _claim_lines_md(c: dict[str, Any], plots: list[tuple[str, str, str]], contro
     L.append(f"- Tolerance: {md(c['tolerance'])}")
     L.append(f"- Examples: {c['examples']} × {c['seeds_per_example']} seeds ({c['seeds_total']} runs), "
              f"{c['elapsed_s']:.1f} s; worst slack {_fmt(c.get('worst_slack'))}")
+    L.append(f"- Search: {md(search_summary(c))}")
     if c.get("regime"):
         r = c["regime"]
         L.append(f"- Declared practical regime (ours, not the paper's constant): {code(r['size'] + ' >= ' + r['practical'])}"
@@ -284,13 +301,15 @@ def render_markdown(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, s
     L.append("")
     if doc.get("experiments_only"):
         return "\n".join(L) + "\n"
-    L.append("A verdict is *verified* when no violation was found in the examples run: every seed for exact claims; "
-             "a Clopper–Pearson upper bound ≤ δ on the failure rate for probabilistic claims (single seeds may fail; "
-             "the reason counts them); at most ⌊δS⌋ failing seeds at each width of the declared practical regime for "
-             "asymptotic claims (a point estimate). *Refuted* comes with a shrunk counterexample and a command that "
-             "reproduces it; *inconclusive* when numerics, the budget or the regime prevented a decision (the reason "
-             "is given); *skipped* with its reason. A negative control is verified when breaking its premise broke "
-             "the conclusion.")
+    L.append("A verdict is *verified* when no violation was found in every example the profile plans (corners, random "
+             "draws, a targeted hill-climb; counted in examples, never in seconds): every seed for exact claims; for "
+             "probabilistic claims, and at each width of an asymptotic claim's declared practical regime, a sequential "
+             "Clopper–Pearson test that adds seed batches until the failure rate's interval lies at or below δ (single "
+             "seeds may fail; the reason counts them). *Refuted* comes with a shrunk counterexample, replicated on fresh "
+             "seeds where δ decides, and a command that reproduces it; *inconclusive* when numerics (NaN, a non-finite "
+             "bound), the hard timeout, the statistics or the regime prevented a decision (the reason is given); "
+             "*invalid* when the claim's own definition is wrong (the reason names the fix); *skipped* with its "
+             "reason. A negative control is verified when breaking its premise broke the conclusion.")
     L.append("")
     counts: dict[str, int] = {}
     for c in claims:
@@ -323,7 +342,7 @@ def render_markdown(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, s
 
 _CSS = """body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.2rem .5rem;font-size:.9rem}
-.verified{color:#08660b;font-weight:600}.refuted{color:#b00020;font-weight:600}.inconclusive{color:#8a5a00;font-weight:600}
+.verified{color:#08660b;font-weight:600}.refuted{color:#b00020;font-weight:600}.inconclusive{color:#8a5a00;font-weight:600}.invalid{color:#6a1b9a;font-weight:600}
 .skipped{color:#555}code{background:#f4f4f4;padding:0 .2rem}figure{margin:1rem 0}figcaption{font-size:.85rem;color:#555}
 .recalled{background:#fff4d6;padding:.1rem .3rem}section.claim{border-top:1px solid #ddd;padding-top:.5rem}"""
 
@@ -377,6 +396,7 @@ def render_html(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, str]]
             H.append(f"<li>Tolerance: {e(c['tolerance'])}</li>")
             H.append(f"<li>Examples: {c['examples']} × {c['seeds_per_example']} seeds; worst slack "
                      f"{e(_fmt(c.get('worst_slack')))}</li>")
+            H.append(f"<li>Search: {e(search_summary(c))}</li>")
             if c.get("counterexample"):
                 H.append(f"<li>Counterexample: <code>{e(str(c['counterexample']['premises']))}</code>; reproduce: "
                          f"<code>{e(c['reproduce'])}</code></li>")

@@ -1,12 +1,15 @@
 """``results.json``: the versioned record of a verification run, written atomically.
 
-Schema (version 1)::
+Schema (version 2)::
 
-    {"schema_version": 1,
-     "provenance": {"lemmata", "git_commit", "git_dirty", "python", "packages": {...},
-                    "device", "device_name", "dtype", "profile", "hypothesis_seed",
-                    "started", "finished", "command"},
-     "claims": [ClaimResult.to_json(), ...]}
+    {"schema_version": 2,
+     "provenance": {"lemmata", "git_commit", "git_dirty", "python", "platform", "packages": {...},
+                    "device", "device_name", "dtype", "profile", "started", "finished", "command",
+                    ["workers", "scheduler", "resumed_from", "interrupted"]},
+     "claims": [ClaimResult.to_json() + {"run": {...}, ["worker", "crashed"]}, ...]}
+
+Each claim record has the fields of ``CLAIM_FIELDS``; ``search`` says how many examples each phase
+ran and why the search stopped.
 
 The file is rewritten after every claim (write to a temporary file in the same folder, then
 ``os.replace``), so a crash or Ctrl-C loses at most the claim in flight and never leaves a
@@ -27,9 +30,17 @@ from typing import Any
 
 from verify.errors import ResultsFileError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the search record (phases, budgets in examples), the verdict 'invalid'
 RESULTS_NAME = "results.json"
-VERDICTS = ("verified", "refuted", "inconclusive", "skipped")
+VERDICTS = ("verified", "refuted", "inconclusive", "invalid", "skipped")
+#: the fields every claim record must have for ``report`` and ``diff`` to read it
+#: (the fields of verify.runner.ClaimResult; a unit test keeps the two lists equal)
+CLAIM_FIELDS = (
+    "id", "title", "paper", "kind", "expect", "verdict", "reason", "statement", "statement_latex", "statement_mathml",
+    "given", "premises", "citation", "recalled", "tolerance", "delta", "confidence", "control_of", "broken_premise",
+    "examples", "seeds_per_example", "seeds_total", "elapsed_s", "worst_slack", "ratios", "counterexample",
+    "reproduce", "evidence", "search", "thresholds", "regime", "figures", "spec_hash", "source_file",
+)
 
 
 def _git(*args: str) -> str | None:
@@ -44,7 +55,7 @@ def _git(*args: str) -> str | None:
 def provenance(*, device: str, device_name: str, dtype: str, profile: str, command: str) -> dict[str, Any]:
     """Where, how and with what a run was made."""
     packages = {}
-    for name in ("lemmata", "torch", "hypothesis", "numpy", "sympy"):
+    for name in ("lemmata", "torch", "hypothesis", "numpy", "sympy", "scipy"):
         try:
             packages[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -112,7 +123,37 @@ def load(out_dir: Path) -> dict[str, Any]:
     for key in ("provenance", "claims"):
         if key not in doc:
             raise ResultsFileError(f"{path} lacks the {key!r} field; re-run the verification")
+    if not isinstance(doc["provenance"], dict):
+        raise ResultsFileError(f"{path}: 'provenance' must be an object; re-run the verification")
+    if not isinstance(doc["claims"], list):
+        raise ResultsFileError(f"{path}: 'claims' must be a list; re-run the verification")
+    for i, c in enumerate(doc["claims"]):
+        if not isinstance(c, dict):
+            raise ResultsFileError(f"{path}: claims[{i}] is not an object; re-run the verification")
+        missing = [k for k in CLAIM_FIELDS if k not in c]
+        if missing:
+            name = c.get("id", f"claims[{i}]")
+            raise ResultsFileError(f"{path}: claim {name} lacks the field {missing[0]!r}; re-run the verification "
+                                   f"(`lemmata verify --out {out_dir}`)")
+        if c["verdict"] not in VERDICTS:
+            raise ResultsFileError(f"{path}: claim {c['id']} has verdict={c['verdict']!r}, not one of {', '.join(VERDICTS)}")
     return doc
+
+
+def check_writable(out_dir: Path, *, flag: str = "--out") -> None:
+    """Raise :class:`UsageError` now, before any claim runs, if results cannot be written to ``out_dir``."""
+    from verify.errors import UsageError
+
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{flag} {out_dir} exists and is not a folder; choose another path")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".lemmata-write-test.")
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as err:
+        raise UsageError(f"{flag} {out_dir} is not writable ({err.strerror or err}); choose a folder you can write to") from None
 
 
 def now() -> str:

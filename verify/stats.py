@@ -1,49 +1,24 @@
-"""Exact binomial confidence bounds (Clopper–Pearson), with no SciPy dependency.
+"""Exact binomial confidence bounds (Clopper–Pearson) and the sequential rule built on them.
 
-A probabilistic claim says "with probability at least 1 − δ over the initialization". An
-example runs S seeds and counts k failures; the Clopper–Pearson interval for the failure rate is
-compared with δ. The bounds are found by bisection on the binomial CDF, computed in log space so
-that S in the thousands is fine.
+A probabilistic claim says "with probability at least 1 − δ over the initialization". An example
+runs batches of S seeds and counts k failures in n seeds; the Clopper–Pearson interval for the failure
+rate is compared with δ after every batch (a *look*), and the example stops as soon as the interval
+lies wholly above δ (fail) or at or below it (pass), or after the profile's cap on batches
+(undecided). Repeated looks are paid for with a Bonferroni split: each of the at most ``looks`` looks
+uses confidence 1 − (1 − c)/looks, so the chance that *any* look errs on a side is at most
+(1 − c)/2, the same as one look at confidence c.
+
+The beta quantiles come from SciPy (``scipy.stats.beta``), an independent, well-tested reference.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Literal
 
+from scipy.stats import beta
 
-def _log_binom_pmf(k: int, n: int, p: float) -> float:
-    if p <= 0.0:
-        return 0.0 if k == 0 else -math.inf
-    if p >= 1.0:
-        return 0.0 if k == n else -math.inf
-    return (
-        math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
-        + k * math.log(p) + (n - k) * math.log1p(-p)
-    )
-
-
-def binom_cdf(k: int, n: int, p: float) -> float:
-    """P(Bin(n, p) ≤ k)."""
-    if k < 0:
-        return 0.0
-    if k >= n:
-        return 1.0
-    logs = [_log_binom_pmf(i, n, p) for i in range(k + 1)]
-    top = max(logs)
-    if top == -math.inf:
-        return 0.0
-    return min(1.0, math.exp(top) * sum(math.exp(v - top) for v in logs))
-
-
-def _bisect(f, lo: float, hi: float, iters: int = 200) -> float:
-    """Root of a decreasing function f on [lo, hi] (f(lo) ≥ 0 ≥ f(hi))."""
-    for _ in range(iters):
-        mid = 0.5 * (lo + hi)
-        if f(mid) > 0:
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
+Decision = Literal["pass", "fail", "undecided"]
 
 
 def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -56,18 +31,59 @@ def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence={confidence} must lie in (0, 1)")
     alpha = (1.0 - confidence) / 2.0
-    # upper: the p with P(X ≤ k; p) = alpha (P decreasing in p)
-    upper = 1.0 if k == n else _bisect(lambda p: binom_cdf(k, n, p) - alpha, 0.0, 1.0)
-    # lower: the p with P(X ≥ k; p) = alpha, i.e. 1 − P(X ≤ k−1; p) = alpha (increasing in p)
-    lower = 0.0 if k == 0 else _bisect(lambda p: alpha - (1.0 - binom_cdf(k - 1, n, p)), 0.0, 1.0)
+    lower = 0.0 if k == 0 else float(beta.ppf(alpha, k, n - k + 1))
+    upper = 1.0 if k == n else float(beta.ppf(1.0 - alpha, k + 1, n - k))
     return lower, upper
 
 
+def look_confidence(confidence: float, looks: int) -> float:
+    """The confidence of each of ``looks`` looks (Bonferroni), so that all of them hold together at ``confidence``."""
+    if looks < 1:
+        raise ValueError(f"looks={looks} must be >= 1")
+    return 1.0 - (1.0 - confidence) / looks
+
+
+def binomial_decision(failed: int, unknown: int, n: int, delta: float, confidence: float) -> tuple[Decision, float, float]:
+    """Decide one look: ``failed`` certain failures and ``unknown`` seeds (non-finite) among ``n``.
+
+    Fails when even counting the unknown seeds as passes the lower bound exceeds δ; passes when even
+    counting them as failures the upper bound is at most δ. Returns (decision, lower, upper).
+    """
+    lo, _ = clopper_pearson(failed, n, confidence)
+    _, hi = clopper_pearson(failed + unknown, n, confidence)
+    if lo > delta:
+        return "fail", lo, hi
+    if hi <= delta:
+        return "pass", lo, hi
+    return "undecided", lo, hi
+
+
 def seeds_needed(delta: float, confidence: float = 0.95) -> int:
-    """Smallest S for which 0 failures out of S puts the upper bound below δ."""
+    """Smallest S for which 0 failures out of S puts the upper bound at or below δ."""
     if not 0.0 < delta < 1.0:
         raise ValueError(f"delta={delta} must lie in (0, 1)")
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence={confidence} must lie in (0, 1)")
     alpha = (1.0 - confidence) / 2.0
     return math.ceil(math.log(alpha) / math.log1p(-delta))
+
+
+def undecidable_band(delta: float, n: int, confidence: float) -> tuple[float, float]:
+    """The failure rates p whose expected count k = p·n leaves the interval straddling δ after n seeds.
+
+    Rates inside the band are, typically, neither verified nor refuted within n seeds: the band is what
+    a profile cannot tell from δ. Returns (low, high) rates.
+    """
+    low = 0.0
+    for k in range(n + 1):
+        if clopper_pearson(k, n, confidence)[1] <= delta:
+            low = k / n
+        else:
+            break
+    high = 1.0
+    for k in range(n, -1, -1):
+        if clopper_pearson(k, n, confidence)[0] > delta:
+            high = k / n
+        else:
+            break
+    return low, high

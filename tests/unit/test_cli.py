@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -26,7 +27,7 @@ def ints(lo, hi):
     return premises
 
 def run_n(inst):
-    return {"n": torch.full((inst.S,), float(inst.premises["n"]), dtype=inst.dtype)}
+    return {"n": per_seed(torch.full((inst.S,), float(inst.premises["n"]), dtype=inst.dtype))}
 
 def boom(inst):
     raise RuntimeError("kaboom")
@@ -122,6 +123,25 @@ def test_out_is_a_file(capsys, tdir, tmp_path) -> None:
     code, _, err = run(["--theorems", str(tdir), "verify", "clitoy.ok", "--out", str(f)], capsys)
     assert code == 2
     assert "not a folder" in one_error_line(err)
+
+
+def test_out_folder_that_cannot_be_written_is_refused_before_any_claim_runs(capsys, tdir, tmp_path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if os.access(locked, os.W_OK):  # root ignores the mode bits: nothing to test there
+            pytest.skip("running as a user who can write anywhere (root)")
+        code, out, err = run(["--theorems", str(tdir), "verify", "clitoy.ok", "--out", str(locked / "R")], capsys)
+        assert code == 2 and "is not writable" in one_error_line(err) and "clitoy.ok" not in out
+    finally:
+        locked.chmod(0o700)
+
+
+def test_out_below_a_file_is_refused(capsys, tdir, tmp_path) -> None:
+    (tmp_path / "f").write_text("x")
+    code, out, err = run(["--theorems", str(tdir), "verify", "clitoy.ok", "--out", str(tmp_path / "f" / "R")], capsys)
+    assert code == 2 and "not writable" in one_error_line(err) and "clitoy.ok" not in out
 
 
 def test_missing_theorems_folder(capsys, tmp_path) -> None:
@@ -225,7 +245,16 @@ def test_replay_held_exits_0_and_prints_json(capsys, tdir) -> None:
     assert "held" in out.splitlines()[-1]
 
 
-@pytest.mark.parametrize("premises,fragment", [("{n: 3}", "not valid JSON"), ("[1, 2]", "JSON object")])
+@pytest.mark.parametrize("premises,fragment", [
+    ("{n: 3}", "not valid JSON"),
+    ("[1, 2]", "JSON object"),
+    ('{"n": 3}', "premises lack 'seed'"),
+    ('{"n": 3, "seed": "a"}', "premise seed='a' must be an integer"),
+    ('{"n": 3, "seed": 1.5}', "premise seed=1.5 must be an integer"),
+    ('{"n": true, "seed": 1}', "premise n=True must be an integer"),
+    ('{"n": 3, "seed": 1, "m": 2}', "premise 'm' is not one claim clitoy.ok draws"),
+    ('{"n": 3000, "seed": 1}', "premise n=3000 lies outside"),
+])
 def test_replay_bad_premises(capsys, tdir, premises: str, fragment: str) -> None:
     code, _, err = run(["--theorems", str(tdir), "replay", "clitoy.ok", "--premises", premises], capsys)
     assert code == 2

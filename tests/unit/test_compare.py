@@ -9,19 +9,23 @@ import pytest
 
 from verify.cli import main
 from verify.compare import compare
+from verify.results import CLAIM_FIELDS, SCHEMA_VERSION
 
 pytestmark = pytest.mark.unit
 
 
 def _write(folder: Path, claims: list[dict]) -> Path:
     folder.mkdir()
-    doc = {"schema_version": 1, "provenance": {"profile": "ci"}, "claims": claims}
+    doc = {"schema_version": SCHEMA_VERSION, "provenance": {"profile": "ci"}, "claims": claims}
     (folder / "results.json").write_text(json.dumps(doc), encoding="utf-8")
     return folder
 
 
-def _claim(cid: str, verdict: str, slack: float | None, spec: str = "h1") -> dict:
-    return {"id": cid, "verdict": verdict, "worst_slack": slack, "reason": f"{verdict} because", "spec_hash": spec}
+def _claim(cid: str, verdict: str, slack: float | None, spec: str = "h1", examples: int = 12) -> dict:
+    rec: dict = {k: None for k in CLAIM_FIELDS}
+    rec.update({"id": cid, "verdict": verdict, "worst_slack": slack, "reason": f"{verdict} because", "spec_hash": spec,
+                "examples": examples, "seeds_total": examples * 8, "search": {"phases": {"generate": examples}}})
+    return rec
 
 
 def test_compare_finds_flips_moves_additions_and_removals(tmp_path: Path) -> None:
@@ -36,14 +40,23 @@ def test_compare_finds_flips_moves_additions_and_removals(tmp_path: Path) -> Non
     assert d["added"] == ["p.new"] and d["removed"] == ["p.gone"]
 
 
+def test_compare_reports_changed_example_counts(tmp_path: Path) -> None:
+    a = _write(tmp_path / "A", [_claim("p.same", "verified", 0.5), _claim("p.fewer", "verified", 0.5)])
+    b = _write(tmp_path / "B", [_claim("p.same", "verified", 0.5), _claim("p.fewer", "verified", 0.5, examples=3)])
+    d = compare(a, b)
+    assert [r["id"] for r in d["counts"]] == ["p.fewer"] and d["counts"][0]["examples_b"] == 3
+
+
 def test_diff_command_prints_and_writes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     a = _write(tmp_path / "A", [_claim("p.flip", "verified", 0.1)])
     b = _write(tmp_path / "B", [_claim("p.flip", "refuted", -0.2)])
     out = tmp_path / "diff.md"
-    assert main(["diff", str(a), str(b), "--out", str(out)]) == 0
+    assert main(["diff", str(a), str(b), "--out", str(out)]) == 1  # a flipped verdict exits 1 …
     text = capsys.readouterr().out
     assert "1 verdicts flipped" in text and "**refuted**" in text
     assert out.read_text(encoding="utf-8") == text
+    assert main(["diff", str(a), str(b), "--exit-zero"]) == 0  # … unless asked for a report only
+    assert main(["diff", str(a), str(a)]) == 0
 
 
 def test_diff_of_a_missing_run_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

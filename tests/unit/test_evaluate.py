@@ -11,9 +11,10 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from verify.axes import Measured, check_values, per_seed, shared, to_numpy
 from verify.claim import Tolerance
 from verify.errors import ClaimDefinitionError
-from verify.evaluate import compile_statement, evaluate, to_numpy
+from verify.evaluate import compile_statement, evaluate
 
 pytestmark = pytest.mark.unit
 
@@ -26,8 +27,15 @@ def tol(reason: str = "test", **kw: float | str) -> Tolerance:
 
 
 def ev(statement: sp.Basic, values: dict, S: int, tolerance: Tolerance | None = None):
+    """Evaluate with arrays read as per-seed values whose further axes are named "k", "l": (S, K) → seed × k."""
+    def wrap(v):
+        if isinstance(v, (np.ndarray, torch.Tensor)) and v.ndim >= 1:
+            return per_seed(v, *("k", "l", "q")[: v.ndim - 1])
+        return v
+
     compiled = compile_statement(statement, where="claim t.t in test")
-    return evaluate(compiled, values, tolerance or tol(), S, where="claim t.t in test")
+    checked = check_values({k: wrap(v) for k, v in values.items()}, S, where="claim t.t in test")
+    return evaluate(compiled, checked, tolerance or tol(), S, where="claim t.t in test")
 
 
 def failed(statement: sp.Basic, lhs: float, rhs: float, **tk: float) -> bool:
@@ -137,7 +145,7 @@ def test_implies_excludes_elements_whose_condition_fails() -> None:
     e = ev(st_, {"x": np.array([-1.0, 1.0, -1.0, 1.0]), "y": np.array([5.0, 0.5, 0.5, 5.0])}, 4)
     assert e.seed_failed.tolist() == [False, False, False, True]
     assert e.seed_vacuous.tolist() == [True, False, True, False]
-    assert e.active.tolist() == [False, True, False, True]
+    assert e.atoms[0].active.tolist() == [False, True, False, True]
     # a vacuous seed's violation is not counted and does not drive the excess
     assert e.excess_per_seed[0] == -math.inf
     assert e.excess_per_seed[3] > 0
@@ -172,9 +180,12 @@ def test_minus_inf_on_ge_is_a_violation() -> None:
     assert e.seed_nonfinite.tolist() == [False, False]
 
 
-def test_inf_rhs_bound_is_satisfied() -> None:
+def test_an_infinite_bound_never_passes() -> None:
+    """Issue 14: lhs ≤ +inf (a bound that blew up, λ₀ = 0 in a denominator) is non-finite, not a pass."""
     e = ev(sp.Le(x, y), {"x": np.array([1e300]), "y": np.array([INF])}, 1, tol(rtol=0.1))
-    assert not e.seed_failed[0] and not e.seed_nonfinite[0]
+    assert not e.seed_failed[0] and e.seed_nonfinite[0]
+    e = ev(sp.Ge(x, y), {"x": np.array([-INF]), "y": np.array([0.0])}, 1)  # −inf ≥ 0 fails outright
+    assert e.seed_failed[0]
 
 
 @pytest.mark.parametrize("stmt,lhs,rhs,tk", [
@@ -209,9 +220,20 @@ def test_inf_on_both_sides_is_nonfinite() -> None:
     assert e.seed_nonfinite[0] and not e.seed_failed[0]
 
 
-def test_violation_wins_over_nan_in_the_same_seed() -> None:
+def test_a_violation_is_kept_beside_a_nan_in_the_same_seed() -> None:
     e = ev(sp.And(sp.Le(x, 1), sp.Le(y, 1)), {"x": np.array([NAN]), "y": np.array([2.0])}, 1)
-    assert e.seed_failed[0] and not e.seed_nonfinite[0]
+    assert e.seed_failed[0] and e.seed_nonfinite[0]  # the example decides: the failure is never dropped
+
+
+def test_nan_in_an_implication_condition_is_nonfinite_not_vacuous() -> None:
+    """Issue 14: a condition that is NaN everywhere must not make the example vacuous (and so pass)."""
+    e = ev(sp.Implies(sp.Ge(c, 0), sp.Le(x, y)), {"c": np.array([NAN, NAN]), "x": 5.0, "y": 1.0}, 2)
+    assert e.seed_nonfinite.tolist() == [True, True]
+
+
+def test_nan_in_the_conclusion_where_the_condition_fails_still_counts() -> None:
+    e = ev(sp.Implies(sp.Ge(c, 0), sp.Le(x, y)), {"c": np.array([-1.0]), "x": np.array([NAN]), "y": 1.0}, 1)
+    assert e.seed_nonfinite[0] and e.seed_vacuous[0]
 
 
 # --- broadcasting and shapes ------------------------------------------------------------------
@@ -237,47 +259,72 @@ def test_square_matrix_per_seed_when_K_equals_S() -> None:
     assert e.seed_failed.tolist() == [False, True, False]
 
 
-def _case_sk_alone() -> tuple[dict, list[bool]]:
-    xs = np.zeros((3, 5))
-    xs[1, 4] = 2.0
-    return {"x": xs, "y": 1.0}, [False, True, False]
+def _check(values: dict, S: int) -> dict:
+    return check_values(values, S, where="claim t.t in test")
 
 
-def _case_1k_with_scalar() -> tuple[dict, list[bool]]:
-    return {"x": np.array([[0.0, 0.5, 2.0, 0.0, 0.0]]), "y": 1.0}, [True, True, True]
+def test_a_per_time_array_shared_by_every_seed_is_not_read_per_seed_when_K_equals_S() -> None:
+    """The shape slip of issue 14: a (K,) array with K = S, named as a time axis, is compared step by step."""
+    S = 4
+    loss = np.tile(np.array([4.0, 3.0, 2.0, 1.0]), (S, 1))  # every seed: the same decreasing loss
+    bound = np.array([4.0, 3.5, 3.0, 2.5])  # (K,) with K = S: one bound per step, not per seed
+    e = evaluate(compile_statement(sp.Le(x, y), where="t"), _check({"x": per_seed(loss, "k"), "y": shared(bound, "k")}, S),
+                 tol(), S, where="t")
+    assert not e.seed_failed.any()
+    with pytest.raises(ClaimDefinitionError, match="bare array of shape"):
+        _check({"y": bound}, S)
 
 
-def _case_1k_with_per_seed() -> tuple[dict, list[bool]]:
-    # points (1, K) shared by every seed, bound (S,) per seed
-    return {"x": np.array([[0.0, 0.5, 2.0, 0.0, 0.0]]), "y": np.array([1.0, 3.0, 1.0])}, [True, False, True]
-
-
-def _case_sk_with_per_seed() -> tuple[dict, list[bool]]:
-    xs = np.zeros((3, 5))
-    xs[0, :] = 1.5
-    return {"x": xs, "y": np.array([2.0, 1.0, 1.0])}, [False, False, False]
-
-
-def _case_s1_with_per_seed() -> tuple[dict, list[bool]]:
-    # seed s compares x[s, 0] with y[s]: 2 <= 3, 0 <= 1, 0 <= 1 -> nothing fails
-    return {"x": np.array([[2.0], [0.0], [0.0]]), "y": np.array([3.0, 1.0, 1.0])}, [False, False, False]
-
-
-@pytest.mark.parametrize("case", [_case_sk_alone, _case_1k_with_scalar, _case_1k_with_per_seed,
-                                  _case_sk_with_per_seed, _case_s1_with_per_seed],
-                         ids=["SK_alone", "1K_scalar", "1K_per_seed", "SK_per_seed", "S1_per_seed"])
-def test_points_axis_after_the_seed_axis_broadcasts(case) -> None:
-    """Seed axis first: (S,) and (1,) align with axis 0 of (S, K) / (1, K), not with the last axis."""
-    values, expected = case()
-    e = ev(sp.Le(x, y), values, 3)
+@pytest.mark.parametrize("names,expected", [
+    (("k",), [True, False, True]),  # x shared over seeds per point k, y per seed: seed s fails where any x_k > y_s
+])
+def test_shared_points_against_a_per_seed_bound(names, expected) -> None:
+    vals = _check({"x": shared(np.array([0.0, 0.5, 2.0, 0.0, 0.0]), *names), "y": per_seed(np.array([1.0, 3.0, 1.0]))}, 3)
+    e = evaluate(compile_statement(sp.Le(x, y), where="t"), vals, tol(), 3, where="t")
     assert e.seed_failed.tolist() == expected
-    assert e.active.shape[0] == 3 and e.active.ndim == 2
+    assert e.atoms[0].axes == ("seed", "k") and e.atoms[0].lhs.shape == (3, 5)
 
 
-@pytest.mark.parametrize("shape", [(2,), (5,), (4, 2)])
-def test_wrong_seed_axis_raises(shape: tuple[int, ...]) -> None:
-    with pytest.raises(ClaimDefinitionError, match=r"claim t\.t in test.*seed axis"):
-        ev(sp.Le(x, 1), {"x": np.zeros(shape)}, 3)
+def test_axes_align_by_name_not_by_position() -> None:
+    # x over (seed, a, b), y over (seed, b, a): y's transpose is compared with x
+    xs = np.arange(6.0).reshape(1, 2, 3)
+    ys = np.transpose(xs, (0, 2, 1)).copy()
+    vals = _check({"x": per_seed(xs, "a", "b"), "y": per_seed(ys, "b", "a")}, 1)
+    e = evaluate(compile_statement(sp.Eq(x, y), where="t"), vals, tol(), 1, where="t")
+    assert not e.seed_failed.any() and e.atoms[0].axes == ("seed", "a", "b")
+
+
+def test_differently_named_axes_broadcast_as_an_outer_product() -> None:
+    vals = _check({"x": shared(np.array([1.0, 2.0]), "i"), "y": shared(np.array([1.5, 3.0, 0.5]), "j")}, 2)
+    e = evaluate(compile_statement(sp.Le(x, y), where="t"), vals, tol(), 2, where="t")
+    assert e.atoms[0].lhs.shape == (2, 2, 3) and e.seed_failed.tolist() == [True, True]
+
+
+def test_same_axis_name_with_different_lengths_is_a_definition_error() -> None:
+    vals = _check({"x": shared(np.zeros(3), "k"), "y": shared(np.zeros(4), "k")}, 1)
+    with pytest.raises(ClaimDefinitionError, match="axis 'k' has length 3 in 'x' but 4 in 'y'"):
+        evaluate(compile_statement(sp.Le(x, y), where="t"), vals, tol(), 1, where="t")
+
+
+@pytest.mark.parametrize("value,match", [
+    (per_seed(np.zeros(2)), "first axis has length 2, not S=3"),
+    (per_seed(np.zeros((3, 2))), r"axes \('seed',\) but an array of shape \(3, 2\)"),
+    (shared(np.zeros(3)), r"axes \(\) but an array of shape \(3,\)"),
+    (np.zeros((3, 1)), "bare array of shape"),
+    (torch.zeros(1), "bare array of shape"),
+    ({"a": 1}, "as a dict"),
+])
+def test_wrong_axes_raise_naming_the_symbol(value, match: str) -> None:
+    with pytest.raises(ClaimDefinitionError, match=r"claim t\.t in test.*'x'.*" + match):
+        _check({"x": value}, 3)
+
+
+def test_axis_names_are_checked() -> None:
+    with pytest.raises(ClaimDefinitionError, match="implied by per_seed"):
+        per_seed(np.zeros((3, 2)), "seed")
+    with pytest.raises(ClaimDefinitionError, match="repeat"):
+        shared(np.zeros((2, 2)), "k", "k")
+    assert isinstance(per_seed(np.zeros(3)), Measured)
 
 
 def test_missing_symbol_raises_naming_the_symbol() -> None:
@@ -400,4 +447,4 @@ def test_implies_is_elementwise_within_a_seed() -> None:
     e = ev(st_, {"x": xs, "y": ys}, 3)
     assert e.seed_failed.tolist() == [False, False, True]
     assert e.seed_vacuous.tolist() == [False, True, False]
-    assert e.active.tolist() == (xs >= 0).tolist()
+    assert e.atoms[0].active.tolist() == (xs >= 0).tolist()

@@ -22,7 +22,7 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from verify import Citation, Claim, Kind, Tolerance
+from verify import Citation, Claim, Kind, Tolerance, per_seed
 
 x, bound = sp.symbols("x bound")
 CITE = Citation(paper="pool test", where="none", source="derived")
@@ -33,11 +33,11 @@ def premises(p):
 
 
 def run_true(inst):
-    return {"x": torch.full((inst.S,), float(inst.premises["n"])), "bound": 8.0}
+    return {"x": per_seed(torch.full((inst.S,), float(inst.premises["n"]))), "bound": 8.0}
 
 
 def run_false(inst):
-    return {"x": torch.full((inst.S,), float(inst.premises["n"])), "bound": 3.0}
+    return {"x": per_seed(torch.full((inst.S,), float(inst.premises["n"]))), "bound": 3.0}
 
 
 def run_killed(inst):

@@ -21,7 +21,7 @@ def prem(profile):
     return st.fixed_dictionaries({"n": st.integers(1, 5), "seed": st.integers(0, 10)})
 
 def run(inst):
-    return {"x": torch.full((inst.S,), float(inst.premises["n"]), dtype=inst.dtype)}
+    return {"x": per_seed(torch.full((inst.S,), float(inst.premises["n"]), dtype=inst.dtype))}
 
 def claim(name, stem=None, **kw):
     base = dict(id=f"{stem or __name__.rsplit('.', 1)[-1]}.{name}", title=f"claim {name}", citation=CIT,

@@ -26,7 +26,7 @@ TOY = f'''
 import sympy as sp
 import torch
 from hypothesis import strategies as st
-from verify import Citation, Claim, Figure, Kind, Regime, Tolerance, control
+from verify import Citation, Claim, Figure, Kind, Regime, Tolerance, control, per_seed, shared
 
 EVIL = {EVIL!r}
 n, m = sp.symbols("n m")
@@ -38,12 +38,12 @@ def ints(lo, hi):
     return premises
 
 def run_n(inst):
-    return {{"n": torch.full((inst.S,), float(inst.premises["n"]), dtype=inst.dtype),
-            "t": torch.arange(1, 6, dtype=inst.dtype),
-            "curve": torch.arange(1, 6, dtype=inst.dtype).reshape(1, 5) ** 2}}
+    return {{"n": per_seed(torch.full((inst.S,), float(inst.premises["n"]), dtype=inst.dtype)),
+            "t": shared(torch.arange(1, 6, dtype=inst.dtype), "t"),
+            "curve": shared(torch.arange(1, 6, dtype=inst.dtype) ** 2, "t")}}
 
 def run_m(inst):
-    return {{"m": torch.full((inst.S,), float(inst.premises["m"]), dtype=inst.dtype)}}
+    return {{"m": per_seed(torch.full((inst.S,), float(inst.premises["m"]), dtype=inst.dtype))}}
 
 ok = Claim(id="reptoy.ok", title=EVIL, citation=CIT, kind=Kind.EXACT, statement=sp.Le(n, 10),
            premises=ints(1, 10), run=run_n, tolerance=Tolerance(reason="reason " + EVIL), seeds=4,
@@ -85,7 +85,7 @@ def doc(run_dir: Path) -> dict:
 # --- results.json -----------------------------------------------------------------------------
 
 def test_results_schema_and_provenance(doc: dict) -> None:
-    assert doc["schema_version"] == 1 == results.SCHEMA_VERSION
+    assert doc["schema_version"] == 2 == results.SCHEMA_VERSION
     prov = doc["provenance"]
     for key in ("git_commit", "packages", "device", "dtype", "profile", "started", "finished", "command",
                 "python", "device_name"):
@@ -185,11 +185,13 @@ def test_load_missing(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text,fragment", [
     ("{not json", "not valid JSON"),
     ("", "not valid JSON"),
-    ('{"schema_version": 2, "provenance": {}, "claims": []}', "schema_version=2"),
+    ('{"schema_version": 1, "provenance": {}, "claims": []}', "schema_version=1"),
     ('{"provenance": {}, "claims": []}', "schema_version=None"),
     ("[1, 2, 3]", "schema_version=None"),
-    ('{"schema_version": 1, "claims": []}', "provenance"),
-    ('{"schema_version": 1, "provenance": {}}', "claims"),
+    ('{"schema_version": 2, "claims": []}', "provenance"),
+    ('{"schema_version": 2, "provenance": {}}', "claims"),
+    ('{"schema_version": 2, "provenance": {}, "claims": [{"id": "p.c"}]}', "claim p.c lacks the field 'title'"),
+    ('{"schema_version": 2, "provenance": {}, "claims": [7]}', "claims[0] is not an object"),
 ])
 def test_load_bad_files(tmp_path: Path, text: str, fragment: str) -> None:
     (tmp_path / "results.json").write_text(text, encoding="utf-8")
@@ -286,15 +288,33 @@ def test_markdown_helpers() -> None:
                                                                                sp.Lt(sp.Symbol("y"), 2)))],
                          ids=["Lt", "Implies_And_Lt"])
 def test_statement_mathml_is_well_formed(stmt) -> None:
-    from verify.runner import _mathml
+    from verify.present import mathml
 
-    ml = _mathml(stmt)
+    ml = mathml(stmt)
     assert ml.startswith("<math")
     ET.fromstring(ml)
 
 
 def test_statement_mathml_escapes_symbol_names() -> None:
-    from verify.runner import _mathml
+    from verify.present import mathml
 
-    ml = _mathml(sp.Le(sp.Symbol(EVIL), 1))
+    ml = mathml(sp.Le(sp.Symbol(EVIL), 1))
     assert "<script" not in ml
+
+
+def test_the_required_claim_fields_are_the_fields_of_a_claim_result() -> None:
+    from dataclasses import fields
+
+    from verify.runner import ClaimResult
+
+    assert results.CLAIM_FIELDS == tuple(f.name for f in fields(ClaimResult))
+
+
+def test_report_on_a_results_file_missing_a_field_is_one_line_exit_2(tmp_path: Path, capsys) -> None:
+    from verify.cli import main
+
+    doc = {"schema_version": results.SCHEMA_VERSION, "provenance": {}, "claims": [{"id": "p.c", "title": "t"}]}
+    (tmp_path / "results.json").write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["report", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "claim p.c lacks the field 'paper'" in err and "Traceback" not in err

@@ -16,13 +16,13 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from verify import Citation, Claim, Kind, Tolerance
+from verify import Citation, Claim, Kind, Tolerance, per_seed
 
 x, bound = sp.symbols("x bound")
 
 
 def run(inst):
-    return {"x": torch.full((inst.S,), float(inst.premises["n"])), "bound": 8.0}
+    return {"x": per_seed(torch.full((inst.S,), float(inst.premises["n"]))), "bound": 8.0}
 
 
 CLAIMS = [Claim(id=f"resumetest.c{i}", title=f"c{i}", citation=Citation(paper="resume test", where="none"),

@@ -18,7 +18,7 @@ from verify.errors import UsageError
 from verify.profiles import PROFILES
 from verify.registry import load_claims
 from verify.runner import claim_seeds, replay, seeds_for
-from verify.stats import clopper_pearson, seeds_needed
+from verify.stats import clopper_pearson, look_confidence, seeds_needed
 
 pytestmark = pytest.mark.unit
 
@@ -34,12 +34,12 @@ def seed_only(profile):
     return st.fixed_dictionaries({"seed": st.integers(0, 1000)})
 
 def run_n(inst):
-    return {"n": torch.full((inst.S,), float(inst.premises["n"]), dtype=inst.dtype)}
+    return {"n": per_seed(torch.full((inst.S,), float(inst.premises["n"]), dtype=inst.dtype))}
 
 def uniform(inst):
     """One U(0, 1) draw per initialization seed."""
     vals = [torch.rand((), generator=torch.Generator().manual_seed(s), dtype=inst.dtype) for s in inst.seeds]
-    return {"u": torch.stack(vals)}
+    return {"u": per_seed(torch.stack(vals))}
 
 def claim(name, **kw):
     base = dict(id=f"toy.{name}", title=f"toy {name}", citation=CIT, kind=Kind.EXACT,
@@ -72,7 +72,10 @@ def test_true_exact_claim_is_verified(toy, run_ci) -> None:
     _, claims = toy('CLAIMS = [claim("true", statement=sp.Le(n, 50))]')
     res = run_ci(claims["toy.true"])
     assert res.verdict == "verified", res.reason
-    assert res.examples == PROFILES["ci"].max_examples
+    search = res.search
+    assert search["stopped"] == "every planned example ran"
+    assert search["phases"]["corners"] == 2 and search["phases"]["generate"] <= PROFILES["ci"].max_examples
+    assert res.examples == sum(search["phases"].values()) <= search["planned"]
     assert res.seeds_per_example == PROFILES["ci"].seeds
     assert res.seeds_total == res.examples * res.seeds_per_example
     assert res.counterexample is None and res.reproduce is None
@@ -87,14 +90,14 @@ def test_true_exact_claim_is_verified(toy, run_ci) -> None:
 def test_a_spent_shrink_budget_keeps_the_smallest_failure_so_far(toy, run_ci) -> None:
     # with no shrink budget the first failing example is the counterexample, still refuted, and the reason says so
     _, claims = toy('CLAIMS = [claim("small")]')
-    res = run_ci(claims["toy.small"], profile=replace(PROFILES["ci"], shrink_budget_s=0.0))
+    res = run_ci(claims["toy.small"], profile=replace(PROFILES["ci"], shrink_examples=0))
     assert res.verdict == "refuted", res.reason
     n = res.counterexample["premises"]["n"]
     assert n > 10 and res.counterexample["failed_seeds"] > 0
-    assert "shrink budget" in res.reason
+    assert "budget of 0 shrink examples" in res.reason and res.search["shrink_cut"]
     # the default ci budget shrinks this cheap claim all the way (next test), without that note
     full = run_ci(claims["toy.small"])
-    assert full.counterexample["premises"]["n"] == 11 and "shrink budget" not in full.reason
+    assert full.counterexample["premises"]["n"] == 11 and "shrink examples" not in full.reason
 
 
 def test_false_claim_is_refuted_and_shrunk_to_the_boundary(toy, run_ci, capsys) -> None:
@@ -138,16 +141,17 @@ def test_claim_seeds_and_examples_scale(toy, run_ci) -> None:
     res = run_ci(claims["toy.few"])
     assert res.verdict == "verified"
     assert res.seeds_per_example == 3
-    assert res.examples == round(PROFILES["ci"].max_examples * 0.25)
+    assert res.search["drawn"] == round(PROFILES["ci"].max_examples * 0.25)  # Hypothesis's first draw is the
+    assert res.search["phases"]["generate"] == res.search["drawn"] - 1    # smallest corner, already run
+    assert res.search["planned"] == 2 + round(PROFILES["ci"].max_examples * 0.25) + round(PROFILES["ci"].target_examples * 0.25)
 
 
-def test_budget_stops_the_search_and_says_so(toy, run_ci) -> None:
+def test_the_hard_timeout_is_inconclusive_and_says_how_many_examples_ran(toy, run_ci) -> None:
     _, claims = toy('CLAIMS = [claim("budget", statement=sp.Le(n, 50))]')
-    res = run_ci(claims["toy.budget"], profile=replace(PROFILES["ci"], budget_s=0.0))
-    assert res.verdict == "verified"
-    assert res.examples == 1
-    assert 1 <= res.evidence["budget_skipped_examples"] <= PROFILES["ci"].max_examples - 1
-    assert "budget" in res.reason
+    res = run_ci(claims["toy.budget"], profile=replace(PROFILES["ci"], timeout_s=0.0))
+    assert res.verdict == "inconclusive"
+    assert f"ran 0 of {res.search['planned']} planned examples before the hard timeout" in res.reason
+    assert res.search["timed_out"] and res.search["stopped"].startswith("hard timeout")
 
 
 def test_progress_receives_one_event_per_example(toy, run_ci) -> None:
@@ -168,9 +172,11 @@ def test_seeds_for_is_deterministic_and_distinct() -> None:
 
 def test_probabilistic_seed_count_is_raised_for_small_delta(toy) -> None:
     _, claims = toy('CLAIMS = [claim("p", kind=Kind.PROBABILISTIC, delta=0.01, statement=sp.Le(u, 0.5), run=uniform)]')
-    S = claim_seeds(claims["toy.p"], PROFILES["ci"])
-    assert S == max(PROFILES["ci"].seeds, 2 * seeds_needed(0.01))
-    assert clopper_pearson(0, S)[1] <= 0.01
+    ci = PROFILES["ci"]
+    S = claim_seeds(claims["toy.p"], ci)
+    look = look_confidence(ci.confidence, ci.max_batches)
+    assert S == max(ci.seeds, seeds_needed(0.01, look))
+    assert clopper_pearson(0, S, look)[1] <= 0.01  # one clean batch can pass on its own
 
 
 def test_probabilistic_half_failures_is_refuted_with_an_interval(toy, run_ci) -> None:
@@ -179,13 +185,14 @@ def test_probabilistic_half_failures_is_refuted_with_an_interval(toy, run_ci) ->
     res = run_ci(claims["toy.half"])
     assert res.verdict == "refuted"
     ce = res.counterexample
-    S = res.seeds_per_example
-    assert S == max(PROFILES["ci"].seeds, 2 * seeds_needed(0.1))
+    S, n = res.seeds_per_example, ce["seeds"] * ce["batches"]
+    assert S == PROFILES["ci"].seeds and ce["batches"] == 1  # half the seeds fail: one look decides
     k = ce["failed_seeds"]
-    assert 0.2 * S < k < 0.8 * S
+    assert 0.2 * n < k < 0.8 * n
     lo, hi = ce["interval"]
-    assert (lo, hi) == pytest.approx(clopper_pearson(k, S, 0.95))
-    assert 0.1 < lo < k / S < hi
+    assert (lo, hi) == pytest.approx(clopper_pearson(k, n, look_confidence(0.95, PROFILES["ci"].max_batches)))
+    assert 0.1 < lo < k / n < hi
+    assert res.evidence["replication"]["decision"] == "fail"  # and it replicated on fresh seeds
     assert res.confidence == 0.95 and res.delta == 0.1
     assert len(ce["failing_seeds"]) == min(8, k)
 
@@ -205,7 +212,7 @@ def test_probabilistic_few_failures_are_tolerated(toy, run_ci) -> None:
     _, claims = toy(
         'def one_fails(inst):\n'
         '    v = torch.zeros(inst.S, dtype=inst.dtype); v[0] = 1.0\n'
-        '    return {"u": v}\n'
+        '    return {"u": per_seed(v)}\n'
         'CLAIMS = [claim("few", kind=Kind.PROBABILISTIC, delta=0.2, statement=sp.Le(u, 0.5), '
         'premises=seed_only, run=one_fails)]'
     )
@@ -218,25 +225,26 @@ def test_probabilistic_few_failures_are_tolerated(toy, run_ci) -> None:
 
 
 def test_probabilistic_undecided_is_inconclusive(toy, run_ci) -> None:
-    # 7 of 72 seeds fail: the CP interval (about 0.04, 0.19) straddles delta = 0.1
+    # 6 of every 64 seeds fail, batch after batch: after 4 batches the CP interval straddles delta = 0.1
     _, claims = toy(
         'def some_fail(inst):\n'
-        '    return {"u": torch.arange(inst.S, dtype=inst.dtype) / inst.S}\n'
+        '    return {"u": per_seed(torch.arange(inst.S, dtype=inst.dtype) / inst.S)}\n'
         'CLAIMS = [claim("straddle", kind=Kind.PROBABILISTIC, delta=0.1, statement=sp.Le(u, 0.9), '
         'premises=seed_only, run=some_fail)]'
     )
     res = run_ci(claims["toy.straddle"])
-    assert res.seeds_per_example == 72
+    assert res.seeds_per_example == 64
     assert res.verdict == "inconclusive"
-    assert "δ=0.1" in res.reason
+    assert "δ=0.1" in res.reason and "within 4 batches" in res.reason
     assert res.evidence["decisions"] == {"undecided": res.examples}
+    assert res.search["batches"] == 4 * res.examples  # every example used the profile's whole cap
 
 
 def test_probabilistic_nan_seeds_are_not_silently_verified(toy, run_ci) -> None:
     _, claims = toy(
         'def half_nan(inst):\n'
         '    v = torch.zeros(inst.S, dtype=inst.dtype); v[::2] = math.nan\n'
-        '    return {"u": v}\n'
+        '    return {"u": per_seed(v)}\n'
         'CLAIMS = [claim("halfnan", kind=Kind.PROBABILISTIC, delta=0.1, statement=sp.Le(u, 0.5), '
         'premises=seed_only, run=half_nan)]'
     )
@@ -302,7 +310,7 @@ def test_run_that_raises_is_inconclusive_with_the_error(toy, run_ci) -> None:
 def test_nan_run_is_inconclusive_mentioning_nan(toy, run_ci) -> None:
     _, claims = toy(
         'def nan_run(inst):\n'
-        '    return {"n": torch.full((inst.S,), math.nan, dtype=inst.dtype)}\n'
+        '    return {"n": per_seed(torch.full((inst.S,), math.nan, dtype=inst.dtype))}\n'
         'CLAIMS = [claim("nan", run=nan_run)]'
     )
     res = run_ci(claims["toy.nan"])
@@ -317,7 +325,7 @@ def test_partially_nan_exact_run_is_inconclusive(toy, run_ci) -> None:
     _, claims = toy(
         'def some_nan(inst):\n'
         '    v = torch.zeros(inst.S, dtype=inst.dtype); v[3] = math.nan\n'
-        '    return {"n": v}\n'
+        '    return {"n": per_seed(v)}\n'
         'CLAIMS = [claim("somenan", run=some_nan)]'
     )
     res = run_ci(claims["toy.somenan"])
@@ -330,7 +338,7 @@ def test_divergence_to_inf_is_a_counterexample(toy, run_ci) -> None:
         '    v = torch.zeros(inst.S, dtype=inst.dtype)\n'
         '    if inst.premises["n"] > 30:\n'
         '        v[1] = math.inf\n'
-        '    return {"n": v}\n'
+        '    return {"n": per_seed(v)}\n'
         'CLAIMS = [claim("inf", run=diverge)]'
     )
     res = run_ci(claims["toy.inf"])
@@ -348,18 +356,18 @@ def test_non_scalar_premise_is_inconclusive_about_json_scalars(toy, run_ci) -> N
         'CLAIMS = [claim("listy", premises=listy)]'
     )
     res = run_ci(claims["toy.listy"])
-    assert res.verdict == "inconclusive"
+    assert res.verdict == "invalid"
     assert "JSON scalars" in res.reason and "'n'" in res.reason
 
 
 def test_missing_symbol_at_run_time_is_reported_naming_the_symbol(toy, run_ci) -> None:
     _, claims = toy(
         'def wrong_name(inst):\n'
-        '    return {"nn": torch.zeros(inst.S, dtype=inst.dtype)}\n'
+        '    return {"nn": per_seed(torch.zeros(inst.S, dtype=inst.dtype))}\n'
         'CLAIMS = [claim("missing", run=wrong_name)]'
     )
     res = run_ci(claims["toy.missing"])
-    assert res.verdict == "inconclusive"
+    assert res.verdict == "invalid"
     assert "'n'" in res.reason and "toy.missing" in res.reason
 
 
@@ -377,7 +385,7 @@ def test_replay_checks_its_premises(toy) -> None:
 
 ASYM = '''
 def run_m(inst):
-    return {"m": torch.full((inst.S,), float(inst.premises["m"]), dtype=inst.dtype)}
+    return {"m": per_seed(torch.full((inst.S,), float(inst.premises["m"]), dtype=inst.dtype))}
 
 def ladder(premises, profile):
     return [1, 2, 4, 8, 16, 32]
@@ -436,11 +444,11 @@ def test_asymptotic_regime_beyond_the_ladder_is_inconclusive(toy, run_ci) -> Non
     assert "practical regime" in res.reason
 
 
-def test_asymptotic_claim_tolerates_floor_delta_S_failures(toy, run_ci) -> None:
-    # one failing seed per size is allowed with delta = 0.1 (floor(0.1 * 64) = 6)
+def test_asymptotic_claim_decides_each_size_against_delta(toy, run_ci) -> None:
+    # one failing seed in 64 per size: the CP upper bound (about 0.085) is below delta = 0.1; without delta, refuted
     _, claims = toy(ASYM + 'def one_bad(inst):\n'
                     '    v = torch.full((inst.S,), float(inst.premises["m"]), dtype=inst.dtype); v[0] = 0.0\n'
-                    '    return {"m": v}\n'
+                    '    return {"m": per_seed(v)}\n'
                     'CLAIMS = [asym("tol", sp.Integer(8), delta=0.1, run=one_bad), '
                     'asym("strict", sp.Integer(8), run=one_bad)]')
     assert run_ci(claims["toy.tol"]).verdict == "verified"
@@ -468,8 +476,8 @@ def test_reproduce_command_survives_quotes_in_string_premises(toy, run_ci) -> No
 
 
 @pytest.mark.parametrize("run_src", [
-    'def bad_run(inst):\n    return {"n": torch.full((inst.S,), math.nan, dtype=inst.dtype)}\n',
-    'def bad_run(inst):\n    return {"n": torch.arange(inst.S, dtype=inst.dtype) / inst.S}\n',
+    'def bad_run(inst):\n    return {"n": per_seed(torch.full((inst.S,), math.nan, dtype=inst.dtype))}\n',
+    'def bad_run(inst):\n    return {"n": per_seed(torch.arange(inst.S, dtype=inst.dtype) / inst.S)}\n',
 ], ids=["nan", "undecided"])
 def test_control_without_evidence_is_inconclusive(toy, run_ci, run_src: str) -> None:
     _, claims = toy(run_src + 'CLAIMS = [claim("ctl", kind=Kind.PROBABILISTIC, delta=0.1, statement=sp.Le(n, 0.9), '
@@ -482,7 +490,7 @@ def test_claim_against_an_infinite_bound_is_not_verified(toy, run_ci) -> None:
     _, claims = toy(
         'y = sp.Symbol("y")\n'
         'def with_bound(inst):\n'
-        '    return {"n": torch.full((inst.S,), float(inst.premises["n"]), dtype=inst.dtype), "y": math.inf}\n'
+        '    return {"n": per_seed(torch.full((inst.S,), float(inst.premises["n"]), dtype=inst.dtype)), "y": math.inf}\n'
         'CLAIMS = [claim("infbound", statement=sp.Ge(n, y), run=with_bound)]'
     )
     res = run_ci(claims["toy.infbound"])
@@ -496,7 +504,7 @@ from hypothesis import assume
 x, y = sp.symbols("x y")
 def run(inst):
     assume(inst.premises["n"] % 2 == 0)
-    return {"x": torch.full((inst.S,), float(inst.premises["n"]), dtype=torch.float64), "y": 100.0}
+    return {"x": per_seed(torch.full((inst.S,), float(inst.premises["n"]), dtype=torch.float64)), "y": 100.0}
 CLAIMS = [Claim(id="rejects.even", title="even n <= 100", citation=CIT, kind=Kind.EXACT, statement=sp.Le(x, y),
     premises=lambda p: st.fixed_dictionaries({"n": st.integers(0, 50), "seed": st.just(0)}), run=run,
     tolerance=EXACT)]

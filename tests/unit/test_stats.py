@@ -1,4 +1,4 @@
-"""Unit tests for verify.stats: binomial CDF, Clopper–Pearson bounds, seeds_needed."""
+"""Unit tests for verify.stats: Clopper–Pearson bounds, the sequential decision, seeds_needed."""
 
 from __future__ import annotations
 
@@ -8,46 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from verify.stats import binom_cdf, clopper_pearson, seeds_needed
+from verify.stats import (binomial_decision, clopper_pearson, look_confidence, seeds_needed,
+                          undecidable_band)
 
 pytestmark = pytest.mark.unit
 
 
-def exact_cdf(k: int, n: int, p: float) -> float:
+def binom_cdf(k: int, n: int, p: float) -> float:
+    """P(Bin(n, p) ≤ k) by the exact sum: the defining equations of the interval, independent of SciPy's beta."""
     return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k + 1))
-
-
-# --- binom_cdf --------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("n,p", [(1, 0.3), (10, 0.5), (17, 0.05), (40, 0.9)])
-def test_binom_cdf_matches_exact_sum_and_ends_at_one(n: int, p: float) -> None:
-    for k in range(n + 1):
-        assert binom_cdf(k, n, p) == pytest.approx(exact_cdf(k, n, p), rel=1e-10, abs=1e-14)
-    assert binom_cdf(n, n, p) == 1.0
-    assert binom_cdf(-1, n, p) == 0.0
-
-
-def test_binom_cdf_known_value_and_pmf_sums_to_one() -> None:
-    assert binom_cdf(5, 10, 0.5) == pytest.approx(638 / 1024, rel=1e-12)
-    n, p = 25, 0.37
-    pmf = [binom_cdf(k, n, p) - binom_cdf(k - 1, n, p) for k in range(n + 1)]
-    assert all(v >= -1e-15 for v in pmf)
-    assert sum(pmf) == pytest.approx(1.0, abs=1e-12)
-    # P(X <= n-1) = 1 - p^n
-    assert binom_cdf(n - 1, n, p) == pytest.approx(1 - p**n, rel=1e-12)
-
-
-def test_binom_cdf_degenerate_p() -> None:
-    assert binom_cdf(0, 10, 0.0) == 1.0
-    assert binom_cdf(3, 10, 1.0) == 0.0
-    assert binom_cdf(9, 10, 1.0) == 0.0
-
-
-def test_binom_cdf_large_n_is_finite_and_monotone_in_p() -> None:
-    vals = [binom_cdf(50, 5000, p) for p in (0.001, 0.005, 0.01, 0.02, 0.05)]
-    assert all(0.0 <= v <= 1.0 for v in vals)
-    assert vals == sorted(vals, reverse=True)
-    assert vals[0] > 0.999 and vals[-1] < 1e-50
 
 
 # --- clopper_pearson --------------------------------------------------------------------------
@@ -137,3 +106,30 @@ def test_seeds_needed_rejects_nonpositive_delta(delta: float) -> None:
 def test_seeds_needed_rejects_invalid_confidence(confidence: float) -> None:
     with pytest.raises(ValueError):
         seeds_needed(0.1, confidence)
+
+
+# --- the sequential rule ------------------------------------------------------------------------
+
+def test_look_confidence_splits_the_error_over_the_looks() -> None:
+    assert look_confidence(0.95, 1) == pytest.approx(0.95)
+    assert look_confidence(0.95, 4) == pytest.approx(1 - 0.05 / 4)
+    with pytest.raises(ValueError):
+        look_confidence(0.95, 0)
+
+
+@pytest.mark.parametrize("failed,unknown,n,expected", [
+    (0, 0, 64, "pass"),  # upper bound of 0/64 at 0.95 is 0.056
+    (40, 0, 64, "fail"),
+    (6, 0, 64, "undecided"),
+    (0, 6, 64, "undecided"),  # non-finite seeds count as failures for a pass
+    (20, 6, 64, "fail"),  # … and as passes for a failure
+])
+def test_binomial_decision(failed: int, unknown: int, n: int, expected: str) -> None:
+    decision, lo, hi = binomial_decision(failed, unknown, n, 0.1, 0.95)
+    assert decision == expected and 0 <= lo <= hi <= 1
+
+
+def test_undecidable_band_brackets_delta_and_narrows_with_more_seeds() -> None:
+    lo1, hi1 = undecidable_band(0.1, 64, 0.95)
+    lo2, hi2 = undecidable_band(0.1, 1024, 0.95)
+    assert lo1 < lo2 < 0.1 < hi2 < hi1
