@@ -50,13 +50,19 @@ def decide(claim: Claim, out: SearchOutcome, profile: Profile, S: int) -> tuple[
             if rep is None:
                 return "inconclusive", f"the failure at {at} was not replicated"
             if rep.decision != "fail":
+                tried = f"nor did {out.replication_tries - 1} larger failures met while shrinking; " if \
+                    out.replication_tries > 1 else ""
                 return "inconclusive", (
-                    f"the failure at {at} did not replicate on fresh seed batches ({rep.failed_seeds} of "
-                    f"{rep.seeds_run} seeds failed, decision {rep.decision}): a chance failure among many examples "
+                    f"the failure at {at} did not replicate on fresh seed batches ({tried}last try: {rep.failed_seeds} "
+                    f"of {rep.seeds_run} seeds failed, decision {rep.decision}): a chance failure among many examples "
                     "cannot be told from a real one")
+        where = f"the shrunk example {at}"
+        if binomial and out.replication_tries > 1:
+            where = (f"{at}, the smallest failure that replicated on fresh seeds (smaller failures met while "
+                     f"shrinking did not: {out.replication_tries - 1} tried)")
         if breaks:
-            return "verified", f"breaking the premise broke the conclusion, as expected, at the shrunk example {at}"
-        return "refuted", f"the conclusion failed at the shrunk example {at}"
+            return "verified", f"breaking the premise broke the conclusion, as expected, at {where}"
+        return "refuted", f"the conclusion failed at {where}"
     if out.errors:
         return "inconclusive", "the run raised an error: " + out.errors[0].splitlines()[0]
     if out.timed_out:

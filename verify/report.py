@@ -56,6 +56,8 @@ def search_summary(c: dict[str, Any]) -> str:
     drawn = s.get("drawn")
     if drawn and drawn != ph.get("generate"):
         parts.append(f"{drawn} drawn by Hypothesis (repeats of earlier examples are not run twice)")
+    for phase, k in (s.get("rejected") or {}).items():
+        parts.append(f"{k} {phase} examples rejected by the claim's assume()")
     if not s.get("box", True):
         parts.append("no corners or targeting: the premises are not a box of bounded scalars")
     return (", ".join(parts) or "no example ran") + f" of {s.get('planned', '?')} planned; " + \

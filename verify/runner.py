@@ -145,12 +145,14 @@ def _result(claim: Claim, out: SearchOutcome, profile: Profile, S: int, device_n
         "replication": None if rep is None else {"decision": rep.decision, "failed_seeds": rep.failed_seeds,
                                                  "seeds": rep.seeds_run, "interval": rep.interval},
         "replication_error": out.replication_error,
+        "replication_tries": out.replication_tries,
     }
     search = {
         "planned": out.planned,
         "run": len(searched),
         "phases": {p: out.phases.get(p, 0) for p in PHASES},
         "drawn": out.drawn,
+        "rejected": dict(out.rejected),
         "stopped": out.stopped,
         "box": out.box,
         "timed_out": out.timed_out,
@@ -199,8 +201,19 @@ def check_premises(claim: Claim, premises: Any, profile: Profile) -> dict[str, A
         raise UsageError("premises must be a JSON object, e.g. '{\"n\": 4, \"seed\": 0}'")
     strategy = claim.premises(profile)
     box = box_of(strategy)
+    extra_ok = {claim.regime.size} if claim.regime is not None else set()
+    # The keys and types to check: a box names every premise; another strategy (a flatmap, a composite whose
+    # keys vary) only shows the keys of one draw, so there only the types of the keys it shares are checked,
+    # and a missing premise is reported when run() looks it up (see replay).
     if box is not None:
         reference: dict[str, Any] = {k: ax.smallest for k, ax in box.axes.items()}
+        missing = [k for k in reference if k not in premises]
+        if missing:
+            raise UsageError(f"premises lack {', '.join(repr(k) for k in missing)}; claim {claim.id} draws "
+                             f"{', '.join(reference)} (copy them from the counterexample's reproduce command)")
+        unknown = [k for k in premises if k not in reference and k not in extra_ok]
+        if unknown:
+            raise UsageError(f"premise {unknown[0]!r} is not one claim {claim.id} draws; it draws {', '.join(reference)}")
     else:
         from hypothesis import HealthCheck, Phase, find, settings
 
@@ -209,15 +222,8 @@ def check_premises(claim: Claim, premises: Any, profile: Profile) -> dict[str, A
                 database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck)))
         except Exception:  # a strategy Hypothesis cannot draw from outside a search: check the seed only
             reference = {}
-    extra_ok = {claim.regime.size} if claim.regime is not None else set()
-    if reference:
-        missing = [k for k in reference if k not in premises]
-        if missing:
-            raise UsageError(f"premises lack {', '.join(repr(k) for k in missing)}; claim {claim.id} draws "
-                             f"{', '.join(reference)} (copy them from the counterexample's reproduce command)")
-        unknown = [k for k in premises if k not in reference and k not in extra_ok]
-        if unknown:
-            raise UsageError(f"premise {unknown[0]!r} is not one claim {claim.id} draws; it draws {', '.join(reference)}")
+        if not isinstance(reference, dict):
+            reference = {}
     for k, v in premises.items():
         ref = reference.get(k, 0 if k in extra_ok or k == "seed" else None)
         if ref is None:
@@ -259,6 +265,11 @@ def replay(claim: Claim, premises: Mapping[str, Any], *, profile: Profile, devic
     except UnsatisfiedAssumption:
         raise UsageError(f"claim {claim.id} rejects these premises (its run calls assume()); "
                          "replay premises taken from a counterexample") from None
+    except KeyError as err:  # run() looked up a premise that was not given
+        if err.args and isinstance(err.args[0], str) and err.args[0] not in premises:
+            raise UsageError(f"premises lack {err.args[0]!r}, which claim {claim.id} uses; copy the premises from "
+                             "the counterexample's reproduce command") from None
+        raise
     rec.phase = "replay"
     return rec
 

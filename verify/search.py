@@ -57,6 +57,7 @@ class SearchOutcome:
     worst: ExampleRecord | None  # the highest score among the examples that decided something
     planned: int  # examples the profile planned: explicit + corners + generate + target
     drawn: int = 0  # examples Hypothesis drew in the generate phase (a draw may repeat an example already run)
+    rejected: dict[str, int] = field(default_factory=dict)  # examples the claim's assume() rejected, per phase
     phases: dict[str, int] = field(default_factory=lambda: {p: 0 for p in PHASES})
     stopped: str = ""
     errors: list[str] = field(default_factory=list)  # run errors that ended the search
@@ -68,6 +69,7 @@ class SearchOutcome:
     box: bool = False
     replication: ExampleRecord | None = None
     replication_error: str | None = None
+    replication_tries: int = 0
 
     @property
     def searched(self) -> list[ExampleRecord]:
@@ -130,6 +132,7 @@ class Search:
             raise _Stop() from None
         except Exception as err:
             if _is_rejection(err):
+                self.out.rejected[phase] = self.out.rejected.get(phase, 0) + 1
                 raise
             message = f"{type(err).__name__}: {err}\n{traceback.format_exc(limit=6)}"
             if self.shrinking:
@@ -346,15 +349,32 @@ class Search:
         return None
 
     # -- replication ---------------------------------------------------------------------------------
-    def replicate(self) -> None:
-        """Run the failing example again on fresh seed batches (claims decided against δ)."""
+    def replicate(self, attempts: int = 3) -> None:
+        """Run the failure again on fresh seed batches (claims decided against δ).
+
+        Shrinking walks toward the edge of the failure region, where the failure rate approaches δ and a
+        replication is a coin flip. So when the smallest failure does not replicate, the failure the search found
+        first (before shrinking, deeper in the region) is tried, then one met half-way down, up to ``attempts`` in
+        all; the first one that replicates is the counterexample. A replication that raises ends the attempts (the verdict is then
+        inconclusive, with the error).
+        """
         failing = self.out.failing
         if failing is None or not self.trial._binomial():
             return
-        try:
-            self.out.replication = self.trial.replicate(failing.premises)
-        except Exception as err:  # e.g. out of memory: the refutation then has no replication to stand on
-            self.out.replication_error = f"{type(err).__name__}: {err}"
+        fails = [r for r in self.out.records if r.decision == "fail" and r is not failing]  # in the order found
+        # the smallest, then the failure the search found first (deepest in the region), then one half-way down
+        chain = [failing] + fails[:1] + ([fails[len(fails) // 2]] if len(fails) > 2 else [])
+        for rec in chain[:attempts]:
+            try:
+                rep = self.trial.replicate(rec.premises)
+            except Exception as err:  # e.g. out of memory: the refutation then has no replication to stand on
+                self.out.replication_error = f"{type(err).__name__}: {err}"
+                return
+            self.out.replication = rep
+            self.out.replication_tries += 1
+            if rep.decision == "fail":
+                self.out.failing = rec
+                return
 
 
 class _Rejected(Exception):
