@@ -43,7 +43,7 @@ from hypothesis import strategies as st
 
 from impl import two_layer as tl
 from theorems import du2019 as du
-from verify import Citation, Claim, Figure, Instance, Kind, Profile, Tolerance, control
+from verify import Citation, Claim, Figure, Instance, Kind, Profile, Tolerance, control, per_seed, shared
 
 PAPER = ("Chen, Vanden-Eijnden, Bruna (2022), On Feature Learning in Neural Networks with Global Convergence "
          "Guarantees, ICLR")
@@ -81,7 +81,8 @@ def run_kernel_bound(inst: Instance) -> dict[str, Any]:
     H = tl.gram_w(W, X)  # (S, n, n)
     active_share = (tl.preactivations(W, X) >= 0).to(inst.dtype).mean(-1)  # (S, n): P_ii = share of active neurons
     lam_x = float(torch.linalg.eigvalsh(X @ X.T)[0])
-    return {"lambda_min_H": tl.lambda_min(H), "lambda_X": lam_x, "min_active_share": active_share.amin(-1)}
+    return {"lambda_min_H": per_seed(tl.lambda_min(H)), "lambda_X": lam_x,
+            "min_active_share": per_seed(active_share.amin(-1))}
 
 
 lam_H, lam_X, p_min = sp.symbols("lambda_min_H lambda_X min_active_share")
@@ -189,18 +190,19 @@ def _flow_record(tr: tl.Trajectory, tau: torch.Tensor, lam_x: float) -> dict[str
     # ∫₀^τ p, with each grid interval charged at the smaller of its two end values (p is piecewise constant)
     integral = torch.cat([torch.zeros_like(share[:, :1]),
                           torch.cumsum(torch.minimum(share[:, 1:], share[:, :-1]) * h, dim=1)], dim=1)
-    t = tau[1:].reshape(1, -1)
+    t = tau[1:]  # (K,), shared by every seed
     return {
-        "residual_sq": res[:, 1:], "residual_sq_0": res[:, :1], "tau": t, "lambda_X": lam_x,
-        "share_integral": integral[:, 1:], "share_running_min": running_min[:, 1:],
+        "residual_sq": per_seed(res[:, 1:], "t"), "residual_sq_0": per_seed(res[:, 0]), "tau": shared(t, "t"),
+        "lambda_X": lam_x,
+        "share_integral": per_seed(integral[:, 1:], "t"), "share_running_min": per_seed(running_min[:, 1:], "t"),
         # the guaranteed linear rate over the whole run, 2λ_X·c(τ_H) (λ_X clamped: round-off can make it −1e-16)
-        "rate": 2.0 * max(lam_x, 0.0) * running_min[:, -1],
+        "rate": per_seed(2.0 * max(lam_x, 0.0) * running_min[:, -1]),
         # for the figures and the record (And/Le reorder their sides; these name the curves)
-        "envelope_integral": torch.exp(-2.0 * lam_x * integral[:, 1:]) * res[:, :1],
-        "envelope_running_min": torch.exp(-2.0 * lam_x * running_min[:, 1:] * t) * res[:, :1],
-        "share": share[:, 1:],
-        "loss_ratio_end": res[:, -1] / res[:, 0],
-        "min_share_init": share[:, 0],
+        "envelope_integral": per_seed(torch.exp(-2.0 * lam_x * integral[:, 1:]) * res[:, :1], "t"),
+        "envelope_running_min": per_seed(torch.exp(-2.0 * lam_x * running_min[:, 1:] * t) * res[:, :1], "t"),
+        "share": per_seed(share[:, 1:], "t"),
+        "loss_ratio_end": per_seed(res[:, -1] / res[:, 0]),
+        "min_share_init": per_seed(share[:, 0]),
     }
 
 

@@ -68,7 +68,7 @@ import torch
 from hypothesis import strategies as st
 
 from impl import consistent_sgd as cs
-from verify import Citation, Claim, Figure, Instance, Kind, Profile, Tolerance, control
+from verify import Citation, Claim, Figure, Instance, Kind, Profile, Tolerance, control, per_seed, shared
 
 PAPER = "Chen, Luss (2018), Stochastic Gradient Descent with Biased but Consistent Gradient Estimators"
 ARXIV = "1807.11880"
@@ -126,9 +126,9 @@ def run_unbiased_mean(inst: Instance) -> dict[str, Any]:
     A = cs.aggregates(data)
     full = cs.full_gradient(w, A, data.y, data.lam)
     scale = A.norm(dim=-1).amax() + data.lam * w.norm(dim=-1)  # (S,): a bound on every term's size
-    return {"estimator_mean": g.mean(1), "full_gradient": full,
-            "roundoff": (ROUNDOFF_C * n * EPS * scale).unsqueeze(-1),
-            "coordinate": torch.arange(data.d, dtype=inst.dtype).reshape(1, -1)}
+    return {"estimator_mean": per_seed(g.mean(1), "coordinate"), "full_gradient": per_seed(full, "coordinate"),
+            "roundoff": per_seed(ROUNDOFF_C * n * EPS * scale),
+            "coordinate": shared(torch.arange(data.d, dtype=inst.dtype), "coordinate")}
 
 
 est_mean, full_grad = sp.symbols("estimator_mean full_gradient")
@@ -180,7 +180,8 @@ def run_aggregate_moments(inst: Instance) -> dict[str, Any]:
         scales.append(A_sub.abs().amax())
     big = float(torch.stack(scales).amax())
     C = max(math.comb(data.D, N) for N in range(1, data.D + 1))
-    return {"subset_moments": torch.cat(measured).unsqueeze(0), "formula_moments": torch.cat(formula).unsqueeze(0),
+    return {"subset_moments": shared(torch.cat(measured), "entry"),
+            "formula_moments": shared(torch.cat(formula), "entry"),
             "roundoff": ROUNDOFF_C * C * EPS * max(big, big * big)}
 
 
@@ -224,9 +225,10 @@ def run_bias(inst: Instance) -> dict[str, Any]:
     # ‖â‖ ≤ D·max_k‖V_ik‖ for every N, attained by the N = 1 aggregates
     big = max(float(cs.subset_aggregates(data, 1).norm(dim=-1).amax()), float(A.norm(dim=-1).amax()))
     scale = big + data.lam * w.norm(dim=-1)
-    return {"bias": bias, "bias_bound": bound, "sample_size": torch.tensor([Ns], dtype=inst.dtype),
-            "relative_bias": bias / full.norm(dim=-1, keepdim=True).clamp_min(1e-300),
-            "roundoff": (ROUNDOFF_C * EPS * scale).unsqueeze(-1)}
+    return {"bias": per_seed(bias, "N"), "bias_bound": per_seed(bound, "N"),
+            "sample_size": shared(torch.tensor(Ns, dtype=inst.dtype), "N"),
+            "relative_bias": per_seed(bias / full.norm(dim=-1, keepdim=True).clamp_min(1e-300), "N"),
+            "roundoff": per_seed(ROUNDOFF_C * EPS * scale)}
 
 
 bias_sym, bound_sym = sp.symbols("bias bias_bound")
@@ -278,7 +280,7 @@ def sample_schedule(T: int) -> list[int]:
 
 
 def _fit_exponent(tau: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
-    """Least-squares slope of log e against log τ (1-D tensors), as a (1, 1) tensor.
+    """Least-squares slope of log e against log τ (1-D tensors), as a 0-d tensor (a constant).
 
     NaN when any e is ≤ 0 or non-finite (log 0 = −inf, log of a negative is NaN): set explicitly, so that the engine
     reports a non-finite outcome instead of a slope computed from −inf − (−inf)."""
@@ -286,7 +288,7 @@ def _fit_exponent(tau: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
     lx, ly = torch.log(tau), torch.log(e.clamp_min(torch.finfo(e.dtype).tiny))
     xc = lx - lx.mean()
     slope = (xc * (ly - ly.mean())).sum() / (xc * xc).sum()
-    return (slope if ok else torch.full_like(slope, math.nan)).reshape(1, 1)
+    return slope if ok else torch.full_like(slope, math.nan)
 
 
 def sgd_premises(p: Profile, **extra: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
@@ -334,8 +336,8 @@ def _trend_values(t: torch.Tensor, t0: float, T: int, unb: torch.Tensor, con: to
     exp_u, exp_c = _fit_exponent(tau[win], e_u[win]), _fit_exponent(tau[win], e_c[win])
     return {"unbiased_exponent": exp_u, "consistent_exponent": exp_c, "exponent_gap": exp_c - exp_u,
             "final_error_ratio": float(e_c[-1] / e_u[-1]),
-            "t": t.reshape(1, -1), "unbiased_sq_dist": e_u.reshape(1, -1), "consistent_sq_dist": e_c.reshape(1, -1),
-            "one_over_t": (e_u[-1] * (T + t0) / tau).reshape(1, -1)}
+            "t": shared(t, "t"), "unbiased_sq_dist": shared(e_u, "t"), "consistent_sq_dist": shared(e_c, "t"),
+            "one_over_t": shared(e_u[-1] * (T + t0) / tau, "t")}
 
 
 def run_sgd_pair(inst: Instance) -> dict[str, Any]:
@@ -347,7 +349,7 @@ def run_sgd_pair(inst: Instance) -> dict[str, Any]:
     unb = _run(data, w0, w_star, estimator="unbiased", gens=_generators(inst), **kw)
     con = _run(data, w0, w_star, estimator="consistent", gens=_generators(inst), sizes=sizes, **kw)
     return {**_trend_values(unb.t, t0, T, unb.sq_dist, con.sq_dist), "t0": t0, "w_star_norm": float(w_star.norm()),
-            "w_star": w_star.reshape(1, -1), "newton_residual": residual, "final_sample_size": sizes[-1],
+            "w_star": shared(w_star, "coordinate"), "newton_residual": residual, "final_sample_size": sizes[-1],
             "final_sample_fraction": sizes[-1] / data.D}
 
 
@@ -359,9 +361,10 @@ def run_sgd_unbiased(inst: Instance) -> dict[str, Any]:
     t = unb.t
     win = t >= T / WINDOW
     e_u = unb.sq_dist.mean(0)
-    return {"unbiased_exponent": _fit_exponent(t[win] + t0, e_u[win]), "t": t.reshape(1, -1),
-            "unbiased_sq_dist": e_u.reshape(1, -1), "one_over_t": (e_u[-1] * (T + t0) / (t + t0)).reshape(1, -1),
-            "t0": t0, "w_star_norm": float(w_star.norm()), "w_star": w_star.reshape(1, -1), "newton_residual": residual}
+    return {"unbiased_exponent": _fit_exponent(t[win] + t0, e_u[win]), "t": shared(t, "t"),
+            "unbiased_sq_dist": shared(e_u, "t"), "one_over_t": shared(e_u[-1] * (T + t0) / (t + t0), "t"),
+            "t0": t0, "w_star_norm": float(w_star.norm()), "w_star": shared(w_star, "coordinate"),
+            "newton_residual": residual}
 
 
 def run_sgd_fixed(inst: Instance) -> dict[str, Any]:
@@ -377,7 +380,7 @@ def run_sgd_fixed(inst: Instance) -> dict[str, Any]:
     floor = float(((w_N - w_star) ** 2).sum())
     return {**_trend_values(unb.t, t0, T, unb.sq_dist, con.sq_dist), "t0": t0, "w_star_norm": float(w_star.norm()),
             "newton_residual": residual, "final_sample_size": N, "final_sample_fraction": N / data.D,
-            "floor": torch.full((1, len(record)), floor, dtype=inst.dtype), "floor_value": floor,
+            "floor": shared(torch.full((len(record),), floor, dtype=inst.dtype), "t"), "floor_value": floor,
             "newton_residual_N": residual_N}
 
 
@@ -493,9 +496,9 @@ def run_sgd_floor(inst: Instance) -> dict[str, Any]:
     win = t >= T / WINDOW
     e_N, e_star = con.sq_dist.mean(0)  # (K,) each
     floor = float(((w_N - w_star) ** 2).sum())
-    return {"to_optimum_N_exponent": _fit_exponent(t[win] + t0, e_N[win]), "t": t.reshape(1, -1),
-            "sq_dist_to_optimum_N": e_N.reshape(1, -1), "sq_dist_to_optimum": e_star.reshape(1, -1),
-            "floor": torch.full((1, len(record)), floor, dtype=inst.dtype), "floor_value": floor, "t0": t0,
+    return {"to_optimum_N_exponent": _fit_exponent(t[win] + t0, e_N[win]), "t": shared(t, "t"),
+            "sq_dist_to_optimum_N": shared(e_N, "t"), "sq_dist_to_optimum": shared(e_star, "t"),
+            "floor": shared(torch.full((len(record),), floor, dtype=inst.dtype), "t"), "floor_value": floor, "t0": t0,
             "w_star_norm": float(w_star.norm()), "newton_residual": residual, "w_star_N_norm": float(w_N.norm()),
             "newton_residual_N": residual_N, "fixed_N": N}
 

@@ -43,7 +43,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from impl import games as gm
-from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control
+from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control, per_seed, shared
 
 PAPER = ("Daskalakis, Panageas (2019), Last-Iterate Convergence: Zero-Sum Games and Constrained Min-Max "
          "Optimization, ITCS")
@@ -149,10 +149,6 @@ def _steps(games: gm.GameBatch, eta: torch.Tensor, *, taus: float, cap: int, flo
     return int(min(cap, max(floor, math.ceil(taus * tau))))
 
 
-def _seed_axis(v: torch.Tensor) -> torch.Tensor:
-    return v.reshape(1, -1)
-
-
 def _log_spaced(T: int, points: int = 160) -> torch.Tensor:
     """Distinct integer steps 1..T, log-spaced, for plots (a few hundred points instead of T)."""
     idx = torch.unique(torch.round(torch.logspace(0.0, math.log10(max(T, 1)), points, dtype=torch.float64)))
@@ -179,8 +175,10 @@ def run_kl_steps(inst: Instance, *, dynamics: str = "omwu", cap: tuple[int, int,
     assert tr.kl is not None and tr.kl_resolution is not None
     s = int(p.get("from_t", 1))
     kl, res = tr.kl, tr.kl_resolution
-    return {"kl_next": kl[:, s + 1:], "kl_now": kl[:, s:-1], "kl_roundoff": ROUNDOFF_C * EPS * (res[:, s:-1] + res[:, s + 1:]),
-            "t": _seed_axis(torch.arange(s, T, dtype=inst.dtype)), "eta_frac": ef, "steps": T}
+    # axis "t": the step from t to t + 1, t = s..T−1 (the seed axis is the game axis)
+    return {"kl_next": per_seed(kl[:, s + 1:], "t"), "kl_now": per_seed(kl[:, s:-1], "t"),
+            "kl_roundoff": per_seed(ROUNDOFF_C * EPS * (res[:, s:-1] + res[:, s + 1:]), "t"),
+            "t": shared(torch.arange(s, T, dtype=inst.dtype), "t"), "eta_frac": ef, "steps": T}
 
 
 kl_now, kl_next = sp.symbols("kl_now kl_next")
@@ -308,10 +306,11 @@ def run_last_iterate(inst: Instance, *, dynamics: str = "omwu") -> dict[str, Any
     c = int(inst.premises["horizon_taus"])
     Tg = torch.clamp(torch.ceil(c * tau).long(), max=T)
     idx = _log_spaced(T)
-    out = {"kl_final": kl.gather(1, Tg[:, None])[:, 0], "kl_start": kl0, "horizon_taus": c,
-           "t_plot": _seed_axis(idx.to(kl.dtype)), f"kl_{dynamics}_plot": kl[:, idx], "tau": tau}
+    out = {"kl_final": per_seed(kl.gather(1, Tg[:, None])[:, 0]), "kl_start": per_seed(kl0), "horizon_taus": c,
+           "t_plot": shared(idx.to(kl.dtype), "t"), f"kl_{dynamics}_plot": per_seed(kl[:, idx], "t"),
+           "tau": per_seed(tau)}
     if dynamics == "mwu" and c == max(_last_ladder(inst.premises, inst.profile)):  # the plotted rung only
-        out["kl_omwu_plot"] = _last_iterate_run(inst, "omwu")[0][:, idx]
+        out["kl_omwu_plot"] = per_seed(_last_iterate_run(inst, "omwu")[0][:, idx], "t")
     return out
 
 
@@ -380,8 +379,9 @@ def run_mwu_jensen(inst: Instance) -> dict[str, Any]:
     e = eta[:, None, None]
     jensen = torch.logsumexp(lx + e * Ay, -1) + torch.logsumexp(ly - e * Atx, -1)
     res = tr.kl_resolution
-    return {"kl_increment": tr.kl[:, 1:] - tr.kl[:, :-1], "jensen_gap": jensen,
-            "kl_roundoff": ROUNDOFF_C * EPS * (res[:, :-1] + res[:, 1:]), "eta_frac": ef}
+    # axis "t": the step from t to t + 1, t = 0..T−1
+    return {"kl_increment": per_seed(tr.kl[:, 1:] - tr.kl[:, :-1], "t"), "jensen_gap": per_seed(jensen, "t"),
+            "kl_roundoff": per_seed(ROUNDOFF_C * EPS * (res[:, :-1] + res[:, 1:]), "t"), "eta_frac": ef}
 
 
 kl_inc, jensen_gap = sp.symbols("kl_increment jensen_gap")
@@ -453,8 +453,8 @@ def run_unique(inst: Instance) -> dict[str, Any]:
         xs, ys = games.x_star[g].cpu().double().numpy(), games.y_star[g].cpu().double().numpy()
         err.append(max(float(abs(eq.x - xs).max()), float(abs(eq.y - ys).max())))
         unique.append(1.0 if eq.unique else 0.0)
-    return {"equilibrium_error": torch.tensor(err, dtype=torch.float64),
-            "unique_certified": torch.tensor(unique, dtype=torch.float64)}
+    return {"equilibrium_error": per_seed(torch.tensor(err, dtype=torch.float64)),
+            "unique_certified": per_seed(torch.tensor(unique, dtype=torch.float64))}
 
 
 eq_err, unique_cert = sp.symbols("equilibrium_error unique_certified")

@@ -26,7 +26,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from impl import two_layer as tl
-from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control
+from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control, per_seed, shared
 from verify.trend import least_squares_slope
 from verify.experiment import Experiment, ExperimentContext
 
@@ -95,11 +95,6 @@ def _data(inst: Instance) -> dict[str, Any]:
     return {"X": X, "y": y, "H": H, "lambda0": float(ev[0]), "lambda_max": float(ev[-1])}
 
 
-def _seed_axis(v: torch.Tensor) -> torch.Tensor:
-    """A per-time-step array shared by every seed, shaped (1, K+1) for broadcasting."""
-    return v.reshape(1, -1)
-
-
 # ---------------------------------------------------------------------------------------------
 # Gram matrices at initialization
 # ---------------------------------------------------------------------------------------------
@@ -110,8 +105,9 @@ def run_closed_form(inst: Instance) -> dict[str, Any]:
     W, _ = tl.init_weights(inst.premises["M"], inst.premises["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
     est = tl.gram_w(W, D["X"])  # (S, n, n): per seed, (1/M) Σ_r x_iᵀx_j 1{w_rᵀx_i ≥ 0, w_rᵀx_j ≥ 0}
     S = est.shape[0]
-    return {"H_monte_carlo": est.mean(0, keepdim=True), "H_closed_form": D["H"].unsqueeze(0),
-            "H_stderr": est.std(0, keepdim=True) / math.sqrt(S)}
+    # pooled over the seeds: one n×n estimate shared by every seed, compared entry by entry
+    return {"H_monte_carlo": shared(est.mean(0), "i", "j"), "H_closed_form": shared(D["H"], "i", "j"),
+            "H_stderr": shared(est.std(0) / math.sqrt(S), "i", "j")}
 
 
 H_mc, H_cf = sp.symbols("H_monte_carlo H_closed_form")
@@ -138,7 +134,7 @@ closed_form = Claim(
 
 def run_lambda0(inst: Instance) -> dict[str, Any]:
     D = _data(inst)
-    return {"lambda0": torch.tensor([D["lambda0"]], dtype=torch.float64)}
+    return {"lambda0": D["lambda0"]}
 
 
 _EIG_FLOOR = 1e-12  # eigvalsh backward error ≤ n·ε·‖H‖₂ ≈ 16·2.2e-16·8 ≈ 3e-14 for n ≤ 16; 30× margin
@@ -190,7 +186,7 @@ def run_init_gram(inst: Instance) -> dict[str, Any]:
     W, _ = tl.init_weights(p["m"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
     H0 = tl.gram_w(W, D["X"])
     diff = torch.linalg.matrix_norm(H0 - D["H"], ord=2)
-    return {"op_norm_error": diff, "lambda_min_H0": tl.lambda_min(H0), "lambda0": D["lambda0"],
+    return {"op_norm_error": per_seed(diff), "lambda_min_H0": per_seed(tl.lambda_min(H0)), "lambda0": D["lambda0"],
             "n": p["n"], "m": p["m"], "delta": DELTA}
 
 
@@ -251,7 +247,7 @@ def run_ball_certificate(inst: Instance) -> dict[str, Any]:
     p = inst.premises
     radius = LEMMA32_C * DELTA * D["lambda0"] / p["n"] ** 2
     W, _ = tl.init_weights(p["m"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
-    return {"flip_certificate": tl.flip_certificate(W, D["X"], radius=radius), "lambda0": D["lambda0"]}
+    return {"flip_certificate": per_seed(tl.flip_certificate(W, D["X"], radius=radius)), "lambda0": D["lambda0"]}
 
 
 LEMMA32_C = math.sqrt(2 * math.pi) / 16  # Du et al. 2019, Lemma 3.2: R = cδλ₀/n², c from the proof (derived)
@@ -284,7 +280,8 @@ def run_init_residual(inst: Instance) -> dict[str, Any]:
     W, a = tl.init_weights(p["m"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
     r = ((tl.predict(W, a, D["X"]) - D["y"]) ** 2).sum(-1)  # (S,)
     S = r.shape[0]
-    return {"mean_residual_sq_0": r.mean().reshape(1), "residual_se": (r.std() / math.sqrt(S)).reshape(1),
+    # the mean over the seeds is one number (a 0-d constant), not a per-seed value
+    return {"mean_residual_sq_0": r.mean(), "residual_se": r.std() / math.sqrt(S),
             "y_norm_sq": float((D["y"] ** 2).sum()), "n": p["n"]}
 
 
@@ -339,8 +336,8 @@ def _flow(inst: Instance, *, train_a: bool, track_lambda: bool) -> tuple[dict[st
 def run_flow_rate(inst: Instance, *, train_a: bool = False) -> dict[str, Any]:
     D, tr = _flow(inst, train_a=train_a, track_lambda=False)
     # t = 0 is an identity (both sides equal ‖y − u(0)‖²), so checking starts at the first grid point
-    return {"residual_sq": tr.residual_sq[:, 1:], "residual_sq_0": tr.residual_sq[:, :1],
-            "t": _seed_axis(tr.time[1:]), "lambda0": D["lambda0"], "lambda_max": D["lambda_max"],
+    return {"residual_sq": per_seed(tr.residual_sq[:, 1:], "t"), "residual_sq_0": per_seed(tr.residual_sq[:, 0]),
+            "t": shared(tr.time[1:], "t"), "lambda0": D["lambda0"], "lambda_max": D["lambda_max"],
             "n": inst.premises["n"], "delta": DELTA}
 
 
@@ -381,8 +378,9 @@ def run_lemma33(inst: Instance) -> dict[str, Any]:
     D, tr = _flow(inst, train_a=False, track_lambda=True)
     assert tr.lambda_min_h is not None
     lam_path = torch.cummin(tr.lambda_min_h, dim=1).values  # min over s ≤ t of λ_min(H(s)) on the grid
-    return {"residual_sq": tr.residual_sq[:, 1:], "residual_sq_0": tr.residual_sq[:, :1], "t": _seed_axis(tr.time[1:]),
-            "max_dist": tr.max_dist[:, 1:], "lambda_min_H_path": lam_path[:, 1:], "lambda0": D["lambda0"],
+    return {"residual_sq": per_seed(tr.residual_sq[:, 1:], "t"), "residual_sq_0": per_seed(tr.residual_sq[:, 0]),
+            "t": shared(tr.time[1:], "t"), "max_dist": per_seed(tr.max_dist[:, 1:], "t"),
+            "lambda_min_H_path": per_seed(lam_path[:, 1:], "t"), "lambda0": D["lambda0"],
             "n": inst.premises["n"], "m": inst.premises["m"]}
 
 
@@ -422,14 +420,14 @@ def _gd(inst: Instance, *, eta_frac: float, horizon: float = 8.0, train_a: bool 
 
 def run_gd_rate(inst: Instance) -> dict[str, Any]:
     D, tr, step = _gd(inst, eta_frac=inst.premises["eta_frac"])
-    held = tr.residual_sq <= (1 - step * D["lambda0"] / 2) ** _seed_axis(tr.time) * tr.residual_sq[:, :1]
+    held = tr.residual_sq <= (1 - step * D["lambda0"] / 2) ** tr.time * tr.residual_sq[:, :1]
     # rate held at every s < k (Cor 4.1's premise): a shifted cumulative AND
     before = torch.cat([torch.ones_like(held[:, :1]), torch.cummin(held.to(torch.int8), dim=1).values[:, :-1]], 1)
     # k = 0 is an identity for the rate (both sides equal ‖y − u(0)‖²; the distance is 0): start at k = 1
-    return {"residual_sq": tr.residual_sq[:, 1:], "residual_sq_0": tr.residual_sq[:, :1], "k": _seed_axis(tr.time[1:]),
-            "eta": step, "lambda0": D["lambda0"], "lambda_max": D["lambda_max"], "n": inst.premises["n"],
-            "m": inst.premises["m"], "delta": DELTA, "max_dist": tr.max_dist[:, 1:],
-            "rate_held_before_k": before[:, 1:].to(inst.dtype)}
+    return {"residual_sq": per_seed(tr.residual_sq[:, 1:], "k"), "residual_sq_0": per_seed(tr.residual_sq[:, 0]),
+            "k": shared(tr.time[1:], "k"), "eta": step, "lambda0": D["lambda0"], "lambda_max": D["lambda_max"],
+            "n": inst.premises["n"], "m": inst.premises["m"], "delta": DELTA,
+            "max_dist": per_seed(tr.max_dist[:, 1:], "k"), "rate_held_before_k": per_seed(before[:, 1:].to(inst.dtype), "k")}
 
 
 GD_LADDERS = ([4, 16, 64, 256], [4, 16, 64, 256, 1024, 4096], [16, 64, 256, 1024, 4096, 16384])
@@ -511,7 +509,8 @@ def run_gd_step(inst: Instance) -> dict[str, Any]:
     u0, u1 = tl.predict(W0, a, D["X"]), tl.predict(tr.W, tr.a, D["X"])
     kernel_step = -step * torch.einsum("sij,sj->si", tl.gram_w(W0, D["X"]), u0 - D["y"])
     flipped = ((tl.preactivations(tr.W, D["X"]) >= 0) != (tl.preactivations(W0, D["X"]) >= 0)).flatten(1).any(1)
-    return {"du_step": u1 - u0, "kernel_step": kernel_step, "no_flip": (~flipped).to(inst.dtype).unsqueeze(1)}
+    return {"du_step": per_seed(u1 - u0, "i"), "kernel_step": per_seed(kernel_step, "i"),
+            "no_flip": per_seed((~flipped).to(inst.dtype))}
 
 
 du_step, kernel_step, no_flip = sp.symbols("du_step kernel_step no_flip")
@@ -542,8 +541,8 @@ def run_flow_energy(inst: Instance) -> dict[str, Any]:
     tr = tl.flow_trajectory(W0, a0, D["X"], D["y"], t_end=h, steps=1, train_a=p["train_a"])
     K = tl.gram_w(W0, D["X"]) + (tl.gram_a(W0, D["X"]) if p["train_a"] else 0.0)
     r = tl.predict(W0, a0, D["X"]) - D["y"]
-    return {"residual_rate_fd": (tr.residual_sq[:, 1] - tr.residual_sq[:, 0]) / h,
-            "residual_rate": -2.0 * torch.einsum("si,sij,sj->s", r, K, r)}
+    return {"residual_rate_fd": per_seed((tr.residual_sq[:, 1] - tr.residual_sq[:, 0]) / h),
+            "residual_rate": per_seed(-2.0 * torch.einsum("si,sij,sj->s", r, K, r))}
 
 
 rate_fd, rate_exact = sp.symbols("residual_rate_fd residual_rate")
@@ -575,7 +574,7 @@ def run_kernel_identity(inst: Instance) -> dict[str, Any]:
     v = tl.output_velocity(W, a, D["X"], D["y"], train_a=True)
     K = tl.gram_w(W, D["X"]) + tl.gram_a(W, D["X"])
     kv = torch.einsum("sij,sj->si", K, D["y"] - u)
-    return {"du_dt": v, "kernel_du_dt": kv, "kernel_scale": kv.abs().amax(-1, keepdim=True)}
+    return {"du_dt": per_seed(v, "i"), "kernel_du_dt": per_seed(kv, "i"), "kernel_scale": per_seed(kv.abs().amax(-1))}
 
 
 both_layers_identity = Claim(
@@ -629,14 +628,14 @@ def run_sec5(inst: Instance) -> dict[str, Any]:
         dist.append(float(tr.max_dist[:, -1].mean()))
         flips.append(float(tr.flips[:, -1].mean()))
     lw = torch.log(torch.tensor(widths, dtype=torch.float64))
+    # one fit over the seed-averaged curves: the slopes are constants, the curves are shared by every seed
     return {
         # float64 throughout: torch.tensor of Python floats would default to float32
-        "distance_slope": torch.tensor([least_squares_slope(lw, torch.log(torch.tensor(dist, dtype=torch.float64)))],
-                                       dtype=torch.float64),
-        "flip_slope": torch.tensor([least_squares_slope(lw, torch.log(torch.tensor(flips, dtype=torch.float64)))],
-                                   dtype=torch.float64),
-        "widths": torch.tensor([widths], dtype=torch.float64), "mean_max_dist": torch.tensor([dist], dtype=torch.float64),
-        "mean_flip_fraction": torch.tensor([flips], dtype=torch.float64),
+        "distance_slope": least_squares_slope(lw, torch.log(torch.tensor(dist, dtype=torch.float64))),
+        "flip_slope": least_squares_slope(lw, torch.log(torch.tensor(flips, dtype=torch.float64))),
+        "widths": shared(torch.tensor(widths, dtype=torch.float64), "width"),
+        "mean_max_dist": shared(torch.tensor(dist, dtype=torch.float64), "width"),
+        "mean_flip_fraction": shared(torch.tensor(flips, dtype=torch.float64), "width"),
     }
 
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from impl import implicit as im
 from impl import two_layer as tl
-from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control
+from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control, per_seed, shared
 from verify.trend import first_of_two_holding, least_squares_slope
 
 PAPER = ("Gao & Gao (2022), Gradient descent optimizes infinite-depth ReLU implicit networks with linear widths; "
@@ -83,9 +83,10 @@ def run_contraction(inst: Instance) -> dict[str, Any]:
         Z = torch.relu(B @ Z + Phi)
     err = torch.stack(errs, 1)
     # ℓ = 0 is an identity (both sides ‖Z_0 − Z*‖), so the check starts at ℓ = 1
-    return {"picard_error": err[:, 1:], "picard_error_0": err[:, :1], "l": torch.arange(1.0, L + 1.0).reshape(1, -1),
-            "rho": inst.premises["rho"], "z_norm": torch.linalg.vector_norm(star, dim=(-2, -1)).unsqueeze(1),
-            "phi_norm": torch.linalg.vector_norm(Phi, dim=(-2, -1)).unsqueeze(1)}
+    return {"picard_error": per_seed(err[:, 1:], "l"), "picard_error_0": per_seed(err[:, 0]),
+            "l": shared(torch.arange(1.0, L + 1.0), "l"), "rho": inst.premises["rho"],
+            "z_norm": per_seed(torch.linalg.vector_norm(star, dim=(-2, -1))),
+            "phi_norm": per_seed(torch.linalg.vector_norm(Phi, dim=(-2, -1)))}
 
 
 contraction_picard = Claim(
@@ -112,7 +113,7 @@ def run_fixed_point_count(inst: Instance) -> dict[str, Any]:
     """The number of solutions of Z = relu(BZ + φ), enumerated exactly over all 2^m activation patterns."""
     B, Phi = _layer(inst)
     fps = im.enumerate_fixed_points(B, Phi[..., 0], max_m=10)
-    return {"fixed_points": fps.count.to(inst.dtype)}
+    return {"fixed_points": per_seed(fps.count.to(inst.dtype))}
 
 
 unique_fixed_point = Claim(
@@ -133,7 +134,7 @@ def run_scalar(inst: Instance) -> dict[str, Any]:
     """z = relu(bz + c): the exact number of solutions (the 1-D control of CLAIMS.md)."""
     p = inst.premises
     count = len(im.fixed_points_scalar(p["b"], p["c"]))
-    return {"fixed_points": torch.full((inst.S,), float(count), dtype=inst.dtype)}
+    return {"fixed_points": per_seed(torch.full((inst.S,), float(count), dtype=inst.dtype))}
 
 
 nonunique_control = control(
@@ -153,7 +154,7 @@ def run_picard_converges(inst: Instance) -> dict[str, Any]:
     g = inst.generator(1)
     Z0 = (inst.premises["start"] * torch.randn(Phi.shape, generator=g, dtype=inst.dtype).abs()).to(inst.device)
     fp = im.picard(B, Phi, tol=1e-12, max_iter=6000, Z0=Z0)
-    return {"picard_converged": fp.converged.to(inst.dtype)}
+    return {"picard_converged": per_seed(fp.converged.to(inst.dtype))}
 
 
 picard_converges = Claim(
@@ -203,7 +204,7 @@ def _net(inst: Instance) -> tuple[im.ImplicitParams, torch.Tensor, torch.Tensor]
 
 def run_norm_at_init(inst: Instance) -> dict[str, Any]:
     params, _, _ = _net(inst)
-    return {"norm_B": im.spectral_norm_exact(params.B)}
+    return {"norm_B": per_seed(im.spectral_norm_exact(params.B))}
 
 
 well_posed_at_init = Claim(
@@ -241,7 +242,9 @@ def _gd(inst: Instance) -> tuple[im.ImplicitTrajectory, torch.Tensor, torch.Tens
     ev = torch.linalg.eigvalsh(im.gram_ntk(params, X, fp=fp))
     # a numerically singular Gram (λ_min ≤ 0 by round-off) makes the rate bound trivial, never looser: clamp at 0
     lam_min, lam_max = ev[:, 0].clamp(min=0.0), ev[:, -1]
-    step = inst.premises["eta_frac"] / lam_max
+    # K(0) = 0 when every feature is dead on every input (m = 8, N = 1: one seed in 2⁸): nothing moves and the
+    # envelope is flat, so any step checks that; η = eta_frac/1 there, not eta_frac/0 = inf (NaN in ηλ_min)
+    step = inst.premises["eta_frac"] / torch.where(lam_max > 0, lam_max, torch.ones_like(lam_max))
     cap = inst.profile.pick(80, 400, 2000)
     slowest = float((step * lam_min).min())
     steps = cap if slowest <= 0 else int(min(cap, math.ceil(4.0 / slowest)))
@@ -252,9 +255,11 @@ def _gd(inst: Instance) -> tuple[im.ImplicitTrajectory, torch.Tensor, torch.Tens
 def run_training(inst: Instance) -> dict[str, Any]:
     tr, step, lam_min, _ = _gd(inst)
     K = tr.loss.shape[1] - 1
-    return {"loss": tr.loss[:, 1:], "loss_0": tr.loss[:, :1], "k": torch.arange(1.0, K + 1).reshape(1, -1),
-            "eta": step.unsqueeze(1), "lambda_ntk": lam_min.unsqueeze(1), "norm_B_path": tr.norm_B,
-            "N": inst.premises["N"], "one": torch.ones(1, K + 1), "k_all": torch.arange(K + 1.0).reshape(1, -1)}
+    # two step axes: "k" = 1..K for the rate (k = 0 is the identity L(0) ≤ L(0)), "k_all" = 0..K for ‖B(k)‖₂
+    return {"loss": per_seed(tr.loss[:, 1:], "k"), "loss_0": per_seed(tr.loss[:, 0]),
+            "k": shared(torch.arange(1.0, K + 1), "k"), "eta": per_seed(step), "lambda_ntk": per_seed(lam_min),
+            "norm_B_path": per_seed(tr.norm_B, "k_all"), "N": inst.premises["N"],
+            "one": shared(torch.ones(K + 1), "k_all"), "k_all": shared(torch.arange(K + 1.0), "k_all")}
 
 
 def _ladder(premises: dict, profile: Profile) -> list[int]:
@@ -295,8 +300,8 @@ def run_implicit_gradient(inst: Instance) -> dict[str, Any]:
     unrolled = im.unrolled_loss(im.ImplicitParams(A=A, W=params.W, u=u, gamma=params.gamma), X, y, iterations=ell_steps)
     gA, gu = torch.autograd.grad(unrolled.sum(), (A, u))
     S = inst.S
-    return {"grad_implicit": torch.cat([grads.A.reshape(S, -1), grads.u.reshape(S, -1)], 1),
-            "grad_unrolled": torch.cat([gA.reshape(S, -1), gu.reshape(S, -1)], 1)}
+    return {"grad_implicit": per_seed(torch.cat([grads.A.reshape(S, -1), grads.u.reshape(S, -1)], 1), "param"),
+            "grad_unrolled": per_seed(torch.cat([gA.reshape(S, -1), gu.reshape(S, -1)], 1), "param")}
 
 
 implicit_gradient = Claim(
@@ -338,7 +343,8 @@ def run_step_kernel(inst: Instance) -> dict[str, Any]:
     tr = im.gd_trajectory(params, X, y, eta=step, steps=1, tol=1e-14)
     y1, _ = im.predict(tr.params, X, tol=1e-14)
     velocity = (y1 - y0) / step.unsqueeze(1)
-    return {"output_velocity": velocity, "kernel_velocity": -(K @ (y0 - y).unsqueeze(-1)).squeeze(-1)}
+    return {"output_velocity": per_seed(velocity, "sample"),
+            "kernel_velocity": per_seed(-(K @ (y0 - y).unsqueeze(-1)).squeeze(-1), "sample")}
 
 
 out_vel, ker_vel = sp.symbols("output_velocity kernel_velocity")
@@ -473,8 +479,9 @@ def run_width_scaling(inst: Instance) -> dict[str, Any]:
     # a threshold above the ladder's top is unknown, not infinite: NaN makes the example inconclusive
     slope = least_squares_slope(logN, torch.log(th)) if bool(torch.isfinite(th).all()) else math.nan
     linear = th[0] * torch.tensor(Ns, dtype=torch.float64) / Ns[0]
-    return {"width_slope": torch.tensor([slope]), "Ns": torch.tensor([Ns], dtype=torch.float64),
-            "threshold_width": th.reshape(1, -1), "linear_in_N": linear.reshape(1, -1)}
+    # one slope and one threshold per N for all the seeds together (each width pools them)
+    return {"width_slope": slope, "Ns": shared(torch.tensor(Ns, dtype=torch.float64), "N"),
+            "threshold_width": shared(th, "N"), "linear_in_N": shared(linear, "N")}
 
 
 WIDTH_RTOL = 1e-7  # as linear_rate: solver error accumulated over the steps, far below 1e-7 relative

@@ -35,7 +35,7 @@ from impl import implicit as ig
 from impl import linear_resnet as lr
 from impl import pl_star as ps
 from impl import two_layer as tl
-from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control
+from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control, per_seed, shared
 
 PAPER = ("Liu, Zhu, Belkin (2022), Loss landscapes and optimization in over-parameterized non-linear systems "
          "and neural networks, ACHA")
@@ -73,16 +73,23 @@ IDENTITY_TOL = Tolerance(
 )
 
 
-def _identity_values(g2: torch.Tensor, K: torch.Tensor, e: torch.Tensor) -> dict[str, Any]:
-    """grad_sq, quad_form, pl_bound and the round-off scale, each (S,), from ‖∇L‖², K (S, N, N), e (S, N)."""
+def _identity_values(g2: torch.Tensor, K: torch.Tensor, e: torch.Tensor,
+                     valid: torch.Tensor | None = None) -> dict[str, Any]:
+    """grad_sq, quad_form, pl_bound and the round-off scale, each per seed, from ‖∇L‖², K (S, N, N), e (S, N).
+
+    Seeds where ``valid`` (S,) is False get NaN in all four (reported as non-finite).
+    """
     e_sq = (e * e).sum(-1)
     N = K.shape[-1]
-    return {
+    out = {
         "grad_sq": g2,
         "quad_form": torch.einsum("si,sij,sj->s", e, K, e),
         "pl_bound": ps.lambda_min(K) * e_sq,  # 2λ_min(K)·L with L = ½‖e‖²
         "roundoff": ROUNDOFF_C * N * EPS * torch.diagonal(K, dim1=-2, dim2=-1).sum(-1) * e_sq,
     }
+    if valid is not None:
+        out = {k: torch.where(valid, v, torch.full_like(v, math.nan)) for k, v in out.items()}
+    return {k: per_seed(v) for k, v in out.items()}
 
 
 def two_layer_identity_premises(p: Profile) -> st.SearchStrategy[dict[str, Any]]:
@@ -197,10 +204,8 @@ def run_implicit_identity(inst: Instance) -> dict[str, Any]:
     K = ig.gram_ntk(params, X, fp=fp, train=train)
     e = ig.predict(params, X, fp=fp)[0] - y
     g2 = sum((v * v).flatten(1).sum(-1) for v in grads.as_dict().values())
-    out = _identity_values(g2, K, e)
     # a seed whose forward or adjoint solve failed has no trustworthy gradient: NaN, reported as non-finite
-    bad = ~grads.valid
-    return {k: torch.where(bad, torch.full_like(v, math.nan), v) for k, v in out.items()}
+    return _identity_values(g2, K, e, valid=grads.valid)
 
 
 identity_implicit = Claim(
@@ -274,12 +279,15 @@ def run_path(inst: Instance) -> dict[str, Any]:
     ratio = path.lambda_min / safe_mu
     below = ratio < 0.5
     first = torch.where(below.any(-1), below.to(torch.int8).argmax(-1), torch.full_like(mu_, steps + 1, dtype=torch.int64))
+    # K(w₀) = 0 (every unit dead on every input, common at m = 2) has no conditioning: PL* fails at init, so
+    # μ/λ_max reads 0 (the seed is vacuous, as the premise intends), not 0/0 = NaN (which would be non-finite)
+    mu_rel = torch.where(lmax > 0, mu_ / lmax, torch.zeros_like(mu_))
     # t = 0 is an identity for both conclusions (ratio 1, L(w₀) ≤ L(w₀)): the arrays start at t = 1
     return {
-        "kernel_ratio": ratio[:, 1:], "mu_rel": (mu_ / lmax).unsqueeze(-1), "mu": mu_.unsqueeze(-1),
-        "eta": step.unsqueeze(-1), "t": path.time[1:].reshape(1, -1), "loss": path.loss[:, 1:],
-        "loss_0": path.loss[:, :1], "half": torch.full((1, steps), 0.5, dtype=inst.dtype), "lambda0": lambda0,
-        "n": p["n"], "t_below_half": first.to(inst.dtype).unsqueeze(-1),
+        "kernel_ratio": per_seed(ratio[:, 1:], "t"), "mu_rel": per_seed(mu_rel), "mu": per_seed(mu_),
+        "eta": per_seed(step), "t": shared(path.time[1:], "t"), "loss": per_seed(path.loss[:, 1:], "t"),
+        "loss_0": per_seed(path.loss[:, 0]), "half": shared(torch.full((steps,), 0.5, dtype=inst.dtype), "t"),
+        "lambda0": lambda0, "n": p["n"], "t_below_half": per_seed(first.to(inst.dtype)),
     }
 
 

@@ -42,7 +42,7 @@ from hypothesis import strategies as st
 from impl import coupled as cp
 from impl import two_layer as tl
 from theorems import du2019 as du
-from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control
+from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control, per_seed, shared
 from verify.trend import first_of_two_holding, least_squares_slope
 
 PAPER = ("Munteanu, Omlor, Song, Woodruff (2022), Bounding the Width of Neural Networks via Coupled "
@@ -93,7 +93,7 @@ def run_zero_output(inst: Instance) -> dict[str, Any]:
     # Higham's bound for a sum of m terms in any order: |fl(Σ t_r) − Σ t_r| ≤ γ_m Σ|t_r|, γ_m ≈ m·ε;
     # the terms are a_r relu(w_rᵀx_i)/√m and the exact sum is 0 (pairs cancel)
     terms_abs = torch.relu(tl.preactivations(W, X)).sum(-1) / math.sqrt(m)  # (S, n): Σ_r |t_r|
-    return {"abs_output": u.abs(), "roundoff_bound": 2.0 * m * EPS * terms_abs}
+    return {"abs_output": per_seed(u.abs(), "i"), "roundoff_bound": per_seed(2.0 * m * EPS * terms_abs, "i")}
 
 
 abs_output, roundoff_bound = sp.symbols("abs_output roundoff_bound")
@@ -133,8 +133,8 @@ def run_gram_base(inst: Instance) -> dict[str, Any]:
     X = _inputs(inst)
     W, _ = _init(inst, m, p["d"])
     W_base, _ = cp.base_weights(m, p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
-    return {"H_coupled": tl.gram_w(W, X), "H_base": tl.gram_w(W_base, X),
-            "G_coupled": tl.gram_a(W, X), "G_base": tl.gram_a(W_base, X)}
+    return {"H_coupled": per_seed(tl.gram_w(W, X), "i", "j"), "H_base": per_seed(tl.gram_w(W_base, X), "i", "j"),
+            "G_coupled": per_seed(tl.gram_a(W, X), "i", "j"), "G_base": per_seed(tl.gram_a(W_base, X), "i", "j")}
 
 
 H_c, H_b, G_c, G_b = sp.symbols("H_coupled H_base G_coupled G_base")
@@ -226,13 +226,14 @@ def run_width_thresholds(inst: Instance) -> dict[str, Any]:
     known = bool(torch.isfinite(tc).all() and torch.isfinite(ti).all())  # a threshold off the ladder is unknown
     nan = math.nan
     n_t = torch.tensor(ns, dtype=torch.float64)
+    # each threshold pools all S seeds (a width holds for the batch), so every value is shared by the seeds
     return {
-        "coupled_slope": torch.tensor([least_squares_slope(logn, torch.log(tc)) if known else nan], dtype=torch.float64),
-        "independent_slope": torch.tensor([least_squares_slope(logn, torch.log(ti)) if known else nan], dtype=torch.float64),
-        "log2_ratio": torch.tensor([float(torch.log2(tc / ti).mean()) if known else nan], dtype=torch.float64),
-        "ns": n_t.reshape(1, -1), "threshold_coupled": tc.reshape(1, -1), "threshold_independent": ti.reshape(1, -1),
-        "n_squared": (ti[0] * (n_t / ns[0]) ** 2).reshape(1, -1),
-        "n_fourth": (ti[0] * (n_t / ns[0]) ** 4).reshape(1, -1),
+        "coupled_slope": least_squares_slope(logn, torch.log(tc)) if known else nan,
+        "independent_slope": least_squares_slope(logn, torch.log(ti)) if known else nan,
+        "log2_ratio": float(torch.log2(tc / ti).mean()) if known else nan,
+        "ns": shared(n_t, "n"), "threshold_coupled": shared(tc, "n"), "threshold_independent": shared(ti, "n"),
+        "n_squared": shared(ti[0] * (n_t / ns[0]) ** 2, "n"),
+        "n_fourth": shared(ti[0] * (n_t / ns[0]) ** 4, "n"),
     }
 
 
@@ -327,8 +328,8 @@ def run_coupled_gd_rate(inst: Instance) -> dict[str, Any]:
     K = int(min(5000, math.ceil(8.0 / (step * D["lambda0"]))))
     tr = tl.gd_trajectory_fast(W, a, D["X"], D["y"], eta=step, steps=K)
     # k = 0 is an identity (both sides equal ‖y − u(0)‖² = ‖y‖²): start at k = 1
-    return {"residual_sq": tr.residual_sq[:, 1:], "residual_sq_0": tr.residual_sq[:, :1],
-            "k": tr.time[1:].reshape(1, -1), "eta": step, "lambda0": D["lambda0"], "n": p["n"], "m": p["m"],
+    return {"residual_sq": per_seed(tr.residual_sq[:, 1:], "k"), "residual_sq_0": per_seed(tr.residual_sq[:, 0]),
+            "k": shared(tr.time[1:], "k"), "eta": step, "lambda0": D["lambda0"], "n": p["n"], "m": p["m"],
             "delta": DELTA}
 
 

@@ -79,7 +79,7 @@ from hypothesis import strategies as st
 
 from impl import logistic as lg
 from impl import two_layer as tl
-from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control
+from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control, per_seed, shared
 from verify.trend import first_of_two_holding, least_squares_slope, slope_resolution
 
 PAPER = ("Nitanda, Chinot, Suzuki (2019), Gradient Descent can Learn Less Over-parameterized Two-layer Neural "
@@ -139,8 +139,9 @@ def run_ntk_closed_form(inst: Instance) -> dict[str, Any]:
     D = _data(inst)
     W, _ = tl.init_weights(p["M"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
     est = lg.tangent_gram(W, D["X"])  # (S, n, n): per seed (1/M) Σ_r σ'(w_rᵀx_i)σ'(w_rᵀx_j) x_iᵀx_j
-    return {"K_monte_carlo": est.mean(0, keepdim=True), "K_closed_form": lg.erf_ntk(D["X"]).unsqueeze(0),
-            "K_stderr": est.std(0, keepdim=True) / math.sqrt(est.shape[0])}
+    # one estimate pooled over the seeds: shared, compared entry by entry (i, j) with the closed form
+    return {"K_monte_carlo": shared(est.mean(0), "i", "j"), "K_closed_form": shared(lg.erf_ntk(D["X"]), "i", "j"),
+            "K_stderr": shared(est.std(0) / math.sqrt(est.shape[0]), "i", "j")}
 
 
 K_mc, K_cf = sp.symbols("K_monte_carlo K_closed_form")
@@ -184,7 +185,8 @@ def run_gd_step(inst: Instance) -> dict[str, Any]:
     Wg = W0.clone().requires_grad_(True)
     (g,) = torch.autograd.grad(lg.loss(Wg, a, D["X"], D["y"]).sum(), Wg)
     deriv = (g * dW).sum((-2, -1))
-    return {"directional_derivative": deriv, "minus_step_sq_over_eta": -(dW * dW).sum((-2, -1)) / p["eta"]}
+    return {"directional_derivative": per_seed(deriv),
+            "minus_step_sq_over_eta": per_seed(-(dW * dW).sum((-2, -1)) / p["eta"])}
 
 
 dir_deriv, step_sq = sp.symbols("directional_derivative minus_step_sq_over_eta")
@@ -234,10 +236,10 @@ def run_zero_error(inst: Instance) -> dict[str, Any]:
     T = horizon(p["n"], p["eta"], D["rho"])
     tr = lg.gd_trajectory(W0, a, D["X"], D["y"], eta=p["eta"], steps=T)
     rise = (tr.loss[:, 1:] - tr.loss[:, :-1]) / tr.loss[:, :-1]  # relative one-step change of L
-    return {"final_train_error": tr.train_error[:, -1], "max_loss_rise": rise.amax(-1),
+    return {"final_train_error": per_seed(tr.train_error[:, -1]), "max_loss_rise": per_seed(rise.amax(-1)),
             "rho": D["rho"], "n": p["n"], "delta": DELTA,
-            "k": torch.arange(T + 1.0, dtype=inst.dtype).reshape(1, -1), "loss_curve": tr.loss,
-            "error_curve": tr.train_error}
+            "k": shared(torch.arange(T + 1.0, dtype=inst.dtype), "k"), "loss_curve": per_seed(tr.loss, "k"),
+            "error_curve": per_seed(tr.train_error, "k")}
 
 
 err_T, rise = sp.symbols("final_train_error max_loss_rise")
@@ -343,14 +345,14 @@ def run_width_trend(inst: Instance) -> dict[str, Any]:
     inv = torch.tensor([1.0 / r for r in rhos], dtype=torch.float64)
     th = torch.tensor(ths, dtype=torch.float64)
     known = bool(torch.isfinite(th).all())
+    # one slope and one threshold per margin for all the seeds together (each width pools them)
     return {
-        "margin_slope": torch.tensor([least_squares_slope(torch.log(inv), torch.log(th)) if known else math.nan],
-                                     dtype=torch.float64),
+        "margin_slope": least_squares_slope(torch.log(inv), torch.log(th)) if known else math.nan,
         "slope_resolution": slope_resolution(torch.log(inv)),
-        "max_threshold": torch.tensor([float(th.max())], dtype=torch.float64), "ladder_top": float(widths[-1]),
-        "inv_margin": inv.reshape(1, -1), "threshold_width": th.reshape(1, -1),
-        "recalled_rho_minus_2": (th[0] * (inv / inv[0]) ** 2).reshape(1, -1),
-        "squared_loss_scale": torch.tensor([sq], dtype=torch.float64),
+        "max_threshold": float(th.max()), "ladder_top": float(widths[-1]),
+        "inv_margin": shared(inv, "margin"), "threshold_width": shared(th, "margin"),
+        "recalled_rho_minus_2": shared(th[0] * (inv / inv[0]) ** 2, "margin"),
+        "squared_loss_scale": shared(torch.tensor(sq, dtype=torch.float64), "margin"),
     }
 
 
@@ -421,14 +423,14 @@ def run_width_against_n(inst: Instance) -> dict[str, Any]:
     nn = torch.tensor([float(n) for n in ns], dtype=torch.float64)
     th = torch.tensor(ths, dtype=torch.float64)
     known = bool(torch.isfinite(th).all())
+    # one slope and one threshold per n for all the seeds together (each width pools them)
     return {
-        "sample_slope": torch.tensor([least_squares_slope(torch.log(nn), torch.log(th)) if known else math.nan],
-                                     dtype=torch.float64),
+        "sample_slope": least_squares_slope(torch.log(nn), torch.log(th)) if known else math.nan,
         "slope_resolution": slope_resolution(torch.log(nn)),
-        "max_threshold": torch.tensor([float(th.max())], dtype=torch.float64), "ladder_top": float(widths[-1]), "rho": D["rho"],
-        "n_samples": nn.reshape(1, -1), "threshold_width": th.reshape(1, -1),
-        "linear_in_n": (th[0] * nn / nn[0]).reshape(1, -1),
-        "squared_loss_scale": torch.tensor([sq], dtype=torch.float64),
+        "max_threshold": float(th.max()), "ladder_top": float(widths[-1]), "rho": D["rho"],
+        "n_samples": shared(nn, "n"), "threshold_width": shared(th, "n"),
+        "linear_in_n": shared(th[0] * nn / nn[0], "n"),
+        "squared_loss_scale": shared(torch.tensor(sq, dtype=torch.float64), "n"),
     }
 
 

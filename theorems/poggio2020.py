@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from impl import coarse_gradient as cg
 from impl import homogeneous as hm
-from verify import Citation, Claim, Figure, Instance, Kind, Profile, Tolerance, control
+from verify import Citation, Claim, Figure, Instance, Kind, Profile, Tolerance, control, per_seed, shared
 
 PAPER = "Poggio, Banburski, Liao (2020), Theoretical issues in deep networks, PNAS 117(48)"
 SOUDRY = "Soudry, Hoffer, Nacson, Gunasekar, Srebro (2018), The implicit bias of gradient descent on separable data, JMLR"
@@ -133,8 +133,8 @@ def run_normalized_dynamics(inst: Instance) -> dict[str, Any]:
     scale = wdot / rho_k + norm(nd["vdot_paper"]) + 1e-300
     diff = norm(tuple(a - b for a, b in zip(nd["vdot_paper"], nd["vdot_chain"])))
     rp, rc = nd["rhodot_paper"], nd["rhodot_chain"]
-    return {"v_inner": nd["v_inner"] / scale, "vdot_error": diff / scale,
-            "rhodot_error": (rp - rc).abs() / (wdot + rp.abs() + 1e-300)}
+    return {"v_inner": per_seed(nd["v_inner"] / scale, "layer"), "vdot_error": per_seed(diff / scale, "layer"),
+            "rhodot_error": per_seed((rp - rc).abs() / (wdot + rp.abs() + 1e-300), "layer")}
 
 
 v_inner, vdot_err, rhodot_err = sp.symbols("v_inner vdot_error rhodot_error")
@@ -182,7 +182,9 @@ def run_balancedness_rate(inst: Instance) -> dict[str, Any]:
     q = hm.margins(Ws, X, y, biases=biases)
     slope = torch.exp(-q) if inst.premises["loss"] == "exp" else torch.sigmoid(-q)
     scale = 2 * (slope * q.abs()).sum(1, keepdim=True) + 1e-300
-    return {"layer_rate": rates[:, 1:] / scale, "first_layer_rate": rates[:, :1] / scale}
+    # layers k ≥ 2 along "layer", each against the first layer's rate (one per seed, no layer axis)
+    return {"layer_rate": per_seed(rates[:, 1:] / scale, "layer"),
+            "first_layer_rate": per_seed(rates[:, 0] / scale[:, 0])}
 
 
 layer_rate, first_rate = sp.symbols("layer_rate first_layer_rate")
@@ -234,7 +236,7 @@ def run_balancedness_gd_step(inst: Instance) -> dict[str, Any]:
     scale = r0.max(1, keepdim=True).values
     lhs = ((r1 - r1[:, :1]) - (r0 - r0[:, :1]))[:, 1:]
     rhs = eta.unsqueeze(1) ** 2 * (g2 - g2[:, :1])[:, 1:]
-    return {"balance_step": lhs / scale, "balance_step_formula": rhs / scale}
+    return {"balance_step": per_seed(lhs / scale, "layer"), "balance_step_formula": per_seed(rhs / scale, "layer")}
 
 
 bal_step, bal_formula = sp.symbols("balance_step balance_step_formula")
@@ -260,6 +262,15 @@ balancedness_gd_step = Claim(
 ETA_LADDER = 4  # one-step sizes η_max·4^{−j}, j = 0..3 (a factor 64)
 
 
+def _moving_slope(log_eta: torch.Tensor, drift: torch.Tensor, moving: torch.Tensor) -> torch.Tensor:
+    """The log–log slope of ``drift`` against η where the network moves; 0 where it does not.
+
+    A dead network's drift is exactly 0 at every η, so its slope is log 0 = −inf fitted: NaN. Such seeds are not
+    checked (``moving`` = 0), but a NaN anywhere makes the example non-finite, so they get 0 (no slope) instead."""
+    slope = _slope(log_eta, torch.log(drift))
+    return torch.where(moving, slope, torch.zeros_like(slope))
+
+
 def run_gd_drift_one_step(inst: Instance) -> dict[str, Any]:
     """One GD step at η_max·4^{−j}: slopes of log|Δ(ρ_k² − ρ_1²)| and log|⟨V_k, ΔV_k⟩| against log η."""
     X, y = _data(inst)
@@ -280,8 +291,8 @@ def run_gd_drift_one_step(inst: Instance) -> dict[str, Any]:
     le = torch.log(torch.stack(etas, 1))
     bal, vin = torch.stack(bal, 1), torch.stack(vin, 1)
     moving = ((bal > 0) & (vin > 0)).all(1)  # a dead network (zero gradient) has no drift to measure
-    return {"balance_slope": _slope(le, torch.log(bal)), "direction_slope": _slope(le, torch.log(vin)),
-            "moving": moving.to(inst.dtype)}
+    return {"balance_slope": per_seed(_moving_slope(le, bal, moving)),
+            "direction_slope": per_seed(_moving_slope(le, vin, moving)), "moving": per_seed(moving.to(inst.dtype))}
 
 
 bal_slope, dir_slope, moving = sp.symbols("balance_slope direction_slope moving")
@@ -346,8 +357,8 @@ def run_gd_drift_fixed_horizon(inst: Instance) -> dict[str, Any]:
     le = torch.log(torch.stack(etas, 1))
     bal, vin = torch.stack(bal, 1), torch.stack(vin, 1)
     moving = ((bal > 0) & (vin > 0)).all(1)
-    return {"balance_slope": _slope(le, torch.log(bal)), "direction_slope": _slope(le, torch.log(vin)),
-            "moving": moving.to(inst.dtype)}
+    return {"balance_slope": per_seed(_moving_slope(le, bal, moving)),
+            "direction_slope": per_seed(_moving_slope(le, vin, moving)), "moving": per_seed(moving.to(inst.dtype))}
 
 
 gd_drift_fixed_horizon = Claim(
@@ -401,7 +412,12 @@ def run_smoothed_margin_rate(inst: Instance) -> dict[str, Any]:
     X, y, params, logL, _ = _loss_gd(inst, steps=steps, every=10, cap=inst.profile.pick(60.0, 100.0, 200.0))
     flat, S, R = _flat(params)
     ratio = hm.smoothed_margin_ratio(flat, X, y, loss=inst.premises["loss"]).reshape(S, R)
-    return {"rate_ratio": ratio, "checked": (logL < LOG_L0[inst.premises["loss"]]).to(inst.dtype)}
+    checked = logL < LOG_L0[inst.premises["loss"]]
+    # A network that died in an early large step (every ReLU off: f = 0, L = n·ℓ(0), ∇L = 0) has B/A = 0/0. Those
+    # states have L ≥ ℓ(0) and are not checked, but a NaN anywhere makes the example non-finite: they get B/A = 0
+    # (γ̃ does not move). A NaN at a checked state is kept.
+    ratio = torch.where(torch.isnan(ratio) & ~checked, torch.zeros_like(ratio), ratio)
+    return {"rate_ratio": per_seed(ratio, "record"), "checked": per_seed(checked.to(inst.dtype), "record")}
 
 
 rate_ratio, checked = sp.symbols("rate_ratio checked")
@@ -438,7 +454,7 @@ def run_smoothed_margin_high_loss(inst: Instance) -> dict[str, Any]:
     ratio = hm.smoothed_margin_ratio(Ws, X, y, loss=loss)
     high = hm.log_loss(Ws, X, y, loss=loss) >= LOG_L0[loss]
     # the premise is dropped: states with L ≥ ℓ(0) are checked (states with L < ℓ(0) are left out)
-    return {"rate_ratio": ratio, "checked": high.to(inst.dtype)}
+    return {"rate_ratio": per_seed(ratio), "checked": per_seed(high.to(inst.dtype))}
 
 
 smoothed_margin_loss_control = control(
@@ -471,7 +487,10 @@ SETTLED = 10.0  # ours: the declared regime λ·log t ≥ 10, where the slowest 
 
 
 def run_linear_flow(inst: Instance) -> dict[str, Any]:
-    """Gradient flow of a linear predictor from w(0) ~ N(0, scale²/d), recorded every 0.5 in log t."""
+    """Gradient flow of a linear predictor from w(0) ~ N(0, scale²/d), recorded every 0.5 in log t.
+
+    A helper, not a claim's run: it returns bare tensors, (S, R) per seed and record or (1, R) for the grid,
+    and the runs built on it say which axes they return."""
     p = inst.premises
     if p["margin"] * (1 + p["gap"]) >= 1:  # outside what unit-norm inputs allow: shrink the gap, keep the margin
         p = {**p, "gap": 0.99 / p["margin"] - 1}
@@ -511,8 +530,9 @@ def run_linear_direction(inst: Instance) -> dict[str, Any]:
     # fit on the second half of the run, where the angle is still resolved above float64 round-off
     tail = (torch.arange(R, device=ang.device) >= R // 2) & (ang > ANGLE_FLOOR)
     resolved = tail.sum(1) >= 3
-    return {"angle_slope": _slope(torch.log(r["log_t"]), torch.log(ang.clamp_min(1e-300)), tail),
-            "resolved": resolved.to(inst.dtype) * r["settled"], "transient_rate": r["transient_rate"], "angle_end": ang[:, -1], "angle": ang, "t": r["t"]}
+    return {"angle_slope": per_seed(_slope(torch.log(r["log_t"]), torch.log(ang.clamp_min(1e-300)), tail)),
+            "resolved": per_seed(resolved.to(inst.dtype) * r["settled"]), "transient_rate": r["transient_rate"],
+            "angle_end": per_seed(ang[:, -1]), "angle": per_seed(ang, "record"), "t": shared(r["t"][0], "record")}
 
 
 ANGLE_FLOOR = 1e-7  # below this the angle is solver noise (rtol 1e-9 leaves ≈ 1e-10) or round-off
@@ -555,9 +575,12 @@ def run_linear_limit(inst: Instance) -> dict[str, Any]:
     rate = (r["w_norm"][:, -1] - r["w_norm"][:, -2]) / (lt[-1] - lt[-2])
     t_end = float(r["t"][0, -1])
     return {"settled": r["settled"], "transient_rate": r["transient_rate"],
-            "norm_rate": rate / math.sqrt(wh2), "loss_rate": t_end * r["L"][:, -1] / wh2,
-            "dual_limit": t_end * r["slope_n"][:, -1] / wh2, "svm_dual": (r["alpha"] / wh2).reshape(1, -1),
-            "w_norm": r["w_norm"], "svm_line": r["svm_line"], "log_t": r["log_t"]}
+            "norm_rate": per_seed(rate / math.sqrt(wh2)), "loss_rate": per_seed(t_end * r["L"][:, -1] / wh2),
+            # one dual per training example, per seed against the one SVM solution of the data
+            "dual_limit": per_seed(t_end * r["slope_n"][:, -1] / wh2, "example"),
+            "svm_dual": shared(r["alpha"] / wh2, "example"),
+            "w_norm": per_seed(r["w_norm"], "record"), "svm_line": shared(r["svm_line"][0], "record"),
+            "log_t": shared(r["log_t"][0], "record")}
 
 
 norm_rate, loss_rate, dual_limit, svm_dual, settled = sp.symbols("norm_rate loss_rate dual_limit svm_dual settled")
@@ -597,11 +620,14 @@ def run_smoothed_margin_flow(inst: Instance) -> dict[str, Any]:
     sm = r["smoothed"]
     below = torch.log(r["L"]) < LOG_L0[inst.premises["loss"]]
     nan = torch.tensor(math.nan, dtype=sm.dtype, device=sm.device)
-    return {"margin_increment": sm[:, 1:] - sm[:, :-1], "checked": below[:, :-1].to(inst.dtype),
-            "raw_increment": r["min_margin"][:, 1:] - r["min_margin"][:, :-1],
+    # "step" i is the interval from record i to i + 1 (R − 1 of them), checked where L < ℓ(0) at its start
+    return {"margin_increment": per_seed(sm[:, 1:] - sm[:, :-1], "step"),
+            "checked": per_seed(below[:, :-1].to(inst.dtype), "step"),
+            "raw_increment": per_seed(r["min_margin"][:, 1:] - r["min_margin"][:, :-1], "step"),
             # for the figure: only where L < ℓ(0), where γ̃ means a margin
-            "smoothed": torch.where(below, sm, nan), "min_margin": torch.where(below, r["min_margin"], nan),
-            "log_t": r["log_t"]}
+            "smoothed": per_seed(torch.where(below, sm, nan), "record"),
+            "min_margin": per_seed(torch.where(below, r["min_margin"], nan), "record"),
+            "log_t": shared(r["log_t"][0], "record")}
 
 
 increment = sp.Symbol("margin_increment")
@@ -661,10 +687,14 @@ def run_network_growth(inst: Instance) -> dict[str, Any]:
     kkt_end = hm.kkt_residual(pick(torch.full_like(first, R - 1)), X, y, kink_tol=KINK_TOL)
     nan = torch.tensor(math.nan, dtype=rho.dtype, device=rho.device)
     shown = (logL < LOG_L0[inst.premises["loss"]]) & (log_t > 0)  # the figures: the separated phase, t > 1
-    return {"norm_slope": norm_slope, "theta_slope": theta_slope, "separated": separated.to(inst.dtype),
-            "kkt_first": kkt_first, "kkt_end": kkt_end, "log_t": torch.where(log_t > 0, log_t, nan), "rho": rho,
-            "smoothed": torch.where(shown, hm.smoothed_margin(flat, X, y, loss=inst.premises["loss"]).reshape(S, R), nan),
-            "min_margin": torch.where(shown, hm.normalized_min_margin(flat, X, y).reshape(S, R), nan)}
+    smoothed = hm.smoothed_margin(flat, X, y, loss=inst.premises["loss"]).reshape(S, R)
+    min_margin = hm.normalized_min_margin(flat, X, y).reshape(S, R)
+    return {"norm_slope": per_seed(norm_slope), "theta_slope": per_seed(theta_slope),
+            "separated": per_seed(separated.to(inst.dtype)), "kkt_first": per_seed(kkt_first),
+            "kkt_end": per_seed(kkt_end), "log_t": per_seed(torch.where(log_t > 0, log_t, nan), "record"),
+            "rho": per_seed(rho, "record"),
+            "smoothed": per_seed(torch.where(shown, smoothed, nan), "record"),
+            "min_margin": per_seed(torch.where(shown, min_margin, nan), "record")}
 
 
 norm_slope, separated, kkt_first, kkt_end = sp.symbols("norm_slope separated kkt_first kkt_end")
@@ -718,8 +748,9 @@ def run_nonseparable_growth(inst: Instance) -> dict[str, Any]:
     log_t = torch.log(tr.time.clamp_min(1e-300))
     tail = torch.arange(R, device=log_t.device) >= R // 2
     slope = _slope(torch.log(log_t.clamp_min(1e-300)), torch.log(rho), tail.expand(S, R) & (log_t > 1.0))
-    return {"norm_slope": slope, "separated": torch.ones(S, dtype=inst.dtype), "rho": rho,
-            "log_t": torch.where(log_t > 0, log_t, torch.tensor(math.nan, dtype=log_t.dtype, device=log_t.device))}
+    nan = torch.tensor(math.nan, dtype=log_t.dtype, device=log_t.device)
+    return {"norm_slope": per_seed(slope), "separated": per_seed(torch.ones(S, dtype=inst.dtype)),
+            "rho": per_seed(rho, "record"), "log_t": per_seed(torch.where(log_t > 0, log_t, nan), "record")}
 
 
 norm_growth_nonseparable_control = control(
@@ -801,7 +832,9 @@ def run_bcgd_closed_form(inst: Instance) -> dict[str, Any]:
     mean = total / BCGD_N
     var = (sq - BCGD_N * mean * mean).clamp_min(0) / (BCGD_N - 1)
     Ev, Ew = cg.expected_coarse_gradient(v, w, vs, ws)
-    return {"coarse_mc": mean, "coarse_closed_form": torch.cat([Ev, Ew], -1), "coarse_se": (var / BCGD_N).sqrt()}
+    # "coord": the m + n coordinates of (g_v, g_w)
+    return {"coarse_mc": per_seed(mean, "coord"), "coarse_closed_form": per_seed(torch.cat([Ev, Ew], -1), "coord"),
+            "coarse_se": per_seed((var / BCGD_N).sqrt(), "coord")}
 
 
 coarse_mc, coarse_cf = sp.symbols("coarse_mc coarse_closed_form")
@@ -838,8 +871,10 @@ def run_bcgd_correlation(inst: Instance) -> dict[str, Any]:
     u = torch.stack([torch.cat(us, 1), torch.cat(uws, 1)], 2)  # (S, N, 2): the whole inner product and its w-part
     se = u.std(1) / math.sqrt(N) if N > 1 else torch.zeros_like(u[:, 0])
     total, wpart = cg.correlation_closed_form(v, w, vs, ws)
-    return {"inner": u.mean(1), "inner_se": se, "inner_closed_form": torch.stack([total, wpart], 1),
-            "significant": (u.mean(1) > 5 * se).all(1).to(inst.dtype)}
+    # "part": the whole inner product and its w-part
+    return {"inner": per_seed(u.mean(1), "part"), "inner_se": per_seed(se, "part"),
+            "inner_closed_form": per_seed(torch.stack([total, wpart], 1), "part"),
+            "significant": per_seed((u.mean(1) > 5 * se).all(1).to(inst.dtype))}
 
 
 inner_sym = sp.Symbol("inner")

@@ -42,7 +42,7 @@ import torch
 from hypothesis import strategies as st
 
 from impl import sparse_regression as sr
-from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control
+from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control, per_seed, shared
 
 PAPER = "Zhou, Ge (2023), Implicit Regularization Leads to Benign Overfitting for Sparse Linear Regression, ICML"
 ARXIV = "2302.00257"
@@ -63,9 +63,21 @@ def cite(where: str, source: str = "paper", note: str = "") -> Citation:
 
 
 def _problem(inst: Instance, S: int | None = None, *, k: int | None = None) -> sr.SparseProblem:
-    """S independent problems (the data differ per seed: the paper's probability is over the design and noise)."""
+    """S independent problems (the data differ per seed: the paper's probability is over the design and noise).
+
+    For a claim with ``random_data`` each seed draws its problem from its own stream (``inst.seed_generators``):
+    Hadamard GD starts from the deterministic α·1, so the data are the only randomness, and every batch the
+    sequential test adds (and a replication) must see fresh problems, not the first batch's again."""
     p = inst.premises
-    return sr.sparse_problem(p["n"], p["d"], p["k"] if k is None else k, S=S or inst.S, noise=p["noise"],
+    k = p["k"] if k is None else k
+    if inst.random_data:
+        if S not in (None, inst.S):
+            raise ValueError(f"S={S}: with random_data there is one problem per seed (S = {inst.S})")
+        per = [sr.sparse_problem(p["n"], p["d"], k, S=1, noise=p["noise"], generator=g, dtype=inst.dtype,
+                                 device=inst.device) for g in inst.seed_generators(0)]
+        return sr.SparseProblem(A=torch.cat([q.A for q in per]), beta_star=torch.cat([q.beta_star for q in per]),
+                                y=torch.cat([q.y for q in per]), noise=torch.cat([q.noise for q in per]))
+    return sr.sparse_problem(p["n"], p["d"], k, S=S or inst.S, noise=p["noise"],
                              generator=inst.generator(0), dtype=inst.dtype, device=inst.device)
 
 
@@ -114,11 +126,11 @@ def run_linear(inst: Instance) -> dict[str, Any]:
     scale = P.y.norm(dim=-1) + torch.linalg.matrix_norm(P.A, ord=2) * l2.norm(dim=-1)
     # β_T − β_ℓ2 minus its row-space part lies in null(A), orthogonal to the row space: equal norms ⇔ equal vectors
     return {
-        "residual_norm": tr.residual_norm, "rate_envelope": envelope, "t": t.unsqueeze(0),
-        "beta_minus_l2": (tr.beta - l2).norm(dim=-1, keepdim=True), "row_space_gap": row.norm(dim=-1, keepdim=True),
+        "residual_norm": per_seed(tr.residual_norm, "t"), "rate_envelope": per_seed(envelope, "t"), "t": shared(t, "t"),
+        "beta_minus_l2": per_seed((tr.beta - l2).norm(dim=-1)), "row_space_gap": per_seed(row.norm(dim=-1)),
         # round-off of a solve with AAᵀ and of T steps: (T + d)·ε·cond(AAᵀ)·(‖y‖ + ‖A‖‖β_ℓ2‖), a 64× factor
-        "roundoff": (64.0 * (T + p["d"]) * EPS64 * cond * scale).unsqueeze(-1),
-        "lambda_min": lam_min, "eta": eta,
+        "roundoff": per_seed(64.0 * (T + p["d"]) * EPS64 * cond * scale),
+        "lambda_min": per_seed(lam_min), "eta": per_seed(eta),
     }
 
 
@@ -176,21 +188,22 @@ def run_identities(inst: Instance) -> dict[str, Any]:
     # or one step late, still fits the w, u, v identities and ‖r_T‖, since those are rebuilt from the record)
     beta_path = w_path * w_path - u_path * u_path + gamma * v_path  # (S, T + 1, d)
     r_pred = torch.einsum("snd,std->stn", P.A, beta_path[:, :T]) - P.y.unsqueeze(1)
-    signed_gap = (tr.residuals - r_pred).abs().flatten(1).amax(-1, keepdim=True) if T else torch.zeros_like(P.y[:, :1])
+    signed_gap = (tr.residuals - r_pred).abs().flatten(1).amax(-1) if T else torch.zeros_like(P.y[:, 0])
     beta = tr.w * tr.w - tr.u * tr.u + gamma * tr.v
     r_T = torch.einsum("snd,sd->sn", P.A, beta) - P.y
-    scale = (alpha + w_path.abs() + u_path.abs() + v_path.abs()).flatten(1).amax(-1, keepdim=True)
-    A_inf = P.A.abs().sum(-1).amax(-1, keepdim=True)  # ‖A‖_∞, max row ℓ1 norm: bounds |A δβ|_∞ by ‖A‖_∞|δβ|_∞
+    scale = (alpha + w_path.abs() + u_path.abs() + v_path.abs()).flatten(1).amax(-1)
+    A_inf = P.A.abs().sum(-1).amax(-1)  # ‖A‖_∞, max row ℓ1 norm: bounds |A δβ|_∞ by ‖A‖_∞|δβ|_∞
     steps_scale = 64.0 * (T + p["d"] + 1) * EPS64
-    return {"w_T": tr.w, "w_predicted": w_path[:, -1], "u_T": tr.u, "u_predicted": u_path[:, -1],
-            "v_T": tr.v, "v_predicted": v_path[:, -1],
-            "residual_T": tr.residual_norm[:, -1:], "residual_T_recomputed": r_T.norm(dim=-1, keepdim=True),
-            "residual_signed_gap": signed_gap,
+    return {"w_T": per_seed(tr.w, "i"), "w_predicted": per_seed(w_path[:, -1], "i"),
+            "u_T": per_seed(tr.u, "i"), "u_predicted": per_seed(u_path[:, -1], "i"),
+            "v_T": per_seed(tr.v, "i"), "v_predicted": per_seed(v_path[:, -1], "i"),
+            "residual_T": per_seed(tr.residual_norm[:, -1]), "residual_T_recomputed": per_seed(r_T.norm(dim=-1)),
+            "residual_signed_gap": per_seed(signed_gap),
             # round-off: T multiplicative steps, 2ε each, on entries of size ≤ scale (64× margin); the residual adds
             # ‖A‖_∞ times the error of β = w² − u² + γv (≤ 2·scale·δw + γδv) plus that of subtracting y
-            "roundoff": steps_scale * torch.maximum(
-                scale * (1.0 + P.y.norm(dim=-1, keepdim=True)),
-                A_inf * (scale * scale + gamma * scale) + P.y.abs().amax(-1, keepdim=True))}
+            "roundoff": per_seed(steps_scale * torch.maximum(
+                scale * (1.0 + P.y.norm(dim=-1)),
+                A_inf * (scale * scale + gamma * scale) + P.y.abs().amax(-1)))}
 
 
 hadamard_identities = Claim(
@@ -249,11 +262,12 @@ def run_near_l1(inst: Instance) -> dict[str, Any]:
     interp = sr.project_affine(tr.beta, P.A, P.y)
     K = tr.snapshot_steps.shape[0]
     return {
-        "l1_gd": interp.abs().sum(-1), "l1_lower": B.lower, "l1_upper": B.upper,
-        "relative_residual": tr.residual_norm[:, -1] / P.y.norm(dim=-1),
-        "l1_path": tr.snapshots.abs().sum(-1), "l1_lower_path": B.lower.unsqueeze(-1).expand(-1, K),
-        "l1_target": ((1.0 + L1_EPS) * B.lower).unsqueeze(-1).expand(-1, K),
-        "snapshot_steps": tr.snapshot_steps.unsqueeze(0), "l1_typical": float(B.lower.median()),
+        "l1_gd": per_seed(interp.abs().sum(-1)), "l1_lower": per_seed(B.lower), "l1_upper": per_seed(B.upper),
+        "relative_residual": per_seed(tr.residual_norm[:, -1] / P.y.norm(dim=-1)),
+        "l1_path": per_seed(tr.snapshots.abs().sum(-1), "snapshot"),
+        "l1_lower_path": per_seed(B.lower.unsqueeze(-1).expand(-1, K), "snapshot"),
+        "l1_target": per_seed(((1.0 + L1_EPS) * B.lower).unsqueeze(-1).expand(-1, K), "snapshot"),
+        "snapshot_steps": shared(tr.snapshot_steps, "snapshot"), "l1_typical": float(B.lower.median()),
         "d": p["d"], "alpha": alpha,
     }
 
@@ -304,6 +318,7 @@ near_min_l1 = Claim(
     figures=NEAR_L1_FIGURES,
     examples_scale=0.17,
     seeds=16,
+    random_data=True,  # w.h.p. over the design, the support and the noise: α·1 is no random initialization
 )
 
 kernel_regime = control(
@@ -336,10 +351,11 @@ def run_test_loss(inst: Instance) -> dict[str, Any]:
     excess_l2 = ((l2 - P.beta_star) ** 2).sum(-1)
     path = ((tr.snapshots - P.beta_star.unsqueeze(1)) ** 2).sum(-1)
     K = path.shape[1]
-    return {"excess_gd": ((tr.beta - P.beta_star) ** 2).sum(-1), "excess_l2": excess_l2,
-            "relative_residual": tr.residual_norm[:, -1] / P.y.norm(dim=-1),
-            "excess_path": path, "excess_l2_path": excess_l2.unsqueeze(-1).expand(-1, K),
-            "snapshot_steps": tr.snapshot_steps.unsqueeze(0)}
+    return {"excess_gd": per_seed(((tr.beta - P.beta_star) ** 2).sum(-1)), "excess_l2": per_seed(excess_l2),
+            "relative_residual": per_seed(tr.residual_norm[:, -1] / P.y.norm(dim=-1)),
+            "excess_path": per_seed(path, "snapshot"),
+            "excess_l2_path": per_seed(excess_l2.unsqueeze(-1).expand(-1, K), "snapshot"),
+            "snapshot_steps": shared(tr.snapshot_steps, "snapshot")}
 
 
 SAMPLES_PER_SPIKE = 12  # ours: the regime n ≥ 12k (why: see the claim's ``given``)
@@ -391,6 +407,7 @@ test_loss = Claim(
                     ys=("excess_path", "excess_l2_path"), xlabel="step t", ylabel="‖β − β*‖²", logy=True,
                     styles=("line", "dashed")),),
     examples_scale=0.5,
+    random_data=True,  # w.p. ≥ 1 − δ over the design, the support and the noise: α·1 is no random initialization
 )
 
 # The control breaks only the sparsity of β*: k = d (every entry ±1), all else as in the claim. Then β* is as far

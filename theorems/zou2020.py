@@ -27,7 +27,7 @@ import torch
 from hypothesis import strategies as st
 
 from impl import linear_resnet as lr
-from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control
+from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control, per_seed, shared
 
 PAPER = "Zou, Long, Gu (2020), On the Global Convergence of Training Deep Linear ResNets, ICLR"
 ARXIV = "2003.01094"
@@ -85,8 +85,10 @@ def run_identity_init(inst: Instance) -> dict[str, Any]:
     W0 = torch.zeros(1, L, m, m, dtype=inst.dtype, device=inst.device)
     G = lr.grads(W0, A, B, X, Y)  # (1, L, m, m)
     formula = B.transpose(-1, -2) @ (B @ A @ X - Y) @ (A @ X).transpose(-1, -2)  # (1, m, m)
-    return {"output_abs": lr.forward(W0, A, B, X).abs().reshape(1, -1),
-            "layer_gradient": G.reshape(1, L, -1), "gradient_formula": formula.reshape(1, 1, -1)}
+    # the one formula is compared with every layer's gradient, entry by entry (it has no layer axis)
+    return {"output_abs": per_seed(lr.forward(W0, A, B, X).abs().reshape(1, -1), "entry"),
+            "layer_gradient": per_seed(G.reshape(1, L, -1), "layer", "entry"),
+            "gradient_formula": per_seed(formula.reshape(1, -1), "entry")}
 
 
 out_abs, layer_g, formula_g = sp.symbols("output_abs layer_gradient gradient_formula")
@@ -135,8 +137,8 @@ def run_identity_rate(inst: Instance) -> dict[str, Any]:
     """GD from W = 0 at width m = d + k: L(t) − L* against (1 − ηLσ_r²(X)/e)^t (L(0) − L*)."""
     X, Y, A, B, eta, sigma_r2, steps = _rate_setup(inst)
     tr = lr.gd_trajectory(A, B, X, Y, L=inst.premises["L"], eta=eta, steps=steps, record_every=max(1, steps))
-    return {"excess": tr.excess[:, 1:], "excess_0": tr.excess[:, :1], "t": torch.arange(1.0, steps + 1).reshape(1, -1),
-            "eta": eta, "L": inst.premises["L"], "sigma_r2": sigma_r2}
+    return {"excess": per_seed(tr.excess[:, 1:], "t"), "excess_0": per_seed(tr.excess[:, 0]),
+            "t": shared(torch.arange(1.0, steps + 1), "t"), "eta": eta, "L": inst.premises["L"], "sigma_r2": sigma_r2}
 
 
 def run_plain_net(inst: Instance) -> dict[str, Any]:
@@ -157,7 +159,8 @@ def run_plain_net(inst: Instance) -> dict[str, Any]:
             W -= eta * g
     ex = torch.tensor(excess, dtype=inst.dtype)
     T = len(excess) - 1
-    return {"excess": ex[1:].reshape(1, -1), "excess_0": ex[:1].reshape(1, 1), "t": torch.arange(1.0, T + 1).reshape(1, -1),
+    # one deterministic trajectory (zero init, identity transforms): the same for every seed
+    return {"excess": shared(ex[1:], "t"), "excess_0": float(ex[0]), "t": shared(torch.arange(1.0, T + 1), "t"),
             "eta": eta, "L": L, "sigma_r2": sigma_r2}
 
 
@@ -209,7 +212,7 @@ def run_descent_identity(inst: Instance) -> dict[str, Any]:
     gnorm2 = (G * G).sum((1, 2, 3))
     h = (1e-5 / gnorm2.sqrt()).reshape(-1, 1, 1, 1)
     rise = lr.loss(W + h * G, A, B, X, Y) - lr.loss(W - h * G, A, B, X, Y)
-    return {"descent_ratio": rise / (2 * h.reshape(-1) * gnorm2)}
+    return {"descent_ratio": per_seed(rise / (2 * h.reshape(-1) * gnorm2))}
 
 
 descent_ratio = sp.Symbol("descent_ratio")
@@ -274,7 +277,7 @@ def gaussian_premises(p: Profile, **extra: st.SearchStrategy[Any]) -> st.SearchS
 
 
 def _observed_rate_ratio(excess: torch.Tensor, predicted: torch.Tensor) -> torch.Tensor:
-    """(S, 1) observed per-step log-decay of L − L* over predicted −ln(1 − rate); see GAUSSIAN_SYMBOLS.
+    """(S,) observed per-step log-decay of L − L* over predicted −ln(1 − rate); see GAUSSIAN_SYMBOLS.
     excess (S, T+1), predicted (S,)."""
     ex0 = excess[:, :1]
     floor = 1e-8 * ex0
@@ -284,12 +287,12 @@ def _observed_rate_ratio(excess: torch.Tensor, predicted: torch.Tensor) -> torch
     t1 = t1.clamp(min=1)
     reached = torch.maximum(excess.gather(1, t1[:, None]), floor)
     observed = -torch.log(reached / ex0) / t1[:, None].to(excess.dtype)
-    return observed / -torch.log1p(-predicted[:, None])
+    return (observed / -torch.log1p(-predicted[:, None]))[:, 0]
 
 
 def _rank_deficit(s_A: torch.Tensor, s_B: torch.Tensor, sA: torch.Tensor, sB: torch.Tensor) -> torch.Tensor:
-    """(S, 1): how many of A (rank d), B (rank k) lack full rank, with the cut-off 1e-12 relative to the norm."""
-    return ((s_A <= 1e-12 * sA[:, 0]).to(sA.dtype) + (s_B <= 1e-12 * sB[:, 0]).to(sB.dtype))[:, None]
+    """(S,): how many of A (rank d), B (rank k) lack full rank, with the cut-off 1e-12 relative to the norm."""
+    return (s_A <= 1e-12 * sA[:, 0]).to(sA.dtype) + (s_B <= 1e-12 * sB[:, 0]).to(sB.dtype)
 
 
 def _envelope(rate: torch.Tensor, excess_0: torch.Tensor, steps: int) -> torch.Tensor:
@@ -315,11 +318,12 @@ def run_gaussian_rate(inst: Instance) -> dict[str, Any]:
     tr = lr.gd_trajectory(A, B, X, Y, L=L, eta=eta_s, steps=steps, record_every=max(1, steps))
     ex = tr.loss - lr.least_squares_optimum(X, Y)
     predicted = eta_s * L * s_A ** 2 * s_B ** 2 * sigma_r2 / math.e
-    return {"excess": ex[:, 1:], "excess_0": ex[:, :1], "t": torch.arange(1.0, steps + 1).reshape(1, -1),
-            "eta": eta_s[:, None], "L": L, "sigma_A": s_A[:, None], "sigma_B": s_B[:, None],
-            "rank_deficit": _rank_deficit(s_A, s_B, sA, sB), "sigma_r2": sigma_r2,
-            "envelope": _envelope(predicted, ex[:, :1], steps), "rate_ratio": _observed_rate_ratio(ex, predicted),
-            "kappa": kappa, "r": rank, "k": k, "d": d}
+    return {"excess": per_seed(ex[:, 1:], "t"), "excess_0": per_seed(ex[:, 0]),
+            "t": shared(torch.arange(1.0, steps + 1), "t"), "eta": per_seed(eta_s), "L": L,
+            "sigma_A": per_seed(s_A), "sigma_B": per_seed(s_B),
+            "rank_deficit": per_seed(_rank_deficit(s_A, s_B, sA, sB)), "sigma_r2": sigma_r2,
+            "envelope": per_seed(_envelope(predicted, ex[:, :1], steps), "t"),
+            "rate_ratio": per_seed(_observed_rate_ratio(ex, predicted)), "kappa": kappa, "r": rank, "k": k, "d": d}
 
 
 # The rank atom makes "converges to L*" fail where L* is out of reach (m < max(d, k)); without it the envelope,
@@ -459,7 +463,7 @@ def run_sgd_epoch(inst: Instance) -> dict[str, Any]:
     moved = 2 * displacement(eta_s) - displacement(2 * eta_s)
     G = G.reshape(inst.S, -1)
     top = G.abs().amax(1, keepdim=True)
-    return {"epoch_displacement": moved / top, "full_gradient": G / top}
+    return {"epoch_displacement": per_seed(moved / top, "entry"), "full_gradient": per_seed(G / top, "entry")}
 
 
 moved_s, fullg_s = sp.symbols("epoch_displacement full_gradient")
@@ -511,10 +515,12 @@ def run_sgd_rate(inst: Instance) -> dict[str, Any]:
     tr = lr.sgd_trajectory(A, B, X, Y, L=L, eta=eta_s / P, steps=epochs * P, batch_size=b,
                            generator=_sgd_generators(inst), record_every=epochs * P)
     ex = (tr.loss - lr.least_squares_optimum(X, Y))[:, ::P]  # epoch ends
-    return {"excess": ex[:, 1:], "excess_0": ex[:, :1], "t": torch.arange(1.0, epochs + 1).reshape(1, -1),
-            "eta": eta_s[:, None], "L": L, "sigma_A": s_A[:, None], "sigma_B": s_B[:, None],
-            "rank_deficit": _rank_deficit(s_A, s_B, sA, sB), "sigma_r2": sigma_r2,
-            "envelope": _envelope(eta_s * L * s_A ** 2 * s_B ** 2 * sigma_r2 / math.e, ex[:, :1], epochs)}
+    return {"excess": per_seed(ex[:, 1:], "t"), "excess_0": per_seed(ex[:, 0]),
+            "t": shared(torch.arange(1.0, epochs + 1), "t"), "eta": per_seed(eta_s), "L": L,
+            "sigma_A": per_seed(s_A), "sigma_B": per_seed(s_B),
+            "rank_deficit": per_seed(_rank_deficit(s_A, s_B, sA, sB)), "sigma_r2": sigma_r2,
+            "envelope": per_seed(_envelope(eta_s * L * s_A ** 2 * s_B ** 2 * sigma_r2 / math.e, ex[:, :1], epochs),
+                                 "t")}
 
 
 def _sgd_premises(p: Profile) -> st.SearchStrategy[dict[str, Any]]:
@@ -559,10 +565,10 @@ sgd_rate = Claim(
 # ---------------------------------------------------------------------------------------------
 
 def _loglog_slope(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Least-squares slope of log y against log x (1-D tensors), as a (1, 1) tensor."""
+    """Least-squares slope of log y against log x (1-D tensors), as a 0-d tensor (a constant)."""
     lx, ly = torch.log(x), torch.log(y)
     xc = lx - lx.mean()
-    return ((xc * (ly - ly.mean())).sum() / (xc * xc).sum()).reshape(1, 1)
+    return (xc * (ly - ly.mean())).sum() / (xc * xc).sum()
 
 
 def run_weight_norms(inst: Instance) -> dict[str, Any]:
@@ -583,9 +589,10 @@ def run_weight_norms(inst: Instance) -> dict[str, Any]:
         final.append(tr.excess[0, -1] / tr.excess[0, 0])
     Ls = torch.tensor(depths, dtype=inst.dtype, device=inst.device)
     w = torch.stack(top).to(inst.dtype)
-    return {"weight_slope": _loglog_slope(Ls, w), "depths": Ls.reshape(1, -1), "max_weight_norm": w.reshape(1, -1),
-            "c_over_L": (w[0] * Ls[0] / Ls).reshape(1, -1), "L_times_norm": (Ls * w).reshape(1, -1),
-            "layer_spread": torch.stack(spread).reshape(1, -1), "final_excess_fraction": torch.stack(final).reshape(1, -1)}
+    return {"weight_slope": _loglog_slope(Ls, w), "depths": shared(Ls, "depth"), "max_weight_norm": shared(w, "depth"),
+            "c_over_L": shared(w[0] * Ls[0] / Ls, "depth"), "L_times_norm": shared(Ls * w, "depth"),
+            "layer_spread": shared(torch.stack(spread), "depth"),
+            "final_excess_fraction": shared(torch.stack(final), "depth")}
 
 
 weight_slope = sp.Symbol("weight_slope")
@@ -656,9 +663,9 @@ def _nag_part(inst: Instance, X, Y, A, B, kap, eta_s, mu) -> tuple[dict[str, Any
     nag = lr.nag_trajectory(A, B, X, Y, L=p["L"], eta=eta_s, momentum=mu, steps=T, record_every=T)
     it = lr.iterations_to(nag.excess, eps=NAG_EPS)
     return ({"nag_exponent": _loglog_slope(kap, it), "nag_reached": float(bool((it <= T).all())),
-             "kappas": kap.reshape(1, -1), "nag_iterations": it.reshape(1, -1),
-             "t_window": torch.arange(T + 1.0).reshape(1, -1),
-             "nag_excess_fraction": (nag.excess[-1] / nag.excess[-1, 0]).reshape(1, -1)}, it, T)
+             "kappas": shared(kap, "kappa"), "nag_iterations": shared(it, "kappa"),
+             "t_window": shared(torch.arange(T + 1.0), "t"),
+             "nag_excess_fraction": shared(nag.excess[-1] / nag.excess[-1, 0], "t")}, it, T)
 
 
 def run_nag(inst: Instance) -> dict[str, Any]:
@@ -676,9 +683,9 @@ def run_nag_vs_gd(inst: Instance) -> dict[str, Any]:
     gd = lr.gd_trajectory(A, B, X, Y, L=p["L"], eta=eta_s, steps=T, record_every=T)
     it = lr.iterations_to(gd.excess, eps=NAG_EPS)
     return {**out, "gd_exponent": _loglog_slope(kap, it), "gd_reached": float(bool((it <= T).all())),
-            "gd_iterations": it.reshape(1, -1),
-            "gd_excess_fraction": (gd.excess[-1, : T_nag + 1] / gd.excess[-1, 0]).reshape(1, -1),
-            "nag_gd_ratio_at_max_kappa": (it_nag[-1] / it[-1]).reshape(1, 1)}
+            "gd_iterations": shared(it, "kappa"),
+            "gd_excess_fraction": shared(gd.excess[-1, : T_nag + 1] / gd.excess[-1, 0], "t"),
+            "nag_gd_ratio_at_max_kappa": it_nag[-1] / it[-1]}
 
 
 gd_exponent, nag_exponent, gd_reached, nag_reached = sp.symbols("gd_exponent nag_exponent gd_reached nag_reached")

@@ -124,6 +124,6 @@ def test_planted_false_monotone_from_t0_is_refuted(tmp_path: Path, capsys: pytes
     assert res["verdict"] == "refuted", res["reason"]
     prem = res["counterexample"]["premises"]
     assert prem["n"] <= 3 and prem["m"] <= 3, prem
-    assert res["counterexample"]["detail"]["atoms"][0]["index"] == [0], "the violation must be the first step"
+    assert res["counterexample"]["detail"]["atoms"][0]["index"] == {"t": 0}, "the violation must be the first step"
     assert main(shlex.split(res["reproduce"])[1:]) == 1
     capsys.readouterr()
