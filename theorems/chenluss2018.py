@@ -319,9 +319,10 @@ def _sgd_setup(inst: Instance) -> tuple[cs.GraphData, torch.Tensor, float, float
 
 
 def _generators(inst: Instance) -> tuple[torch.Generator, torch.Generator]:
-    # one stream for the node minibatches (shared by both runs: common random numbers), one for neighbour draws;
-    # both below the data streams of Instance.generator (≥ 2**52)
-    return (torch.Generator().manual_seed(inst.seeds[0]), torch.Generator().manual_seed(inst.seeds[0] + 2**50))
+    # one stream for the node minibatches (shared by both runs: common random numbers), one for neighbour draws.
+    # Separate streams of the first seed (a CPU generator keeps 32 bits of its seed: the former seeds[0] + 2**50
+    # gave the neighbour draws the very numbers of the minibatches)
+    return inst.seed_generators(1)[0], inst.seed_generators(2)[0]
 
 
 def _run(data, w0, w_ref, *, estimator, T, mu, t0, batch, record, gens, sizes=None) -> cs.SGDTrace:

@@ -434,8 +434,11 @@ gaussian_gd_rate_depth = Claim(
 # ---------------------------------------------------------------------------------------------
 
 def _sgd_generators(inst: Instance) -> list[torch.Generator]:
-    """One minibatch-order generator per seed, on a stream disjoint from the transforms' (seed) and the data's."""
-    return [torch.Generator().manual_seed(2**62 + s) for s in inst.seeds]
+    """One minibatch-order generator per seed, on a stream disjoint from the transforms' (seed) and the data's.
+
+    (A CPU generator keeps 32 bits of its seed: the former ``2**62 + s`` drew the minibatch order from the very
+    numbers that drew seed s's transforms.)"""
+    return inst.seed_generators(1)
 
 
 def run_sgd_epoch(inst: Instance) -> dict[str, Any]:
