@@ -95,10 +95,13 @@ CLAIMS = [
           citation=Citation(paper="planted false claim", where="none", source="derived"), kind=Kind.EXACT,
           statement=sp.Le(err, 0), premises=lambda p: ni.teacher_premises(p, m=st.just(64)), run=run_fast,
           tolerance=Tolerance(atol=1e-12, reason="as the true claim's"), seeds=16),
-    Claim(id="plantednitanda.width_grows_like_rho_minus_2",
-          title="planted: the threshold width grows at least like rho^-2",
+    # The threshold width grows as the margin shrinks (fitted exponents 0 to 2.6 over the data drawn so far), so a
+    # planted claim that it shrinks is false whatever the data; "grows at least like ρ^-2", planted here before,
+    # turned out true on some data (exponent 1.7 on the new streams of issue 14), so it tested nothing.
+    Claim(id="plantednitanda.width_shrinks_with_the_margin",
+          title="planted: the threshold width shrinks like rho (exponent <= -1) as the margin rho shrinks",
           citation=Citation(paper="planted false claim", where="none", source="derived"), kind=Kind.TREND,
-          statement=sp.Ge(slope, 2), run=ni.run_width_trend,
+          statement=sp.Le(slope, -1), run=ni.run_width_trend,
           premises=lambda p: st.fixed_dictionaries({"n": st.just(16), "d": st.just(8), "eta": st.just(2.0),
                                                     "seed": st.just(0)}),
           tolerance=Tolerance(atol=0.5, reason="about the ladder's factor-2 resolution of the slope (≈ 0.75 worst "
@@ -132,7 +135,7 @@ def test_planted_false_claims_are_refuted(planted_results, capsys: pytest.Captur
     premises = fast["counterexample"]["premises"]
     assert premises["n"] <= 4 and premises["d"] <= 4, premises  # shrunk small
     assert main(shlex.split(fast["reproduce"])[1:]) == 1
-    trend = by_id["plantednitanda.width_grows_like_rho_minus_2"]
+    trend = by_id["plantednitanda.width_shrinks_with_the_margin"]
     assert trend["verdict"] == "refuted", trend["reason"]
     in_n = by_id["plantednitanda.width_grows_linearly_in_n"]
     assert in_n["verdict"] == "refuted", in_n["reason"]
