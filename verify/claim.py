@@ -17,6 +17,10 @@ A :class:`Claim` is not a subclass with behaviour; it is a record the engine int
 * ``nonfinite``: what a NaN (or a non-finite side that would pass) means: ``"inconclusive"`` (the
   default: the example decides nothing) or ``"fails"`` (the claim says the quantity stays finite,
   so a blow-up is a violation).
+* ``role``: what the item is. ``claim``: a statement its cited paper makes (theorem, lemma or section
+  number in the citation); ``check``: an identity, closed form or code agreement that validates our
+  implementation; ``control``: breaks exactly one named premise of a claim (made by :func:`control`);
+  ``finding``: our own measurement (a threshold, a slope, a comparison). Only claims count as the paper's.
 * ``tolerance`` gives the slack the check allows and, always, the reason for it.
 
 Tolerance semantics (one rule, printed with every verdict): for ``lhs ≤ rhs`` the claim passes
@@ -52,6 +56,9 @@ class Kind(str, Enum):
 
 
 Source = Literal["paper", "derived", "recalled"]
+Role = Literal["claim", "check", "control", "finding"]
+#: what an item is (issue 15): only ``claim`` items count as a paper's
+ROLES: tuple[str, ...] = ("claim", "check", "control", "finding")
 
 
 @dataclass(frozen=True)
@@ -211,6 +218,7 @@ class Claim:
     seeds: int | None = None
     random_data: bool = False
     nonfinite: Literal["inconclusive", "fails"] = "inconclusive"
+    role: Role = "claim"
     source_file: str = ""
 
     @property
@@ -246,6 +254,7 @@ def control(
         premises=premises,
         run=run or parent.run,
         expect="breaks",
+        role="control",
         control_of=parent.id,
         broken_premise=broken,
         regime=None if (kind or parent.kind) is not Kind.ASYMPTOTIC else parent.regime,

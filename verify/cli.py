@@ -114,14 +114,14 @@ def _cmd_list(args: argparse.Namespace) -> int:
     claims = select(_claims(args), args.patterns)
     if args.json:
         out = [{"id": c.id, "paper": c.paper, "title": c.title, "citation": c.citation.short(),
-                "source": c.citation.source, "kind": c.kind.value, "expect": c.expect,
+                "source": c.citation.source, "kind": c.kind.value, "role": c.role, "expect": c.expect,
                 "control_of": c.control_of, "recalled": list(c.recalled)} for c in claims]
         print(json.dumps(out, indent=1, ensure_ascii=False))
         return 0
     w = max((len(c.id) for c in claims), default=10)
     print(f"{'claim':<{w}}  {'kind':<13}  citation")
     for c in claims:
-        tag = " [control]" if c.expect == "breaks" else ""
+        tag = "" if c.role == "claim" else f" [{c.role}]"
         print(f"{c.id:<{w}}  {c.kind.value:<13}  {c.citation.where} ({c.citation.source}){tag}")
     print(f"{len(claims)} claims")
     return 0
@@ -142,6 +142,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
     print(f"  citation:  {c.citation.short()}  [{c.citation.source}]")
     if c.citation.note:
         print(f"  note:      {c.citation.note}")
+    print(f"  role:      {c.role}" + ("" if c.role == "claim" else " (not counted as the paper's)"))
     print(f"  kind:      {c.kind.value}" + (f" (δ = {c.delta})" if c.delta is not None else ""))
     if c.expect == "breaks":
         print(f"  control:   breaks '{c.broken_premise}' of {c.control_of}; verified when the conclusion fails")

@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 
 import sympy
 
-from verify.claim import _ID, Claim, Kind
+from verify.claim import _ID, ROLES, Claim, Kind
 from verify.errors import ClaimDefinitionError, UnknownClaimError
 from verify.evaluate import compile_statement
 
@@ -94,6 +94,11 @@ def validate(claim: Claim, path: Path) -> None:
         raise ClaimDefinitionError(f"{where}: a control must say which premise it breaks (broken_premise=...)")
     if claim.seeds is not None and claim.seeds < 1:
         raise ClaimDefinitionError(f"{where}: seeds must be >= 1")
+    if claim.role not in ROLES:
+        raise ClaimDefinitionError(f"{where}: role must be one of {', '.join(ROLES)}, got {claim.role!r}")
+    if (claim.role == "control") != (claim.expect == "breaks") and not (claim.role == "claim" and claim.expect == "breaks"):
+        raise ClaimDefinitionError(f"{where}: a control (role='control') is exactly an item that expects its "
+                                   "conclusion to break; make it with verify.control(parent, ...)")
     if claim.nonfinite not in ("inconclusive", "fails"):
         raise ClaimDefinitionError(f"{where}: nonfinite must be 'inconclusive' or 'fails', got {claim.nonfinite!r}")
     if not (isinstance(claim.examples_scale, (int, float)) and 0 < claim.examples_scale <= 10):
@@ -142,7 +147,8 @@ def load_claims(extra_dirs: Sequence[Path] = (), *, include_builtin: bool = True
                 raise ClaimDefinitionError(
                     f"claim {claim.id} in {path}: the id is already declared in {claims[claim.id].source_file}"
                 )
-            claims[claim.id] = replace(claim, source_file=str(path))
+            role = "control" if claim.expect == "breaks" else claim.role  # expect="breaks" is what makes a control
+            claims[claim.id] = replace(claim, source_file=str(path), role=role)
     for claim in claims.values():
         if claim.control_of and claim.control_of not in claims:
             raise ClaimDefinitionError(

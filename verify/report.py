@@ -46,6 +46,33 @@ def _slug(cid: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", cid.lower()).strip("-")
 
 
+ROLE_LABELS = (("claim", "paper claims"), ("check", "implementation checks"), ("control", "controls"),
+               ("finding", "findings"))
+
+
+def role_counts(claims: list[dict[str, Any]]) -> tuple[str, list[list[str]]]:
+    """The headline (paper claims verified first) and one row per paper: verdicts counted per role.
+
+    One view for both formats: :func:`render_markdown` and :func:`render_html` only lay it out."""
+    def tally(items: list[dict[str, Any]]) -> str:
+        if not items:
+            return "—"
+        counts: dict[str, int] = {}
+        for c in items:
+            counts[c["verdict"]] = counts.get(c["verdict"], 0) + 1
+        return ", ".join(f"{v} {k}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+
+    rows = []
+    for paper, group in _by_paper(claims).items():
+        by_role = {role: [c for c in group if c.get("role", "claim") == role] for role, _ in ROLE_LABELS}
+        rows.append([paper] + [tally(by_role[role]) for role, _ in ROLE_LABELS])
+    role_of = {role: [c for c in claims if c.get("role", "claim") == role] for role, _ in ROLE_LABELS}
+    verified = sum(c["verdict"] == "verified" for c in role_of["claim"])
+    headline = (f"{verified} of {len(role_of['claim'])} paper claims verified; "
+                + "; ".join(f"{label}: {tally(role_of[role])}" for role, label in ROLE_LABELS[1:]) + ".")
+    return headline, rows
+
+
 def search_summary(c: dict[str, Any]) -> str:
     """How many examples each phase of the search ran, and why it stopped (one line)."""
     s = c.get("search") or {}
@@ -313,15 +340,18 @@ def render_markdown(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, s
              "*invalid* when the claim's own definition is wrong (the reason names the fix); *skipped* with its "
              "reason. A negative control is verified when breaking its premise broke the conclusion.")
     L.append("")
-    counts: dict[str, int] = {}
-    for c in claims:
-        counts[c["verdict"]] = counts.get(c["verdict"], 0) + 1
-    L.append("**" + ", ".join(f"{v} {k}" for k, v in counts.items()) + f"** of {len(claims)} claims.")
+    headline, rows = role_counts(claims)
+    L.append(f"**{md(headline)}**")
+    L.append("")
+    L.append("| paper | " + " | ".join(label for _, label in ROLE_LABELS) + " |")
+    L.append("|---" * (1 + len(ROLE_LABELS)) + "|")
+    for row in rows:
+        L.append("| " + " | ".join(md(x) for x in row) + " |")
     L.append("")
     L.append("| claim | paper | theorem | kind | verdict | examples × seeds | worst slack | empirical threshold |")
     L.append("|---|---|---|---|---|---|---|---|")
     for c in claims:
-        kind = c["kind"] + (" (control)" if c.get("expect") == "breaks" else "")
+        kind = c["kind"] + ("" if c.get("role", "claim") == "claim" else f" ({c.get('role')})")
         L.append(f"| [{md(c['id'])}](#{_slug(c['id'])}) | {md(c['paper'])} | {md(c['citation']['where'])} | {kind} | "
                  f"**{c['verdict']}** | {c['examples']} × {c['seeds_per_example']} | {_fmt(c.get('worst_slack'))} | "
                  f"{_threshold_summary(c)} |")
@@ -362,10 +392,16 @@ def render_html(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, str]]
          + (" — <b>interrupted</b>" if prov.get("interrupted") else "") + "</p>"]
     if doc.get("experiments_only"):
         return "\n".join(H + ["</body></html>"]) + "\n"
+    headline, rows = role_counts(claims)
+    H.append(f'<p class="headline"><b>{e(headline)}</b></p>')
+    H.append("<table><tr><th>paper</th>" + "".join(f"<th>{e(label)}</th>" for _, label in ROLE_LABELS) + "</tr>")
+    for row in rows:
+        H.append("<tr>" + "".join(f"<td>{e(x)}</td>" for x in row) + "</tr>")
+    H.append("</table>")
     H.append("<table><tr><th>claim</th><th>paper</th><th>theorem</th><th>kind</th><th>verdict</th><th>examples × seeds</th>"
              "<th>worst slack</th><th>empirical threshold</th></tr>")
     for c in claims:
-        kind = c["kind"] + (" (control)" if c.get("expect") == "breaks" else "")
+        kind = c["kind"] + ("" if c.get("role", "claim") == "claim" else f" ({c.get('role')})")
         H.append(f'<tr><td><a href="#{_slug(c["id"])}">{e(c["id"])}</a></td><td>{e(c["paper"])}</td>'
                  f'<td>{e(c["citation"]["where"])}</td>'
                  f'<td>{e(kind)}</td><td class="{e(c["verdict"])}">{e(c["verdict"])}</td>'

@@ -30,13 +30,13 @@ from typing import Any
 
 from verify.errors import ResultsFileError
 
-SCHEMA_VERSION = 2  # 2: the search record (phases, budgets in examples), the verdict 'invalid'
+SCHEMA_VERSION = 2  # 2: the search record (phases, budgets in examples), the verdict 'invalid', the role
 RESULTS_NAME = "results.json"
 VERDICTS = ("verified", "refuted", "inconclusive", "invalid", "skipped")
 #: the fields every claim record must have for ``report`` and ``diff`` to read it
 #: (the fields of verify.runner.ClaimResult; a unit test keeps the two lists equal)
 CLAIM_FIELDS = (
-    "id", "title", "paper", "kind", "expect", "verdict", "reason", "statement", "statement_latex", "statement_mathml",
+    "id", "title", "paper", "kind", "expect", "role", "verdict", "reason", "statement", "statement_latex", "statement_mathml",
     "given", "premises", "citation", "recalled", "tolerance", "delta", "confidence", "control_of", "broken_premise",
     "examples", "seeds_per_example", "seeds_total", "elapsed_s", "worst_slack", "ratios", "counterexample",
     "reproduce", "evidence", "search", "thresholds", "regime", "figures", "spec_hash", "source_file",

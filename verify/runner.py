@@ -34,6 +34,7 @@ class ClaimResult:
     paper: str
     kind: str
     expect: str
+    role: str
     verdict: str
     reason: str
     statement: str
@@ -165,7 +166,7 @@ def _result(claim: Claim, out: SearchOutcome, profile: Profile, S: int, device_n
     }
     return ClaimResult(
         id=claim.id, title=claim.title, paper=claim.paper, kind=claim.kind.value, expect=claim.expect,
-        verdict=verdict, reason=reason, statement=sympy.sstr(claim.statement),
+        role=claim.role, verdict=verdict, reason=reason, statement=sympy.sstr(claim.statement),
         statement_latex=sympy.latex(claim.statement), statement_mathml=mathml(claim.statement),
         given=claim.given, premises=premises_text(claim, profile),
         citation={"paper": claim.citation.paper, "where": claim.citation.where, "arxiv": claim.citation.arxiv,

@@ -168,8 +168,8 @@ def test_list_json(capsys, tdir) -> None:
     rows = json.loads(out)
     assert isinstance(rows, list) and [r["id"] for r in rows] == ["clitoy.ok", "clitoy.bad", "clitoy.crash"]
     for r in rows:
-        assert {"id", "paper", "citation", "kind"} <= set(r)
-        assert r["paper"] == "clitoy" and r["kind"] == "exact"
+        assert {"id", "paper", "citation", "kind", "role"} <= set(r)
+        assert r["paper"] == "clitoy" and r["kind"] == "exact" and r["role"] == "claim"
         assert r["citation"] == "Toy paper (tests), Theorem 1"
 
 

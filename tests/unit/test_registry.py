@@ -95,6 +95,11 @@ def test_missing_folder_raises(tmp_path: Path) -> None:
     ('CLAIMS = [claim("bad", run=None)]', "callables"),
     ('CLAIMS = [claim("bad", control_of="paperx.nosuch", expect="breaks", broken_premise="p")]', "control_of"),
     ('CLAIMS = [claim("one"), claim("one")]', "already declared"),
+    ('CLAIMS = [claim("bad", role="theorem")]', "role must be one of claim, check, control, finding"),
+    ('CLAIMS = [claim("bad", role="control")]', "a control (role='control')"),
+    ('CLAIMS = [claim("bad", role="finding", expect="breaks", broken_premise="p")]', "a control (role='control')"),
+    ('CLAIMS = [claim("bad", nonfinite="ignore")]', "nonfinite"),
+    ('CLAIMS = [claim("bad", examples_scale=0)]', "examples_scale"),
 ])
 def test_malformed_claim_names_claim_and_file(paper, claims_src: str, fragment: str) -> None:
     path = paper(claims_src)

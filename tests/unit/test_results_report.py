@@ -266,7 +266,7 @@ def test_report_of_an_empty_run(tmp_path: Path) -> None:
     results.save(tmp_path, {"profile": "ci"}, [])
     written = write_report(tmp_path)
     assert {p.name for p in written} == {"report.md", "report.html"}
-    assert "of 0 claims" in (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "0 of 0 paper claims verified" in (tmp_path / "report.md").read_text(encoding="utf-8")
 
 
 def test_report_on_missing_results_raises(tmp_path: Path) -> None:
