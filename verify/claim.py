@@ -17,6 +17,8 @@ A :class:`Claim` is not a subclass with behaviour; it is a record the engine int
 * ``nonfinite``: what a NaN (or a non-finite side that would pass) means: ``"inconclusive"`` (the
   default: the example decides nothing) or ``"fails"`` (the claim says the quantity stays finite,
   so a blow-up is a violation).
+* ``tightness``: for an inequality, how much of the bound the run used (:class:`Tightness`), over the
+  whole run rather than at the closest step; the report's "How tight is each theorem?" table.
 * ``role``: what the item is. ``claim``: a statement its cited paper makes (theorem, lemma or section
   number in the citation); ``check``: an identity, closed form or code agreement that validates our
   implementation; ``control``: breaks exactly one named premise of a claim (made by :func:`control`);
@@ -123,6 +125,22 @@ class Regime:
 
 
 @dataclass(frozen=True)
+class Tightness:
+    """How much of a true bound the run used, one number per seed over the whole run (issue 15).
+
+    ``expr`` is a sympy expression over measured symbols, evaluated elementwise like a side of the statement
+    and reduced over every axis but the seed axis with ``reduce``. Write it so that 1 means tight and smaller
+    means looser: observed/bound for a distance or a concentration bound, the bound's decay exponent over the
+    measured one for a rate (``log(bound_K/bound_0)/log(loss_K/loss_0)`` at the last step), the empirical
+    threshold over the theorem's explicit width. ``meaning`` says which, in words, for the report.
+    """
+
+    expr: sympy.Expr
+    meaning: str
+    reduce: Literal["max", "min", "last"] = "max"
+
+
+@dataclass(frozen=True)
 class Figure:
     """A plot the report draws from one recorded example (the worst one found).
 
@@ -213,6 +231,7 @@ class Claim:
     broken_premise: str | None = None
     recalled: tuple[str, ...] = ()
     figures: tuple[Figure, ...] = ()
+    tightness: Tightness | None = None
     examples: tuple[Mapping[str, Any], ...] = ()
     examples_scale: float = 1.0
     seeds: int | None = None

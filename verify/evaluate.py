@@ -15,6 +15,7 @@ axes (:mod:`verify.axes`: the seed axis first, the others by name), applies the 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -237,6 +238,42 @@ def evaluate(
     )
 
 
+@dataclass(frozen=True)
+class CompiledExpression:
+    """A sympy expression over measured symbols, lambdified once (a claim's tightness figure)."""
+
+    text: str
+    fn: Callable[..., Any]
+    names: tuple[str, ...]
+
+
+def compile_expression(expr: sympy.Expr, *, where: str) -> CompiledExpression:
+    syms = sorted(expr.free_symbols, key=lambda s: s.name)
+    if not syms:
+        raise ClaimDefinitionError(f"{where}: the tightness expression {expr} has no measured symbol")
+    return CompiledExpression(sympy.sstr(expr), sympy.lambdify(syms, expr, modules="numpy"), tuple(s.name for s in syms))
+
+
+def per_seed_value(compiled: CompiledExpression, values: Mapping[str, Value], S: int, reduce: str, *,
+                   where: str) -> np.ndarray:
+    """The expression evaluated elementwise on its inputs' axes and reduced to one number per seed
+    (``max``, ``min`` or the ``last`` element over the other axes; NaN elements are left out)."""
+    try:
+        inputs = [values[n] for n in compiled.names]
+    except KeyError as err:
+        raise ClaimDefinitionError(f"{where}: the tightness expression {compiled.text} uses {err.args[0]!r}, which "
+                                   f"run() does not return") from None
+    axes, shape = layout(inputs, S, where=where, names=compiled.names)
+    with np.errstate(all="ignore"):
+        out = np.broadcast_to(np.asarray(compiled.fn(*[expand(v, axes) for v in inputs]), dtype=np.float64), shape)
+    flat = out.reshape(S, -1)
+    if reduce == "last":
+        return flat[:, -1].copy()
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows give NaN, which the caller leaves out
+        return (np.nanmax if reduce == "max" else np.nanmin)(flat, axis=1)
+
+
 def _ratios(evals: list[AtomEval], S: int) -> np.ndarray:
     """Per seed, the worst lhs/rhs of the first inequality (small side over big side; NaN if undefined)."""
     ineq = next((ev for ev in evals if ev.atom.op != "=="), None)
@@ -298,4 +335,5 @@ def _check(op: str, lhs: np.ndarray, rhs: np.ndarray,
     return violated & ~undefined, excess, undefined, gap
 
 
-__all__ = ["Atom", "AtomEval", "CompiledStatement", "Evaluation", "SEED", "compile_statement", "evaluate"]
+__all__ = ["Atom", "AtomEval", "CompiledExpression", "CompiledStatement", "Evaluation", "SEED",
+           "compile_expression", "compile_statement", "evaluate", "per_seed_value"]

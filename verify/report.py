@@ -73,6 +73,31 @@ def role_counts(claims: list[dict[str, Any]]) -> tuple[str, list[list[str]]]:
     return headline, rows
 
 
+def tightness_rows(claims: list[dict[str, Any]]) -> list[list[str]]:
+    """'How tight is each theorem?': one row per inequality claim (1 = tight; 0.01 = the bound is 100× loose)."""
+    rows = []
+    for c in claims:
+        t = c.get("tightness") or {}
+        if c.get("role", "claim") not in ("claim", "finding") or not t.get("inequality"):
+            continue
+        if not t.get("declared"):
+            rows.append([c["id"], "no tightness figure declared", "—", "—", "—", "—"])
+            continue
+        med = t.get("median")
+        if med is None:
+            reading = "no example held"
+        elif med >= 0.5:
+            reading = "tight: within 2× of the bound at the median"
+        else:
+            reading = f"loose: the bound is about {1 / med:.3g}× the measured value at the median" if med > 0 else \
+                "loose: the measured value is 0"
+        rows.append([c["id"], t.get("meaning", ""), _fmt(med), _fmt(t.get("tightest")), _fmt(t.get("loosest")), reading])
+    return rows
+
+
+TIGHTNESS_HEAD = ["claim", "tightness figure (1 = tight)", "median", "tightest", "loosest", "reading"]
+
+
 def search_summary(c: dict[str, Any]) -> str:
     """How many examples each phase of the search ran, and why it stopped (one line)."""
     s = c.get("search") or {}
@@ -348,6 +373,15 @@ def render_markdown(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, s
     for row in rows:
         L.append("| " + " | ".join(md(x) for x in row) + " |")
     L.append("")
+    tight = tightness_rows(claims)
+    if tight:
+        L.append("### How tight is each theorem?")
+        L.append("")
+        L.append("| " + " | ".join(TIGHTNESS_HEAD) + " |")
+        L.append("|---" * len(TIGHTNESS_HEAD) + "|")
+        for row in tight:
+            L.append("| " + " | ".join(md(x) for x in row) + " |")
+        L.append("")
     L.append("| claim | paper | theorem | kind | verdict | examples × seeds | worst slack | empirical threshold |")
     L.append("|---|---|---|---|---|---|---|---|")
     for c in claims:
@@ -398,6 +432,13 @@ def render_html(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, str]]
     for row in rows:
         H.append("<tr>" + "".join(f"<td>{e(x)}</td>" for x in row) + "</tr>")
     H.append("</table>")
+    tight = tightness_rows(claims)
+    if tight:
+        H.append("<h2>How tight is each theorem?</h2><table><tr>" + "".join(f"<th>{e(h)}</th>" for h in TIGHTNESS_HEAD)
+                 + "</tr>")
+        for row in tight:
+            H.append("<tr>" + "".join(f"<td>{e(x)}</td>" for x in row) + "</tr>")
+        H.append("</table>")
     H.append("<table><tr><th>claim</th><th>paper</th><th>theorem</th><th>kind</th><th>verdict</th><th>examples × seeds</th>"
              "<th>worst slack</th><th>empirical threshold</th></tr>")
     for c in claims:

@@ -39,7 +39,7 @@ CLAIM_FIELDS = (
     "id", "title", "paper", "kind", "expect", "role", "verdict", "reason", "statement", "statement_latex", "statement_mathml",
     "given", "premises", "citation", "recalled", "tolerance", "delta", "confidence", "control_of", "broken_premise",
     "examples", "seeds_per_example", "seeds_total", "elapsed_s", "worst_slack", "ratios", "counterexample",
-    "reproduce", "evidence", "search", "thresholds", "regime", "figures", "spec_hash", "source_file",
+    "reproduce", "evidence", "search", "thresholds", "regime", "figures", "tightness", "spec_hash", "source_file",
 )
 
 

@@ -62,6 +62,7 @@ class ClaimResult:
     thresholds: list[dict[str, Any]]
     regime: dict[str, Any] | None
     figures: list[dict[str, Any]]
+    tightness: dict[str, Any]
     spec_hash: str
     source_file: str
 
@@ -165,6 +166,7 @@ def _result(claim: Claim, out: SearchOutcome, profile: Profile, S: int, device_n
                     "timeout_s": profile.timeout_s},
     }
     return ClaimResult(
+        tightness=_tightness(claim, out),
         id=claim.id, title=claim.title, paper=claim.paper, kind=claim.kind.value, expect=claim.expect,
         role=claim.role, verdict=verdict, reason=reason, statement=sympy.sstr(claim.statement),
         statement_latex=sympy.latex(claim.statement), statement_mathml=mathml(claim.statement),
@@ -181,6 +183,26 @@ def _result(claim: Claim, out: SearchOutcome, profile: Profile, S: int, device_n
         thresholds=thresholds, regime=regime, figures=(shown.figures if shown is not None else []),
         spec_hash=spec_hash, source_file=claim.source_file,
     )
+
+
+def _tightness(claim: Claim, out: SearchOutcome) -> dict[str, Any]:
+    """The claim's tightness figure over every example that held (1 = tight, smaller = looser)."""
+    import numpy as np
+    import sympy as sp
+
+    stmt = claim.statement.args[1] if isinstance(claim.statement, sp.Implies) else claim.statement
+    atoms = stmt.args if isinstance(stmt, sp.And) else (stmt,)
+    info: dict[str, Any] = {"inequality": any(not isinstance(a, sp.Equality) for a in atoms), "declared": False}
+    if claim.tightness is None:
+        return info
+    values = np.array([v for r in out.records if r.decision == "pass" for v in r.tightness], dtype=np.float64)
+    per_example = [float(np.median(r.tightness)) for r in out.records if r.decision == "pass" and r.tightness]
+    info.update({"declared": True, "meaning": claim.tightness.meaning, "expr": sp.sstr(claim.tightness.expr),
+                 "reduce": claim.tightness.reduce, "seeds": int(values.size), "examples": len(per_example)})
+    if values.size:
+        info.update({"median": float(np.median(values)), "tightest": float(values.max()),
+                     "loosest": float(values.min()), "per_example_median": per_example})
+    return info
 
 
 def unfinished_result(claim: Claim, *, profile: Profile, reason: str, spec_hash: str = "",

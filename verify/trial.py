@@ -29,7 +29,8 @@ import sympy
 from verify.axes import Value, check_values
 from verify.claim import Claim, Instance, Kind
 from verify.errors import ClaimDefinitionError, UsageError
-from verify.evaluate import CompiledStatement, Evaluation, compile_statement, evaluate
+from verify.evaluate import (CompiledStatement, Evaluation, compile_expression, compile_statement, evaluate,
+                             per_seed_value)
 from verify.profiles import Profile
 from verify.stats import binomial_decision, look_confidence, seeds_needed
 from verify.streams import init_seed
@@ -63,6 +64,7 @@ class ExampleRecord:
     interval: tuple[float, float] | None = None
     figures: list[dict[str, Any]] = field(default_factory=list)
     phase: str = ""  # which search phase ran it (corners, generate, target, shrink, replay, replication)
+    tightness: list[float] = field(default_factory=list)  # the claim's tightness figure, per seed that held
 
     @property
     def seeds_run(self) -> int:
@@ -123,6 +125,8 @@ class Trial:
         if self.S > 4096:
             raise ClaimDefinitionError(f"{self.where}: at most 4096 seeds per batch, got {self.S}")
         self.look_confidence = look_confidence(profile.confidence, profile.max_batches)
+        self.tightness = (compile_expression(claim.tightness.expr, where=f"{self.where}: tightness")
+                          if claim.tightness is not None else None)
         self.first_batch = 0  # REPLICATION_BATCH while replicating
 
     # -- one batch ---------------------------------------------------------------------------------
@@ -238,6 +242,7 @@ class Trial:
         gap_held: list[np.ndarray] = []
         gap_all: list[np.ndarray] = []
         ratios: list[np.ndarray] = []
+        tight: list[np.ndarray] = []
         failing: list[int] = []
         decision, interval, batches = "pass", None, 0
         fails_on_nonfinite = self.claim.nonfinite == "fails"
@@ -259,6 +264,9 @@ class Trial:
             gap_all.append(ev.gap_per_seed)
             gap_held.append(ev.gap_per_seed[~bad])
             ratios.append(ev.ratio_per_seed)
+            if self.tightness is not None and self.claim.tightness is not None:
+                t = per_seed_value(self.tightness, values, S, self.claim.tightness.reduce, where=self.where)
+                tight.append(t[~bad & ~nf & np.isfinite(t)])  # how much of a bound that held was used
             i = int(np.argmax(np.where(bad, np.inf, ev.excess_per_seed)))
             score = float(ev.excess_per_seed[i]) if not bad[i] else math.inf
             if worst is None or score > worst[0]:
@@ -295,6 +303,7 @@ class Trial:
             detail=self._detail(values, ev, i),
         )
         rec.worst_gap_held = float(np.max(held)) if held.size else rec.worst_gap
+        rec.tightness = [float(v) for v in np.concatenate(tight)] if tight else []
         rec.detail["seed"] = seeds_for(premises, S, batch=batch)[i]
         rec.score = self._score(rec, excess)
         if keep_figures:

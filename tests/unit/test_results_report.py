@@ -26,7 +26,7 @@ TOY = f'''
 import sympy as sp
 import torch
 from hypothesis import strategies as st
-from verify import Citation, Claim, Figure, Kind, Regime, Tolerance, control, per_seed, shared
+from verify import Citation, Claim, Figure, Kind, Regime, Tightness, Tolerance, control, per_seed, shared
 
 EVIL = {EVIL!r}
 n, m = sp.symbols("n m")
@@ -48,7 +48,8 @@ def run_m(inst):
 ok = Claim(id="reptoy.ok", title=EVIL, citation=CIT, kind=Kind.EXACT, statement=sp.Le(n, 10),
            premises=ints(1, 10), run=run_n, tolerance=Tolerance(reason="reason " + EVIL), seeds=4,
            given="given " + EVIL, symbols={{"curve": "curve " + EVIL}},
-           figures=(Figure(title="figure " + EVIL, x="t", ys=("curve",), logy=True),))
+           figures=(Figure(title="figure " + EVIL, x="t", ys=("curve",), logy=True),),
+           tightness=Tightness(expr=n / 10, meaning="n over its bound " + EVIL))
 CLAIMS = [
     ok,
     Claim(id="reptoy.bad", title="bad", citation=CIT, kind=Kind.EXACT, statement=sp.Le(n, 10),
@@ -318,3 +319,14 @@ def test_report_on_a_results_file_missing_a_field_is_one_line_exit_2(tmp_path: P
     assert main(["report", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "claim p.c lacks the field 'paper'" in err and "Traceback" not in err
+
+
+def test_the_report_opens_with_the_role_counts_and_the_tightness_table(run_dir: Path) -> None:
+    md_text = (run_dir / "report.md").read_text(encoding="utf-8")
+    assert "paper claims verified" in md_text and "| paper | paper claims | implementation checks |" in md_text
+    assert "### How tight is each theorem?" in md_text
+    row = next(line for line in md_text.splitlines() if line.startswith("| reptoy.ok"))
+    assert "n over its bound" in row and "tight" in row  # n ≤ 10 against 10: n = 10 uses all of the bound
+    assert "no tightness figure declared" in md_text  # the refuted one declares none
+    html_text = (run_dir / "report.html").read_text(encoding="utf-8")
+    assert "How tight is each theorem?" in html_text and "<script>alert" not in html_text

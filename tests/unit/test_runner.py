@@ -514,3 +514,31 @@ CLAIMS = [Claim(id="rejects.even", title="even n <= 100", citation=CIT, kind=Kin
     res = run_ci(load_claims([folder], include_builtin=False)["rejects.even"])
     assert res.verdict == "verified", res.reason
     assert res.examples >= 1 and not res.evidence["errors"]
+
+
+# --- tightness --------------------------------------------------------------------------------
+
+def test_tightness_is_measured_over_the_whole_run_on_the_seeds_that_held(toy, run_ci) -> None:
+    _, claims = toy(
+        'from verify import Tightness\n'
+        'k = sp.Symbol("k")\n'
+        'def curve(inst):\n'
+        '    steps = torch.arange(1, 6, dtype=inst.dtype)\n'
+        '    loss = steps.expand(inst.S, 5) * inst.premises["n"] / 100.0\n'
+        '    return {"x": per_seed(loss, "k"), "b": shared(steps, "k")}\n'
+        'x, b = sp.symbols("x b")\n'
+        'CLAIMS = [claim("tight", statement=sp.Le(x, b), run=curve, premises=ints(1, 50),\n'
+        '                tightness=Tightness(expr=x / b, meaning="loss over its bound", reduce="last"))]'
+    )
+    res = run_ci(claims["toy.tight"])
+    assert res.verdict == "verified", res.reason
+    t = res.tightness
+    assert t["declared"] and t["inequality"] and t["meaning"] == "loss over its bound"
+    assert t["tightest"] == pytest.approx(0.5) and t["loosest"] == pytest.approx(0.01)  # n/100 at n = 50 and n = 1
+    assert 0.01 <= t["median"] <= 0.5 and t["seeds"] == res.examples * res.seeds_per_example
+
+
+def test_an_undeclared_tightness_is_reported_as_such(toy, run_ci) -> None:
+    _, claims = toy('CLAIMS = [claim("plain", statement=sp.Le(n, 50))]')
+    res = run_ci(claims["toy.plain"])
+    assert res.tightness == {"inequality": True, "declared": False}
