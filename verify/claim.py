@@ -279,4 +279,5 @@ def control(
         regime=None if (kind or parent.kind) is not Kind.ASYMPTOTIC else parent.regime,
         examples=examples,
         figures=parent.figures,
+        tightness=None,  # a control expects its conclusion to break: how loose the parent's bound is says nothing here
     )
