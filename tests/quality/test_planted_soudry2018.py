@@ -1,0 +1,42 @@
+"""Quality tier for soudry2018: a planted false rate and a planted bug in the SVM solver must come back refuted."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+import sympy as sp
+import torch
+
+from impl import homogeneous as hm
+from verify.profiles import PROFILES
+from verify.runner import run_claim
+
+pytestmark = pytest.mark.quality
+
+resolved, angle_slope = sp.symbols("resolved angle_slope")
+_real_svm = hm.svm
+
+
+@pytest.mark.catches("soudry2018.linear_svm_direction")
+def test_planted_direction_rate_too_fast_is_refuted(registered_claims) -> None:
+    """A rate that is too fast: the direction gap O(1/log² t) instead of O(1/log t). The gap is
+    ‖w̃⊥‖/(‖ŵ‖ log t) + O(1/log² t), so this fails for every data set whose residual has a component off ŵ."""
+    planted = replace(registered_claims["soudry2018.linear_svm_direction"], id="planted.direction_rate_too_fast",
+                      statement=sp.Implies(sp.Ge(resolved, 1), sp.Le(angle_slope, -2)), tightness=None, seeds=4)
+    res = run_claim(planted, profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu", dtype=torch.float64)
+    assert res.verdict == "refuted", res.reason
+
+
+def svm_dual_not_rescaled(X, y):
+    """The LDP's NNLS solution u returned as the dual, without the division by −r_{d+1} = 1 − Σu
+    (so u = α/(1 + Σα))."""
+    w, alpha = _real_svm(X, y)
+    return w, alpha / (1 + alpha.sum())
+
+
+@pytest.mark.catches("soudry2018.linear_svm_limit")
+def test_unscaled_svm_duals_break_the_limit(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(hm, "svm", svm_dual_not_rescaled)
+    verdict = verdict_of("soudry2018.linear_svm_limit")
+    assert verdict.startswith("refuted"), verdict

@@ -1,0 +1,183 @@
+"""Lyu & Li, "Gradient descent maximizes the margin of homogeneous neural networks", ICLR 2020, arXiv 1906.05890
+(cited by seed 003, Poggio et al. 2020; formulas in shared/CLAIMS.md, section poggio2020, row "smoothed margin").
+Implementation: :mod:`impl.homogeneous`; premises, data and the loss-based GD are shared with
+:mod:`theorems.poggio2020`, the linear flow with :mod:`theorems.soudry2018`.
+
+A network f(θ; x) positively homogeneous of degree K in θ (here bias-free ReLU networks), exponential or logistic
+loss L = Σ_n ℓ(q_n), q_n = y_n f(θ; x_n). The smoothed margin is γ̃ = g(log 1/L)/‖θ‖^K, with g(x) = x for the
+exponential loss and g(x) = −log(exp(e^{−x}) − 1) for the logistic one. The paper's Theorem 4.1 (number recalled):
+under gradient flow, once L(t₀) < ℓ(0), γ̃ is non-decreasing for t ≥ t₀. Under the flow,
+dγ̃/dt = A(1 − B/A) with A > 0, so the statement is B/A ≤ 1 at every state with L < ℓ(0) (an inequality about
+the gradient at the state: Cauchy–Schwarz plus Euler's identity ⟨θ, ∇q_n⟩ = K q_n).
+
+Items, by role:
+
+* ``smoothed_margin_rate`` (claim): B/A ≤ 1 at the states of a GD run (K ≤ 3), checked exactly from the
+  gradient; ``smoothed_margin_loss_control`` breaks L < ℓ(0).
+* ``smoothed_margin_flow`` (claim): along the accurately integrated linear flow (K = 1), γ̃ never decreases.
+
+Tightness for both: the largest B/A over the checked states (1 = γ̃ momentarily stationary, the bound is met).
+
+NOTE (issue 17): the paper's other results are not encoded: γ̃ monotone along GD itself (here B/A is checked at
+GD states, a pointwise statement about the flow), convergence to an (ε, δ)-approximate KKT point and of the
+normalized margin to a KKT value (poggio2020.kkt_residual_shrinks is only our fixed-horizon proxy), and the rates
+L = Θ(1/(t(log t)^{2−2/K})), ‖θ‖ = Θ((log t)^{1/K}) (poggio2020.norm_growth_log was removed: its clock made it
+true by construction; see the poggio2020 module docstring).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import sympy as sp
+import torch
+from hypothesis import strategies as st
+
+from impl import homogeneous as hm
+from theorems.poggio2020 import LOG_L0, _data, _flat, _init, _loss_gd, net_premises
+from theorems.soudry2018 import linear_premises, run_linear_flow
+from verify import Citation, Claim, Figure, Instance, Kind, Tightness, Tolerance, control, per_seed, shared
+
+PAPER = "Lyu & Li (2020), Gradient descent maximizes the margin of homogeneous neural networks, ICLR"
+ARXIV = "1906.05890"
+
+
+def cite(where: str, source: str = "paper", note: str = "") -> Citation:
+    return Citation(paper=PAPER, where=where, arxiv=ARXIV, source=source, note=note)  # type: ignore[arg-type]
+
+
+def _where_checked(ratio: torch.Tensor, checked: torch.Tensor) -> torch.Tensor:
+    """B/A where the state is checked, NaN elsewhere (the tightness figure reads only checked states)."""
+    return torch.where(checked, ratio, torch.full_like(ratio, math.nan))
+
+
+RATIO_TIGHTNESS = Tightness(sp.Symbol("rate_ratio_checked"),
+                            "the largest B/A over the checked states (dγ̃/dt = A(1 − B/A); 1 = γ̃ momentarily "
+                            "stationary, i.e. the bound met)")
+
+
+# ---------------------------------------------------------------------------------------------
+# the smoothed margin at the states of a network's GD run
+# ---------------------------------------------------------------------------------------------
+
+def run_smoothed_margin_rate(inst: Instance) -> dict[str, Any]:
+    """States along a loss-based GD run: B/A of dγ̃/dt = A(1 − B/A), and whether L < ℓ(0) there."""
+    steps = inst.profile.pick(300, 600, 1500)
+    X, y, params, logL, _ = _loss_gd(inst, steps=steps, every=10, cap=inst.profile.pick(60.0, 100.0, 200.0))
+    flat, S, R = _flat(params)
+    ratio = hm.smoothed_margin_ratio(flat, X, y, loss=inst.premises["loss"]).reshape(S, R)
+    checked = logL < LOG_L0[inst.premises["loss"]]
+    # A network that died in an early large step (every ReLU off: f = 0, L = n·ℓ(0), ∇L = 0) has B/A = 0/0. Those
+    # states have L ≥ ℓ(0) and are not checked, but a NaN anywhere makes the example non-finite: they get B/A = 0
+    # (γ̃ does not move). A NaN at a checked state is kept.
+    ratio = torch.where(torch.isnan(ratio) & ~checked, torch.zeros_like(ratio), ratio)
+    return {"rate_ratio": per_seed(ratio, "record"), "checked": per_seed(checked.to(inst.dtype), "record"),
+            "rate_ratio_checked": per_seed(_where_checked(ratio, checked), "record")}
+
+
+rate_ratio, checked = sp.symbols("rate_ratio checked")
+
+smoothed_margin_rate = Claim(
+    id="lyuli2020.smoothed_margin_rate",
+    title="Once L < ℓ(0), the smoothed margin γ̃ = g(log 1/L)/‖θ‖^K is non-decreasing under the flow "
+          "(dγ̃/dt = A(1 − B/A) with B/A ≤ 1), at the states of a GD run",
+    citation=cite("Theorem 4.1 and its proof (numbers recalled): γ̃ non-decreasing for t ≥ t₀ once L(t₀) < ℓ(0)",
+                  "paper", "abstract [paper]: 'if the training loss decreases below a certain threshold, then we can "
+                  "define a smoothed version of the normalized margin which increases over time'; "
+                  "dγ̃/dt ≥ 0 ⇔ ‖∇L‖²‖θ‖² ≥ K·L·g(log 1/L)/g′(log 1/L)·⟨θ, −∇L⟩ (Cauchy–Schwarz and Euler)"),
+    kind=Kind.EXACT,
+    statement=sp.Implies(sp.Ge(checked, 1), sp.Le(rate_ratio, 1)),
+    premises=lambda p: net_premises(p, max_scale=1.5),
+    run=run_smoothed_margin_rate,
+    tolerance=Tolerance(rtol=1e-9, reason="float64 round-off in ‖∇log L‖², ⟨θ, ∇log L⟩ and log L (relative ≲ 1e-13); "
+                                          "B/A approaches 1 from below late in training, so the slack is kept tight"),
+    recalled=("the theorem numbering in Lyu & Li 2020", "g(x) = −log(exp(e^{−x}) − 1) for the logistic loss"),
+    tightness=RATIO_TIGHTNESS,
+    seeds=8,
+    examples_scale=0.75,
+    symbols={"rate_ratio": "B/A: dγ̃/dt ≥ 0 iff ≤ 1 (exact, from the gradient at the state)",
+             "checked": "1 where L < ℓ(0) at the state (the theorem's premise)",
+             "rate_ratio_checked": "B/A at the checked states (NaN elsewhere)"},
+    given="states of a GD run with the loss-based step (explicit Euler for the flow), recorded every 10 steps",
+)
+
+
+def run_smoothed_margin_high_loss(inst: Instance) -> dict[str, Any]:
+    """Random states (some with the output's sign flipped) where L ≥ ℓ(0): the same ratio, every state checked."""
+    X, y = _data(inst)
+    Ws = _init(inst)
+    if inst.premises["flip"]:
+        Ws = (*Ws[:-1], -Ws[-1])
+    loss = inst.premises["loss"]
+    ratio = hm.smoothed_margin_ratio(Ws, X, y, loss=loss)
+    high = hm.log_loss(Ws, X, y, loss=loss) >= LOG_L0[loss]
+    # the premise is dropped: states with L ≥ ℓ(0) are checked (states with L < ℓ(0) are left out)
+    return {"rate_ratio": per_seed(ratio), "checked": per_seed(high.to(inst.dtype)),
+            "rate_ratio_checked": per_seed(_where_checked(ratio, high))}
+
+
+smoothed_margin_loss_control = control(
+    smoothed_margin_rate,
+    name="smoothed_margin_loss_control",
+    premises=lambda p: net_premises(p, flip=st.booleans()),
+    run=run_smoothed_margin_high_loss,
+    broken="L < ℓ(0) (here states with L ≥ ℓ(0), e.g. mostly misclassified)",
+    title="Control: where L ≥ ℓ(0) the smoothed margin can decrease along the flow (B/A > 1)",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# the smoothed margin along the accurately integrated linear flow (K = 1)
+# ---------------------------------------------------------------------------------------------
+
+def run_smoothed_margin_flow(inst: Instance) -> dict[str, Any]:
+    """Consecutive records of the linear flow: γ̃(t_{i+1}) − γ̃(t_i), checked where L(t_i) < ℓ(0); and B/A at
+    the records."""
+    r = run_linear_flow(inst)
+    sm = r["smoothed"]
+    below = torch.log(r["L"]) < LOG_L0[inst.premises["loss"]]
+    S, R = sm.shape
+    ratio = hm.smoothed_margin_ratio(r["flat"], r["X"], r["y"], loss=inst.premises["loss"]).reshape(S, R)
+    nan = torch.tensor(math.nan, dtype=sm.dtype, device=sm.device)
+    # "step" i is the interval from record i to i + 1 (R − 1 of them), checked where L < ℓ(0) at its start
+    return {"margin_increment": per_seed(sm[:, 1:] - sm[:, :-1], "step"),
+            "checked": per_seed(below[:, :-1].to(inst.dtype), "step"),
+            "raw_increment": per_seed(r["min_margin"][:, 1:] - r["min_margin"][:, :-1], "step"),
+            "rate_ratio_checked": per_seed(_where_checked(ratio, below), "record"),
+            # for the figure: only where L < ℓ(0), where γ̃ means a margin
+            "smoothed": per_seed(torch.where(below, sm, nan), "record"),
+            "min_margin": per_seed(torch.where(below, r["min_margin"], nan), "record"),
+            "log_t": shared(r["log_t"][0], "record")}
+
+
+increment = sp.Symbol("margin_increment")
+
+smoothed_margin_flow = Claim(
+    id="lyuli2020.smoothed_margin_flow",
+    title="Along the flow (linear model, K = 1): once L < ℓ(0), γ̃(t) = g(log 1/L)/‖w‖ never decreases",
+    citation=cite("Theorem 4.1 (number recalled), K = 1", "paper"),
+    kind=Kind.EXACT,
+    statement=sp.Implies(sp.Ge(checked, 1), sp.Ge(increment, 0)),
+    premises=linear_premises,
+    run=run_smoothed_margin_flow,
+    tolerance=Tolerance(atol=1e-7, reason="solver error: rtol 1e-9 per step over ≤ 10³ steps moves γ̃ by ≲ 1e-7 "
+                                          "(measured increments ≥ 1e-4 where checked)"),
+    recalled=("the theorem numbering in Lyu & Li 2020",),
+    tightness=RATIO_TIGHTNESS,
+    seeds=8,
+    examples_scale=0.5,
+    symbols={"margin_increment": "γ̃(t_{i+1}) − γ̃(t_i) on the log-time grid (Δ log t = 0.5)",
+             "checked": "1 where L(t_i) < ℓ(0)", "smoothed": "smoothed margin γ̃", "min_margin": "min_n q_n/‖w‖",
+             "rate_ratio_checked": "B/A at the records with L < ℓ(0) (NaN elsewhere)"},
+    given="the raw normalized margin min_n q_n/‖w‖ need not be monotone (it is plotted beside γ̃)",
+    figures=(Figure("smoothed margin γ̃ and normalized min margin against log t (linear)", x="log_t",
+                    ys=("smoothed", "min_margin"), xlabel="log t", ylabel="margin"),),
+)
+
+
+CLAIMS = [
+    smoothed_margin_rate,
+    smoothed_margin_loss_control,
+    smoothed_margin_flow,
+]
