@@ -39,7 +39,7 @@ finite-population correction makes it decay faster; derived): the claim is −1 
 unbiased exponent. The consistent run is never slower in exponent; its constant is larger (reported). Control: the same comparison with the sample size held at N = 1 or 2 (the premise "N
 grows" broken) plateaus at the floor.
 
-The exact claims [derived] are the teeth: the node-minibatch estimator's per-node gradients, averaged over
+The exact checks [derived] are the teeth: the node-minibatch estimator's per-node gradients, averaged over
 every node, agree with the hand-written full gradient (a code-agreement check: the average is ∇f by construction,
 the premise of unbiasedness); the Horvitz–Thompson aggregate's mean and covariance over an exact enumeration
 of the N-subsets equal a_i and D²(1 − N/D)Σ_i/N; and the consistent estimator's exact bias (enumerated) is
@@ -56,6 +56,21 @@ N held at 1 or 2 (a third scan, 22 premises, 44 fixed-N runs, 2026-11-26) the ga
 floor ‖w*_N − w*‖² is at least the unbiased error at T (41 of 44), and −0.004 … +0.09 where the floor is 0.3% …
 37% of it (3 of 44): the claim's allowance (+0.1 on gap ≤ 0; growing-N gaps reach +0.07) refutes every plateau of
 the first kind and cannot see the second at this horizon.
+
+Roles (issue 15; only ``claim`` items count as the paper's):
+
+* the paper claim: consistent SGD (growing sample size) converges at the unbiased rate (the abstract's "same
+  convergence behavior", strongly convex case), with a control that holds the sample size fixed;
+* checks of our implementation: the per-node gradients averaged over all nodes against the autograd gradient of
+  the objective written here (unbiasedness holds by construction: this checks the code, not the paper); the
+  Horvitz–Thompson moments and the exact bias against closed forms; unbiased SGD's classical 1/t rate (Bottou et al.,
+  not this paper) and fixed-N SGD's 1/t rate to w*_N (derived), both against their theory exponents;
+* a finding: the measured gaps, re-measured. The claim's allowance (+0.1 on gap ≤ 0) was set 0.03 above the largest
+  gap of the scans above, i.e. after seeing them; it is kept, and ``consistent_gap_range`` measures the gap again every
+  run and reports whether it stays inside the scanned range [−0.48, +0.07].
+
+NOTE (issue 17): the convex and nonconvex theorems, and all three under the paper's consistency premise (a tail bound
+relative to ‖∇f‖, which the test instance violates at w*, see above).
 """
 
 from __future__ import annotations
@@ -68,7 +83,7 @@ import torch
 from hypothesis import strategies as st
 
 from impl import consistent_sgd as cs
-from verify import Citation, Claim, Figure, Instance, Kind, Profile, Tolerance, control, per_seed, shared
+from verify import Citation, Claim, Figure, Instance, Kind, Profile, Tightness, Tolerance, control, per_seed, shared
 
 PAPER = "Chen, Luss (2018), Stochastic Gradient Descent with Biased but Consistent Gradient Estimators"
 ARXIV = "1807.11880"
@@ -100,7 +115,7 @@ def _random_w(inst: Instance, d: int) -> torch.Tensor:
 
 
 def small_graph_premises(p: Profile, *, min_D: int = 1, **extra: st.SearchStrategy[Any]) -> st.SearchStrategy[dict]:
-    """Small graphs for the enumeration claims (C(D, N) subsets per node); heavy weights and far points allowed."""
+    """Small graphs for the enumeration checks (C(D, N) subsets per node); heavy weights and far points allowed."""
     return st.fixed_dictionaries({
         "n": st.integers(1, p.pick(8, 16, 32)), "d": st.integers(1, p.pick(4, 6, 8)),
         "D": st.integers(min_D, p.pick(8, 10, 12)), "communities": st.integers(1, 4),
@@ -113,11 +128,23 @@ def small_graph_premises(p: Profile, *, min_D: int = 1, **extra: st.SearchStrate
 # exact: code agreement of the per-node gradient with the full gradient (the premise of unbiasedness)
 # ---------------------------------------------------------------------------------------------
 
+def reference_objective(w: torch.Tensor, data: cs.GraphData) -> torch.Tensor:
+    """f(w) = (1/n) Σ_i log(1 + exp(−y_i a_iᵀw)) + (λ/2)‖w‖² per row of w (S, d), written here from the graph's raw
+    arrays (a_i = Σ_k P_ik x_{nbr(i,k)}), independently of :mod:`impl.consistent_sgd`: its autograd gradient is the
+    reference for the implementation's hand-written gradients."""
+    A = (data.P.unsqueeze(-1) * data.X[data.nbr]).sum(1)  # (n, d)
+    margins = data.y * (w @ A.T)  # (S, n)
+    # log(1 + e^{−u}) as logaddexp(0, −u), exact for every u: torch's softplus returns its argument past a threshold
+    # of 20, which moves the gradient by up to e^{−20} ≈ 2e-9 (seen: a margin of −25 at λ = 1e-3, ‖w‖ ≈ 6)
+    return torch.logaddexp(torch.zeros_like(margins), -margins).mean(-1) + 0.5 * data.lam * (w * w).sum(-1)
+
+
 def run_unbiased_mean(inst: Instance) -> dict[str, Any]:
-    """The node-minibatch estimator (exact aggregates) at every node, averaged, against the hand-written ∇f(w).
+    """The node-minibatch estimator (exact aggregates) at every node, averaged, and the hand-written ∇f(w), each against
+    the autograd gradient of :func:`reference_objective`.
 
     The average over every node is ∇f(w) by construction, so this checks that the per-node gradient code
-    (``unbiased_estimator`` → ``node_gradients``) agrees with ``full_gradient``, not unbiasedness itself."""
+    (``unbiased_estimator`` → ``node_gradients``) and ``full_gradient`` compute ∇f, not unbiasedness itself."""
     data = _data(inst)
     w = _random_w(inst, data.d)
     S, n = inst.S, data.n
@@ -125,25 +152,29 @@ def run_unbiased_mean(inst: Instance) -> dict[str, Any]:
     g = cs.unbiased_estimator(w.repeat_interleave(n, 0), data, nodes).reshape(S, n, data.d)
     A = cs.aggregates(data)
     full = cs.full_gradient(w, A, data.y, data.lam)
+    w_ref = w.clone().requires_grad_(True)
+    (auto,) = torch.autograd.grad(reference_objective(w_ref, data).sum(), w_ref)  # rows are independent
     scale = A.norm(dim=-1).amax() + data.lam * w.norm(dim=-1)  # (S,): a bound on every term's size
     return {"estimator_mean": per_seed(g.mean(1), "coordinate"), "full_gradient": per_seed(full, "coordinate"),
-            "roundoff": per_seed(ROUNDOFF_C * n * EPS * scale),
+            "autograd_gradient": per_seed(auto, "coordinate"), "roundoff": per_seed(ROUNDOFF_C * n * EPS * scale),
             "coordinate": shared(torch.arange(data.d, dtype=inst.dtype), "coordinate")}
 
 
-est_mean, full_grad = sp.symbols("estimator_mean full_gradient")
+est_mean, full_grad, auto_grad = sp.symbols("estimator_mean full_gradient autograd_gradient")
 
 unbiased_estimator_mean = Claim(
     id="chenluss2018.unbiased_estimator_mean",
     title="Code agreement: the per-node gradients of the node-minibatch estimator (exact aggregates), averaged over "
-          "every node, equal the hand-written full gradient ∇f(w) — the premise of the estimator's unbiasedness",
+          "every node, and the hand-written full gradient both equal ∇f(w) by autograd — the premise of the "
+          "estimator's unbiasedness",
     citation=cite("Sec. 1–2 (the unbiased estimator of the sample-average objective; section recalled)", "derived",
                   "each node is drawn with probability 1/n, so E g = (1/n) Σ_i ∇f_i(w), which is ∇f(w) by the "
                   "definition of f: unbiasedness holds by construction, and what this checks is that the per-node "
-                  "gradient code (unbiased_estimator → node_gradients) agrees with full_gradient (both are checked "
-                  "against autograd in the unit tests)"),
+                  "gradient code (unbiased_estimator → node_gradients) and full_gradient compute ∇f (against autograd "
+                  "through an objective written in the theorem module)"),
+    role="check",  # unbiasedness holds by construction (each node drawn w.p. 1/n): a check of our code, not a claim
     kind=Kind.EXACT,
-    statement=sp.Eq(est_mean, full_grad),
+    statement=sp.And(sp.Eq(est_mean, auto_grad), sp.Eq(full_grad, auto_grad)),
     premises=lambda p: small_graph_premises(p, n=st.integers(1, p.pick(16, 32, 64))),
     run=run_unbiased_mean,
     tolerance=Tolerance(stderr="roundoff", z=1.0, reason="float64 round-off: a mean of n terms each bounded by "
@@ -151,11 +182,12 @@ unbiased_estimator_mean = Claim(
                                                          "64·n·ε·(max‖a_i‖ + λ‖w‖)"),
     symbols={"estimator_mean": "(1/n) Σ_i g({i}; w): the estimator averaged over every node (impl "
                                "unbiased_estimator)", "full_gradient": "∇f(w), hand-written full gradient",
+             "autograd_gradient": "∇f(w) by autograd through the objective written in the theorem module",
              "roundoff": "64·n·ε·(max_i‖a_i‖ + λ‖w‖)"},
     given="w = w_scale·N(0, I_d/d), 8 points per example; ridge-regularised logistic loss on graph aggregates",
     seeds=8,
     figures=(Figure("mean of the unbiased estimator over all nodes against ∇f(w), by coordinate (worst seed)",
-                    x="coordinate", ys=("estimator_mean", "full_gradient"), xlabel="coordinate of w",
+                    x="coordinate", ys=("estimator_mean", "autograd_gradient"), xlabel="coordinate of w",
                     ylabel="gradient", styles=("points", "points")),),
 )
 
@@ -164,11 +196,21 @@ unbiased_estimator_mean = Claim(
 # exact: the Horvitz–Thompson aggregate is unbiased, with the finite-population covariance
 # ---------------------------------------------------------------------------------------------
 
+def reference_moments(data: cs.GraphData, N: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """a_i and D²(1 − N/D)Σ_i/N, (n, d) and (n, d, d), written here from the graph's raw arrays (the terms
+    V_ik = P_ik x_{nbr(i,k)}, Σ_i their (D − 1)-normalised covariance), independently of :mod:`impl.consistent_sgd`."""
+    V = data.P.unsqueeze(-1) * data.X[data.nbr]  # (n, D, d)
+    D = V.shape[1]
+    Vc = V - V.mean(1, keepdim=True)
+    Sigma = Vc.transpose(1, 2) @ Vc / max(D - 1, 1)  # D = 1: Vc = 0, the covariance is 0 whatever the divisor
+    return V.sum(1), D * D * (1.0 - N / D) / N * Sigma
+
+
 def run_aggregate_moments(inst: Instance) -> dict[str, Any]:
-    """For every N = 1..D: the mean and covariance of â_i over all N-subsets against a_i and the formula
-    (means and covariance entries concatenated into one vector per side)."""
+    """For every N = 1..D: the mean and covariance of â_i over all N-subsets (the implementation's sampler, enumerated)
+    against a_i and the closed form of :func:`reference_moments` (means and covariance entries concatenated into one
+    vector per side)."""
     data = _data(inst)
-    A = cs.aggregates(data)
     measured, formula, scales = [], [], []
     for N in range(1, data.D + 1):
         A_sub = cs.subset_aggregates(data, N)  # (n, C, d)
@@ -176,7 +218,8 @@ def run_aggregate_moments(inst: Instance) -> dict[str, Any]:
         dev = A_sub - mean.unsqueeze(1)
         cov = dev.transpose(1, 2) @ dev / A_sub.shape[1]
         measured += [mean.reshape(-1), cov.reshape(-1)]
-        formula += [A.reshape(-1), cs.aggregate_covariance(data, N).reshape(-1)]
+        a, cov_formula = reference_moments(data, N)
+        formula += [a.reshape(-1), cov_formula.reshape(-1)]
         scales.append(A_sub.abs().amax())
     big = float(torch.stack(scales).amax())
     C = max(math.comb(data.D, N) for N in range(1, data.D + 1))
@@ -204,8 +247,10 @@ aggregate_moments = Claim(
     symbols={"subset_moments": "for N = 1..D: the mean and the covariance entries of â_i over all C(D, N) "
                                "subsets, every node (concatenated)",
              "formula_moments": "the same entries of a_i and D²(1 − N/D)Σ_i/N, Σ_i the (D − 1)-normalised "
-                                "covariance of the P_ik x_k", "roundoff": "64·C·ε·max(B, B²)"},
+                                "covariance of the P_ik x_k (computed in the theorem module from the raw arrays)",
+             "roundoff": "64·C·ε·max(B, B²)"},
     seeds=1,
+    role="check",  # an exact enumeration against the closed-form moments: a check of our sampler, not a paper claim
 )
 
 
@@ -214,11 +259,14 @@ aggregate_moments = Claim(
 # ---------------------------------------------------------------------------------------------
 
 def run_bias(inst: Instance) -> dict[str, Any]:
-    """For every N = 1..D: ‖E g_N(w) − ∇f(w)‖ by enumeration (nodes × N-subsets) and the derived bound."""
+    """For every N = 1..D: ‖E g_N(w) − ∇f(w)‖ by enumeration (nodes × N-subsets) and the derived bound; ∇f(w) by
+    autograd through :func:`reference_objective`, so that at N = D (bias exactly 0) the enumeration is compared with a
+    gradient computed independently of the implementation."""
     data = _data(inst)
     w = _random_w(inst, data.d)
     A = cs.aggregates(data)
-    full = cs.full_gradient(w, A, data.y, data.lam)
+    w_ref = w.clone().requires_grad_(True)
+    (full,) = torch.autograd.grad(reference_objective(w_ref, data).sum(), w_ref)  # rows are independent
     Ns = list(range(1, data.D + 1))
     bias = torch.stack([(cs.expected_consistent_gradient(w, data, N) - full).norm(dim=-1) for N in Ns], -1)
     bound = torch.stack([cs.bias_bound(w, data, N) for N in Ns], -1)
@@ -250,12 +298,14 @@ consistent_bias_vanishes = Claim(
                                                          "by max‖â‖ + λ‖w‖ (the bound is exactly 0 at N = D, so "
                                                          "this is the whole allowance there): 64·ε·(max‖â‖ + λ‖w‖)"),
     recalled=RECALLED_DEFINITION,
-    symbols={"bias": "‖E g_N(w) − ∇f(w)‖, exact (enumeration of nodes and N-subsets)",
+    symbols={"bias": "‖E g_N(w) − ∇f(w)‖, exact (enumeration of nodes and N-subsets; ∇f by autograd through the "
+                     "objective written in the theorem module)",
              "bias_bound": "(1/n) Σ_i [(1/(12√3))·wᵀC_iw·‖a_i‖ + ¼√(wᵀC_iw·tr C_i)], C_i = Cov(â_i)",
              "sample_size": "N", "relative_bias": "‖bias‖/‖∇f(w)‖",
              "roundoff": "64·ε·(max‖â‖ + λ‖w‖)"},
     given="w = w_scale·N(0, I_d/d), 8 points per example; N = 1..D, all of them",
     seeds=8,
+    role="check",  # our derived bound on our estimator's exact (enumerated) bias: validates the estimator, not a claim
     figures=(Figure("exact bias of the consistent estimator against its O(1/N) bound (worst seed; both 0 at N = D, "
                     "off the log scale)", x="sample_size",
                     ys=("bias", "bias_bound"), xlabel="sample size N (of D neighbours)", ylabel="‖E g_N − ∇f‖",
@@ -435,6 +485,9 @@ unbiased_sgd_rate = Claim(
     recalled=("the classical O(1/t) rate of SGD with a 1/(μt) step for strongly convex f (constants not used)",),
     symbols=TREND_SYMBOLS,
     given="w₀ = 0; S runs; node minibatches of b uniform nodes with replacement",
+    # the classical rate of another source (Bottou et al.), the baseline the paper compares with: a check that our SGD
+    # loop and step schedule reproduce the textbook exponent, not a claim of Chen & Luss
+    role="check",
     figures=(Figure("E‖w_t − w*‖² of unbiased SGD with C/(t + t0)", x="t", ys=("unbiased_sq_dist", "one_over_t"),
                     xlabel="SGD step t", ylabel="E‖w_t − w*‖²", logx=True, logy=True, styles=("line", "dashed")),),
     examples_scale=0.5,
@@ -462,6 +515,10 @@ consistent_same_rate = Claim(
     recalled=RECALLED_THEOREM,
     symbols={**TREND_SYMBOLS, "final_error_ratio": "E‖w_T − w*‖², consistent over unbiased (the constants)"},
     given="both runs from w₀ = 0 on the same node minibatches (common random numbers); D ≥ 2N_T",
+    tightness=Tightness(expr=unb_exp / con_exp, reduce="max",
+                        meaning="the unbiased run's fitted exponent (the bound: 'no worse than unbiased') over the "
+                                "consistent run's: 1 = the same rate, smaller = the consistent run decays faster in "
+                                "exponent within the horizon"),
     figures=(TREND_FIGURE,),
     # the steepest gap of the premise scan (−0.48): node aggregates alike (2 communities, uniform weights), noisy
     # neighbour features
@@ -527,6 +584,7 @@ fixed_sample_size_floor = Claim(
              "floor_value": "‖w*_N − w*‖²", "w_star_N_norm": "‖w*_N‖", "newton_residual_N": "‖∇f_N(w*_N)‖",
              "fixed_N": "the fixed sample size N"},
     given="w₀ = 0; S runs; N fixed at 1 or 2 of D neighbours",
+    role="check",  # derived (E_S g_N = ∇f_N) and measured against an independent w*_N (Newton on the enumerated f_N)
     figures=(Figure("fixed N: E‖w_t − w*_N‖² falls like 1/t; E‖w_t − w*‖² levels off at ‖w*_N − w*‖²", x="t",
                     ys=("sq_dist_to_optimum_N", "sq_dist_to_optimum", "floor"), xlabel="SGD step t",
                     ylabel="squared distance", logx=True, logy=True, styles=("line", "line", "dashed")),),
@@ -534,5 +592,34 @@ fixed_sample_size_floor = Claim(
 )
 
 
+# The finding that reports the measured gaps (issue 15): the claim's allowance +0.1 was set 0.03 above the largest gap
+# of the scans in the module docstring, after seeing them. It is kept; this item re-measures the gap every run (the
+# steepest premise of the scans, the two corners and one drawn premise, at the claim's sizes) and states the scanned
+# range itself, with no allowance: a gap above +0.07 eats into the margin the allowance was set with, and one below
+# −0.48 is steeper than any the scans saw. Either is reported as this finding refuted, with its premises.
+GAP_SCANNED = (-0.48, 0.07)  # the measured range of the gap over 73 premises (docstring: scans of 27, 24 and 22)
+
+consistent_gap_range = Claim(
+    id="chenluss2018.consistent_gap_range",
+    title="Finding: the measured exponent gap (consistent − unbiased) stays within the range the scans measured, "
+          "−0.48 ≤ gap ≤ +0.07, on which the claim's allowance +0.1 was set",
+    citation=cite("the scans behind consistent_same_rate's allowance (module docstring; ours)", "derived",
+                  "our measurement, re-made every run"),
+    role="finding",
+    kind=Kind.TREND,
+    statement=sp.And(sp.Le(gap, GAP_SCANNED[1]), sp.Ge(gap, GAP_SCANNED[0])),
+    premises=sgd_premises,
+    run=run_sgd_pair,
+    tolerance=Tolerance(reason="none: the statement is the scanned range itself (the gap's scatter over S = 64 runs is "
+                               "part of what the scans measured)"),
+    recalled=RECALLED_THEOREM,
+    symbols={**TREND_SYMBOLS, "final_error_ratio": "E‖w_T − w*‖², consistent over unbiased (the constants)"},
+    given="as consistent_same_rate: both runs from w₀ = 0 on the same node minibatches; D ≥ 2N_T",
+    figures=(TREND_FIGURE,),
+    examples=consistent_same_rate.examples,  # the steepest premise of the scans (gap −0.48)
+    examples_scale=0.05,  # the explicit example, the two corners and one drawn premise: ≈ 4 runs of the claim's cost
+)
+
+
 CLAIMS = [unbiased_estimator_mean, aggregate_moments, consistent_bias_vanishes, unbiased_sgd_rate,
-          consistent_same_rate, fixed_sample_size_control, fixed_sample_size_floor]
+          consistent_same_rate, fixed_sample_size_control, fixed_sample_size_floor, consistent_gap_range]

@@ -4,17 +4,45 @@
 f(x) = B(I + W_L)⋯(I + W_1)Ax with A (m×d), B (k×m) fixed and W_l trained from 0; L* = min over linear
 maps of ½‖ΘX − Y‖_F², computed independently of the network (pinv) in the implementation.
 
-Claims, in order: the modified identity transforms A = [I_d; 0], B = [0, I_k] (exact facts at init, the
-recalled linear rate at width d + k, the no-shortcut control); the descent identity that catches
-backward-pass bugs; Gaussian A, B (the recalled rate at every width of a ladder, the empirical threshold
-width reported against κ² and against depth); SGD (one epoch moves like one GD step, an exact first-order
-identity; convergence w.h.p. under the GD envelope); the weights stay O(1/L) (a fitted slope); and
-Nesterov against GD (iterations to reach ε against κ, fitted exponents ½ and 1).
+Items, in order, with their roles (issue 15: only ``claim`` items count as the paper's):
 
-What is recalled rather than re-read in the paper is listed in each claim's ``recalled``: the rate
-constant 1/e, the step-size form η ≤ 1/(C′L‖A‖²‖B‖²‖X‖²), the Gaussian variances, the width condition
-m = Ω̃(kr·κ²) (Du & Hu 2019's L·r·κ³·k improved by κL, as the abstract says), the O(1/L) mechanism and
-Nesterov's momentum.
+* checks of our implementation: the modified identity transforms' exact facts at init (output 0, every layer's
+  gradient Bᵀ(BAX − Y)(AX)ᵀ: closed forms); the descent identity (central differences of a loss written here,
+  independently of ``impl``, against the hand-written gradient); SGD's one-epoch identity (against the autograd
+  gradient of that independent loss);
+* paper claims: width d + k suffices with the modified identity transforms (the recalled linear rate), with a
+  control that breaks the step-size premise; the hidden weights stay O(1/L) (the proof's mechanism, recalled);
+* findings of ours: GD and SGD with Gaussian A, B against the recalled envelope evaluated with the *realized*
+  σ_min(A)σ_min(B) (a self-adapting bound, see below), and the Nesterov/GD iteration exponents against κ (another
+  paper's rates, measured here).
+
+Why the Gaussian-transform items are findings, not claims (issue 15): the envelope (1 − ηLσ²_min(A)σ²_min(B)σ_r²/e)^t
+uses the σ_min of the very A, B being trained, so a narrower net gets a looser bound, and the main theorem's
+condition that ties σ_min(A)σ_min(B) to the width (against ‖A‖‖B‖, ‖X‖, L(0) − L* and σ_r(X)) is not evaluated.
+Such a run cannot confirm or refute the paper's width m = Ω̃(kr·κ²); what it measures is where (from which width)
+GD meets the envelope computed from its own transforms. Its practical width max(2(d + k), 32·eta_frac) was set
+from measured thresholds (see PRACTICAL_WIDTH); the widths below it stay on every example's ladder, so the threshold
+table of each example reports the failing widths that set it.
+
+Removed (issue 15): ``plain_net_control`` (a plain deep linear net B W_L⋯W_1 A from zero init). Its conclusion failed
+by construction: zero is an exact saddle of a plain deep linear net with L ≥ 2 (every gradient has a zero factor), so
+it failed for any implementation and any data and showed nothing about the shortcut beyond that identity. The control
+of ``identity_gd_rate`` now breaks the step-size premise instead (``step_size_control``).
+
+What is recalled rather than re-read in the paper is listed in each claim's ``recalled``: the rate constant 1/e,
+the step-size form η ≤ 1/(C′L‖A‖²‖B‖²‖X‖²), the Gaussian variances, the width condition m = Ω̃(kr·κ²) (Du & Hu
+2019's L·r·κ³·k improved by κL, as the abstract says), the O(1/L) mechanism and Nesterov's momentum. Only the
+abstract could be consulted (the search tool's stored pages give the abstract and the start of the introduction),
+so the theorem numbers are recalled too: the citations name the statements, not numbers we could not confirm.
+
+NOTE (issue 16, item 2): evaluate the main theorem's condition on σ_min(A)σ_min(B) per instance and condition the
+Gaussian rate on it (then it can be a paper claim again), with a control that violates it (larger targets,
+ill-conditioned transforms); vary the target scale; the width threshold against κ and L with a bound that does not
+adapt to the width; the SGD theorem as stated (non-realizable targets, ε-accuracy, batch size); check L* from both
+sides (every item here bounds L(t) − L* from above only, so an L* computed with a ridge term would pass).
+NOTE (attribution, issue 15 item 6): the Nesterov items cite another paper (the NAG analysis listed beside this one
+in seed 002). They are findings here so that they do not count for Zou et al.; under their own paper id they need a
+module of their own, which this file cannot add.
 """
 
 from __future__ import annotations
@@ -27,7 +55,8 @@ import torch
 from hypothesis import strategies as st
 
 from impl import linear_resnet as lr
-from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control, per_seed, shared
+from verify import (Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control, per_seed,
+                    shared)
 
 PAPER = "Zou, Long, Gu (2020), On the Global Convergence of Training Deep Linear ResNets, ICLR"
 ARXIV = "2003.01094"
@@ -78,6 +107,16 @@ def _spectrum(X: torch.Tensor) -> tuple[float, float]:
     return float(s[0]), float(s[s > 1e-10 * s[0]][-1] ** 2)
 
 
+def reference_loss(W: torch.Tensor, A: torch.Tensor, B: torch.Tensor, X: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
+    """½‖B(I + W_L)⋯(I + W_1)AX − Y‖_F² per seed, (S,), written here layer by layer and independently of
+    :mod:`impl.linear_resnet` (its forward, its error kernel and its backward): the reference the checks compare the
+    implementation's gradient with (central differences, autograd). W (S, L, m, m), A (S, m, d), B (S, k, m)."""
+    H = A @ X
+    for layer in range(W.shape[1]):
+        H = H + W[:, layer] @ H
+    return 0.5 * ((B @ H - Y) ** 2).sum((-2, -1))
+
+
 def run_identity_init(inst: Instance) -> dict[str, Any]:
     """At W = 0: the output, and each layer's gradient against Bᵀ(BAX − Y)(AX)ᵀ."""
     X, Y, A, B = _data(inst)
@@ -104,6 +143,7 @@ identity_output_zero = Claim(
     tolerance=Tolerance(reason="a product with exact zeros: exact"),
     seeds=1,
     symbols={"output_abs": "|f(X)| entrywise at W = 0"},
+    role="check",  # BA = 0 by construction of the transforms: checks our forward pass, not a statement of the paper
 )
 
 identity_layer_gradients = Claim(
@@ -118,6 +158,7 @@ identity_layer_gradients = Claim(
     tolerance=Tolerance(rtol=1e-12, atol=1e-14, reason="float64 round-off in products of ≤ 4 small matrices"),
     seeds=1,
     symbols={"layer_gradient": "∂L/∂W_l at W = 0 (hand-written backward)", "gradient_formula": "Bᵀ(BAX − Y)(AX)ᵀ"},
+    role="check",  # the closed form, computed here from A, B, X, Y, is the independent reference for the backward pass
 )
 
 
@@ -133,44 +174,47 @@ def _rate_setup(inst: Instance) -> tuple[torch.Tensor, torch.Tensor, torch.Tenso
     return X, Y, A, B, eta, sigma_r2, steps
 
 
+def _observed_rate_ratio(excess: torch.Tensor, predicted: torch.Tensor) -> torch.Tensor:
+    """(S,) observed per-step log-decay of L − L* over the envelope's −ln(1 − rate), read over the whole run: at t₁,
+    the first step with L − L* ≤ 1e-8(L(0) − L*) (below it the excess nears round-off), else at the last step T.
+    Its inverse is the rate claims' tightness (the bound's decay exponent over the measured one).
+    excess (S, T+1), predicted (S,)."""
+    ex0 = excess[:, :1]
+    floor = 1e-8 * ex0
+    below = excess <= floor
+    T = excess.shape[1] - 1
+    t1 = torch.where(below.any(1), below.to(torch.int8).argmax(1), torch.full_like(below[:, 0], T, dtype=torch.long))
+    t1 = t1.clamp(min=1)
+    reached = torch.maximum(excess.gather(1, t1[:, None]), floor)
+    observed = -torch.log(reached / ex0) / t1[:, None].to(excess.dtype)
+    return (observed / -torch.log1p(-predicted[:, None]))[:, 0]
+
+
 def run_identity_rate(inst: Instance) -> dict[str, Any]:
     """GD from W = 0 at width m = d + k: L(t) − L* against (1 − ηLσ_r²(X)/e)^t (L(0) − L*)."""
     X, Y, A, B, eta, sigma_r2, steps = _rate_setup(inst)
-    tr = lr.gd_trajectory(A, B, X, Y, L=inst.premises["L"], eta=eta, steps=steps, record_every=max(1, steps))
+    L = inst.premises["L"]
+    tr = lr.gd_trajectory(A, B, X, Y, L=L, eta=eta, steps=steps, record_every=max(1, steps))
+    predicted = torch.full((tr.excess.shape[0],), eta * L * sigma_r2 / math.e, dtype=inst.dtype, device=inst.device)
     return {"excess": per_seed(tr.excess[:, 1:], "t"), "excess_0": per_seed(tr.excess[:, 0]),
-            "t": shared(torch.arange(1.0, steps + 1), "t"), "eta": eta, "L": inst.premises["L"], "sigma_r2": sigma_r2}
+            "t": shared(torch.arange(1.0, steps + 1), "t"), "eta": eta, "L": L, "sigma_r2": sigma_r2,
+            "rate_ratio": per_seed(_observed_rate_ratio(tr.excess, predicted))}
 
 
-def run_plain_net(inst: Instance) -> dict[str, Any]:
-    """The same GD on a plain deep linear net f = B W_L⋯W_1 A X (no identity) from W = 0, by autograd."""
-    X, Y, A, B, eta, sigma_r2, steps = _rate_setup(inst)
-    L, m = inst.premises["L"], A.shape[1]
-    W = torch.zeros(L, m, m, dtype=inst.dtype, device=inst.device, requires_grad=True)
-    optimum = float(lr.optimum(A, B, X, Y)[0])
-    excess = []
-    for _ in range(min(steps, 200) + 1):  # a few hundred steps show it: the gradient is exactly 0
-        P = A @ X
-        for layer in range(L):
-            P = W[layer] @ P
-        loss = 0.5 * ((B @ P - Y) ** 2).sum()
-        excess.append(float(loss.detach()) - optimum)
-        (g,) = torch.autograd.grad(loss, W)
-        with torch.no_grad():
-            W -= eta * g
-    ex = torch.tensor(excess, dtype=inst.dtype)
-    T = len(excess) - 1
-    # one deterministic trajectory (zero init, identity transforms): the same for every seed
-    return {"excess": shared(ex[1:], "t"), "excess_0": float(ex[0]), "t": shared(torch.arange(1.0, T + 1), "t"),
-            "eta": eta, "L": L, "sigma_r2": sigma_r2}
+excess, excess_0, t, eta, L_sym, sigma_r2, rate_ratio = sp.symbols("excess excess_0 t eta L sigma_r2 rate_ratio")
 
-
-excess, excess_0, t, eta, L_sym, sigma_r2 = sp.symbols("excess excess_0 t eta L sigma_r2")
+# the rate claims' tightness: the envelope's decay exponent over the measured one, read over the whole run
+RATE_TIGHTNESS = Tightness(
+    expr=1 / rate_ratio, reduce="max",
+    meaning="the envelope's per-step log-decay −ln(1 − rate) over GD's measured one, from t = 0 to the step where L − L* "
+            "first fell below 1e-8(L(0) − L*) (else the last step): 1 = GD decays exactly at the bound's rate")
 
 identity_gd_rate = Claim(
     id="zou2020.identity_gd_rate",
     title="Width m = d + k suffices: GD from zero with the modified identity transforms converges to L* at rate "
           "(1 − ηLσ_r²(X)/e)^t",
-    citation=cite("Theorem for the modified identity transformation (width d + k)", "recalled",
+    citation=cite("the GD theorem specialized to the modified identity transformation (width d + k; number recalled)",
+                  "recalled",
                   "the rate constant 1/e and the step-size condition η ≤ 1/(C′L‖A‖²‖B‖²‖X‖²) are recalled; "
                   "σ_min(A) = σ_min(B) = 1 here"),
     kind=Kind.EXACT,
@@ -182,25 +226,35 @@ identity_gd_rate = Claim(
     recalled=("the constant 1/e in the rate", "the step-size condition (we use η = eta_frac/(L‖X‖²), eta_frac ≤ ¼)"),
     seeds=1,
     symbols={"excess": "L(t) − L*", "excess_0": "L(0) − L*", "sigma_r2": "σ_r²(X), smallest nonzero singular "
-             "value squared", "L": "depth", "eta": "step size"},
+             "value squared", "L": "depth", "eta": "step size",
+             "rate_ratio": "GD's measured per-step log-decay over the envelope's, to t₁ (first L − L* ≤ 1e-8(L(0) − L*)) "
+                           "or T"},
+    tightness=RATE_TIGHTNESS,
     figures=(Figure("L(t) − L* against (1 − ηLσ_r²/e)^t (L(0) − L*)", x="t", ys=("lhs", "rhs"), xlabel="t",
                     ylabel="L(t) − L*", logy=True, styles=("line", "dashed")),),
     examples=({"d": 6, "k": 3, "n": 12, "L": 6, "log10_kappa": 2.0, "rank_deficient": True, "seed": 1,
                "eta_frac": 0.25},),  # adversarial corner: deepest, worst conditioned, rank-deficient, largest step
 )
 
-plain_net_control = control(
+# Breaks the step-size premise η ≤ 1/(C′L‖A‖²‖B‖²‖X‖²) (A, B here have norm 1): eta_frac ∈ [2.5, 2.7], where the
+# claim has eta_frac ≤ ¼. At W = 0 the end-to-end map moves like GD on the least-squares loss with step eta_frac/σ_1²(X)
+# (L layers, each with step η = eta_frac/(L‖X‖²)), which is unstable along the top singular direction once
+# eta_frac > 2. The upper end stays below e so that the envelope's base 1 − eta_frac·σ_r²/(e·‖X‖²) stays positive: a
+# negative base would make the right-hand side negative at odd t and the "failure" an artefact of the formula.
+step_size_control = control(
     identity_gd_rate,
-    name="plain_net_control",
-    premises=lambda p: resnet_premises(p, eta_frac=st.floats(0.02, 1.0 / STEP_C), L=st.integers(2, p.pick(6, 16, 64))),
-    broken="the identity shortcut (I + W_l); here a plain deep linear net B W_L⋯W_1 A, L ≥ 2, from zero init",
-    title="Control: without the identity shortcut, zero init is a saddle (every gradient is 0) and GD never moves",
-    run=run_plain_net,
+    name="step_size_control",
+    premises=lambda p: resnet_premises(p, eta_frac=st.floats(2.5, 2.7)),
+    broken="the step-size condition η ≤ 1/(C′L‖A‖²‖B‖²‖X‖²) (here η = eta_frac/(L‖X‖²) with eta_frac ∈ [2.5, 2.7], "
+           "≥ 10× the claim's largest step)",
+    title="Control: with a step above 2/(L‖X‖²) GD from zero does not stay under the envelope (it diverges along the "
+          "top singular direction of X)",
 )
 
 
 def run_descent_identity(inst: Instance) -> dict[str, Any]:
-    """At a random W with Gaussian A, B: the central difference of L along −G against ‖G‖², G the gradient GD uses."""
+    """At a random W with Gaussian A, B: the central difference of the independent :func:`reference_loss` along G
+    against ‖G‖², G the hand-written gradient GD uses (``lr.grads``)."""
     p = inst.premises
     g = inst.generator(0)
     X = torch.randn(p["d"], p["n"], generator=g, dtype=inst.dtype).to(inst.device)
@@ -211,7 +265,7 @@ def run_descent_identity(inst: Instance) -> dict[str, Any]:
     G = lr.grads(W, A, B, X, Y)
     gnorm2 = (G * G).sum((1, 2, 3))
     h = (1e-5 / gnorm2.sqrt()).reshape(-1, 1, 1, 1)
-    rise = lr.loss(W + h * G, A, B, X, Y) - lr.loss(W - h * G, A, B, X, Y)
+    rise = reference_loss(W + h * G, A, B, X, Y) - reference_loss(W - h * G, A, B, X, Y)
     return {"descent_ratio": per_seed(rise / (2 * h.reshape(-1) * gnorm2))}
 
 
@@ -232,26 +286,28 @@ gradient_descent_identity = Claim(
     tolerance=Tolerance(atol=1e-6, reason="central difference with h‖G‖ = 1e-5: truncation O(h²‖G‖²·‖∇³L‖/‖G‖) "
                                           "≤ 1e-8 (measured ≤ 5e-7 at h‖G‖ = 1e-4) and round-off ≈ 1e-11 for O(1) losses"),
     seeds=16,
-    symbols={"descent_ratio": "(L(W + hG) − L(W − hG))/(2h‖G‖²)"},
+    symbols={"descent_ratio": "(L(W + hG) − L(W − hG))/(2h‖G‖²), L the reference loss written in this module, G "
+                               "the implementation's hand-written gradient"},
+    role="check",  # finite differences of an independent loss against impl's backward pass: a check of our code
     # a square B (k = m): the one shape where using B for Bᵀ in the backward pass passes every shape check
     examples=({"d": 3, "k": 3, "n": 5, "L": 3, "m": 3, "w_scale": 1.0, "seed": 2},),
 )
 
 
 # ---------------------------------------------------------------------------------------------
-# Gaussian transforms: the recalled rate at every width of a ladder; the threshold against κ and L
+# Gaussian transforms (findings): the recalled envelope with the realized σ_min(A)σ_min(B) at every width of a ladder
 # ---------------------------------------------------------------------------------------------
 
-DELTA = 0.1  # the failure probability δ of the probabilistic and asymptotic claims below (w.h.p. over A, B)
+DELTA = 0.1  # the failure probability δ of the probabilistic and asymptotic findings below (w.h.p. over A, B)
 RATE_HORIZON = 3.0  # GD runs T = RATE_HORIZON·e·κ/eta_frac steps: three e-folds of the envelope at its tightest
 # (d = k = 1, where σ_min(A) = ‖A‖ and σ_min(B) = ‖B‖)
-# Declared practical width (ours): measured thresholds (8 seeds, 3 premise seeds each) were max(d, k) whenever d + k ≥ 3,
-# and at d = k = 1, where the envelope is tight, at most 4, 8, 16 for eta_frac = ¼, ½, 1 at depths 2…64 (they grow
-# from L = 1, where 2 sufficed, to L ≈ 4 and then stay flat): 32·eta_frac is 2× the largest
+# Declared practical width (ours, set from a measurement, so a finding's regime, not a paper's): measured thresholds
+# (8 seeds, 3 premise seeds each) were max(d, k) whenever d + k ≥ 3, and at d = k = 1, where the envelope is tight,
+# at most 4, 8, 16 for eta_frac = ¼, ½, 1 at depths 2…64 (they grow from L = 1, where 2 sufficed, to L ≈ 4 and then
+# stay flat): 32·eta_frac is 2× the largest. The ladders keep the widths below it, so every run reports them again.
 PRACTICAL_WIDTH = sp.Max(2 * (sp.Symbol("d") + sp.Symbol("k")), 32 * sp.Symbol("eta_frac"))
 
-kappa_s, r_s, k_s, d_s, sigma_A, sigma_B, rank_deficit, rate_ratio = sp.symbols(
-    "kappa r k d sigma_A sigma_B rank_deficit rate_ratio")
+kappa_s, r_s, k_s, d_s, sigma_A, sigma_B, rank_deficit = sp.symbols("kappa r k d sigma_A sigma_B rank_deficit")
 
 GAUSSIAN_SYMBOLS = {
     "excess": "L(t) − L*, L* = min_Θ ½‖ΘX − Y‖² (the paper's, independent of A and B)", "excess_0": "L(0) − L*",
@@ -274,20 +330,6 @@ GAUSSIAN_RECALLED = (
 def gaussian_premises(p: Profile, **extra: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
     """As ``resnet_premises`` with the step-size fraction eta_frac = 1/C′; the width m comes from the ladder."""
     return resnet_premises(p, eta_frac=st.floats(p.pick(0.5, 0.25, 0.1), 1.0), **extra)
-
-
-def _observed_rate_ratio(excess: torch.Tensor, predicted: torch.Tensor) -> torch.Tensor:
-    """(S,) observed per-step log-decay of L − L* over predicted −ln(1 − rate); see GAUSSIAN_SYMBOLS.
-    excess (S, T+1), predicted (S,)."""
-    ex0 = excess[:, :1]
-    floor = 1e-8 * ex0
-    below = excess <= floor
-    T = excess.shape[1] - 1
-    t1 = torch.where(below.any(1), below.to(torch.int8).argmax(1), torch.full_like(below[:, 0], T, dtype=torch.long))
-    t1 = t1.clamp(min=1)
-    reached = torch.maximum(excess.gather(1, t1[:, None]), floor)
-    observed = -torch.log(reached / ex0) / t1[:, None].to(excess.dtype)
-    return (observed / -torch.log1p(-predicted[:, None]))[:, 0]
 
 
 def _rank_deficit(s_A: torch.Tensor, s_B: torch.Tensor, sA: torch.Tensor, sB: torch.Tensor) -> torch.Tensor:
@@ -352,13 +394,19 @@ def _ladder(ci: list[int], dev: list[int], thorough: list[int]):
     return ladder
 
 
+# A finding, not a claim (see the module docstring): the envelope uses the realized σ_min(A)σ_min(B), so below the rank
+# threshold max(d, k) it fails by construction (σ_min = 0, L* out of reach) and above it adapts to the width; the
+# theorem's condition on σ_min(A)σ_min(B) is not evaluated (issue 16). The regime's "theory" is therefore the rank
+# threshold max(d, k) [derived], the width this run can see, not the paper's m = Ω̃(kr·κ²), which it cannot.
 gaussian_gd_rate = Claim(
     id="zou2020.gaussian_gd_rate",
-    title="Gaussian A, B, m wide enough: GD from zero converges to L* at rate (1 − ηLσ²_min(A)σ²_min(B)σ_r²(X)/e)^t "
-          "(threshold width against κ)",
-    citation=cite("Theorem for Gaussian random transformations (GD)", "recalled",
+    title="Finding: with Gaussian A, B, GD from zero stays under the recalled envelope (1 − ηLσ²_min(A)σ²_min(B)σ_r²(X)/e)^t "
+          "evaluated with the realized transforms at every width from max(2(d + k), 32·eta_frac) on; the width from "
+          "which it held, against the rank threshold max(d, k) (the theorem's width condition is not evaluated)",
+    citation=cite("the GD theorem for general transforms and its Gaussian specialization (numbers recalled)", "recalled",
                   "global convergence for wide enough m is in the abstract; the rate constant, the step size and the "
                   "width m = Ω̃(kr·κ²) are recalled (the abstract: Du & Hu 2019's width divided by κL)"),
+    role="finding",
     kind=Kind.ASYMPTOTIC,
     statement=GAUSSIAN_STATEMENT,
     premises=lambda p: gaussian_premises(p, d=st.integers(1, p.pick(4, 8, 32)), k=st.integers(1, p.pick(3, 4, 8)),
@@ -371,18 +419,19 @@ gaussian_gd_rate = Claim(
         size="m",
         ladder=_ladder([1, 2, 4, 8, 16, 32, 64], [1, 2, 4, 8, 16, 32, 64, 128], [2, 4, 8, 16, 32, 64, 128, 256, 512]),
         practical=PRACTICAL_WIDTH,
-        theory=k_s * r_s * kappa_s**2,
-        note="ours: m ≥ max(2(d + k), 32·eta_frac), η = eta_frac/(L‖A‖²‖B‖²‖X‖²) with eta_frac ∈ [½, 1] (ci), "
-             "t ≤ 3e·κ/eta_frac (capped per profile). The second term is for d = k = 1, where σ_min = ‖·‖ makes the "
-             "envelope tight: there a larger step needs a wider net (measured thresholds 16·eta_frac); otherwise the "
-             "threshold was max(d, k): below it a Gaussian A or B loses rank, L* is out of reach and "
-             "σ_min(A)σ_min(B) = 0, so the claim fails there by construction. The theorem's width m = Ω̃(kr·κ²) is "
-             "recalled (constants and logs set to 1). The observed/predicted rate ratio is the atom rate_ratio ≥ 1; "
-             "sympy orders And's arguments, so the report's tightness histogram shows that atom's ratio, "
-             "predicted/observed rate",
+        theory=sp.Max(d_s, k_s),
+        note="ours, set from measured thresholds: m ≥ max(2(d + k), 32·eta_frac), η = eta_frac/(L‖A‖²‖B‖²‖X‖²) with "
+             "eta_frac ∈ [½, 1] (ci), t ≤ 3e·κ/eta_frac (capped per profile). The second term is for d = k = 1, where "
+             "σ_min = ‖·‖ makes the envelope tight: there a larger step needs a wider net (measured thresholds "
+             "16·eta_frac); otherwise the threshold was max(d, k): below it a Gaussian A or B loses rank, L* is out of "
+             "reach and σ_min(A)σ_min(B) = 0, so the envelope fails there by construction. 'theory' is that rank "
+             "threshold max(d, k) [derived], not the paper's width m = Ω̃(kr·κ²) (recalled), which a bound with the "
+             "realized σ_min(A)σ_min(B) cannot test. The observed/predicted rate ratio is the atom rate_ratio ≥ 1, and "
+             "its inverse the tightness figure",
     ),
-    recalled=(*GAUSSIAN_RECALLED, "the width condition m = Ω̃(kr·κ²) (the regime's theory)"),
+    recalled=(*GAUSSIAN_RECALLED, "the width condition m = Ω̃(kr·κ²) (not tested here: see the regime note)"),
     symbols=GAUSSIAN_SYMBOLS,
+    tightness=RATE_TIGHTNESS,
     figures=(GAUSSIAN_FIGURE,),
     examples=({"d": 4, "k": 3, "n": 8, "L": 8, "log10_kappa": 2.0, "rank_deficient": True, "eta_frac": 1.0,
                "seed": 1},  # adversarial corner: deepest, worst conditioned, rank-deficient, largest step
@@ -394,11 +443,16 @@ gaussian_gd_rate = Claim(
 
 DEPTH_DATA = {"d": 1, "k": 1, "n": 1, "log10_kappa": 0.0, "rank_deficient": False}  # the tight case (see PRACTICAL_WIDTH)
 
+# A finding too: at d = k = n = 1 the realized σ_min(A)σ_min(B) cancels against the step's ‖A‖²‖B‖² (the envelope is
+# (1 − eta_frac/e)^t at every width), so this bound does not adapt to the width; but the practical width 32·eta_frac
+# was set from the measured thresholds, and the theorem's condition is still not evaluated (issue 16).
 gaussian_gd_rate_depth = Claim(
     id="zou2020.gaussian_gd_rate_depth",
-    title="Gaussian A, B: the width GD needs for the recalled rate does not grow with depth L (threshold against "
-          "Du & Hu 2019's L·r·κ³·k, here = L at d = k = n = 1)",
-    citation=cite("Theorem for Gaussian random transformations (GD); comparison with Du & Hu 2019", "recalled",
+    title="Finding: Gaussian A, B at d = k = n = 1 (where the envelope does not adapt to the width): the width from which "
+          "GD stays under the recalled envelope does not grow with depth L (threshold against Du & Hu 2019's L·r·κ³·k, "
+          "here = L)",
+    role="finding",
+    citation=cite("the GD theorem for Gaussian transformations (number recalled); comparison with Du & Hu 2019", "recalled",
                   "the abstract: the width condition is sharper than Du & Hu 2019's by a factor O(κL); Du & Hu's "
                   "width m = Ω̃(L·r·κ³·k) for plain deep linear nets is recalled"),
     kind=Kind.ASYMPTOTIC,
@@ -422,6 +476,7 @@ gaussian_gd_rate_depth = Claim(
     ),
     recalled=(*GAUSSIAN_RECALLED, "Du & Hu 2019's width L·r·κ³·k (the regime's theory)"),
     symbols=GAUSSIAN_SYMBOLS,
+    tightness=RATE_TIGHTNESS,
     figures=(GAUSSIAN_FIGURE,),
     examples=({**DEPTH_DATA, "L": 32, "eta_frac": 1.0, "seed": 1},),  # the deepest ci network at the largest step
     seeds=8,
@@ -443,7 +498,8 @@ def _sgd_generators(inst: Instance) -> list[torch.Generator]:
 
 def run_sgd_epoch(inst: Instance) -> dict[str, Any]:
     """One epoch of SGD (P = n/b minibatches, without replacement) from a random W₀ with a tiny step η:
-    (W₀ − W_P)/(Pη) against the full gradient ∇L(W₀), both scaled by max|∇L(W₀)| per seed."""
+    (W₀ − W_P)/(Pη) against the full gradient ∇L(W₀), both scaled by max|∇L(W₀)| per seed. ∇L(W₀) is the autograd
+    gradient of :func:`reference_loss`, independent of the implementation's backward pass, which SGD uses."""
     p = inst.premises
     b, P, m, L = p["batch"], p["batches"], p["m"], p["L"]
     n = b * P
@@ -453,7 +509,8 @@ def run_sgd_epoch(inst: Instance) -> dict[str, Any]:
     A, B = lr.gaussian_transforms(p["d"], m, p["k"], inst.seeds, dtype=inst.dtype, device=inst.device)
     W0 = (p["w_scale"] / math.sqrt(m) * torch.randn(inst.S, L, m, m, generator=inst.generator(1),
                                                     dtype=inst.dtype)).to(inst.device)
-    G = lr.grads(W0, A, B, X, Y)
+    W_ref = W0.clone().requires_grad_(True)
+    (G,) = torch.autograd.grad(reference_loss(W_ref, A, B, X, Y).sum(), W_ref)  # seeds are independent: sum is safe
     # the step moves W by a relative 1e-6 per epoch: the O(η) term (the minibatch order) is removed by Richardson
     # extrapolation 2D(η) − D(2η), leaving O(η²) ≈ 1e-9 of max|∇L| (measured), well above round-off 1e-16/1e-6
     eta_s = 1e-6 * W0.flatten(1).norm(dim=1).clamp(min=1.0) / (P * G.flatten(1).norm(dim=1))
@@ -491,39 +548,56 @@ sgd_epoch_identity = Claim(
     seeds=8,
     symbols={"epoch_displacement": "D(η) = (W₀ − W_P)/(Pη) after one epoch of P = n/b minibatch steps, "
                                    "extrapolated as 2D(η) − D(2η), / max|∇L(W₀)|",
-             "full_gradient": "∇L(W₀) / max|∇L(W₀)|"},
+             "full_gradient": "∇L(W₀) / max|∇L(W₀)|, by autograd through the reference loss written in this module"},
+    role="check",  # a first-order identity of the SGD loop against an independent gradient: checks our code
     examples=({"d": 3, "k": 2, "batch": 2, "batches": 4, "L": 3, "m": 6, "w_scale": 1.0, "seed": 3},),
 )
 
 
-def run_sgd_rate(inst: Instance) -> dict[str, Any]:
+def _sgd_against_envelope(inst: Instance, *, noise: float, epochs: int) -> dict[str, Any]:
     """SGD (b = batch, P = n/b minibatches per epoch, step η/P) with Gaussian A, B at width m = mult × the declared
-    practical width of the GD claims; the full loss at epoch ends against the GD envelope, epochs counted as GD
-    steps of size η."""
+    practical width of the GD findings, on targets with the given noise; the full loss at epoch ends against the GD
+    envelope, epochs counted as GD steps of size η."""
     p = inst.premises
     d, k, L, b, P = p["d"], p["k"], p["L"], p["batch"], p["batches"]
     m = p["width_mult"] * max(2 * (d + k), math.ceil(32 * p["eta_frac"]))  # PRACTICAL_WIDTH
-    # realizable targets (noise 0, so L* = 0 and every minibatch gradient vanishes at the optimum): with L* > 0 a
-    # constant-step SGD only reaches a floor ∝ η around L* (the dev search found it: 4 of 1792 seeds above the
-    # envelope at L − L* ≈ 1e-9 when L(0) − L* ≈ 2e-8), which no linear envelope can hold
     kappa, rank = _kappa_rank(p)
-    X, Y = lr.data_with_condition_number(d, p["n"], k, kappa=kappa, rank=rank, noise=0.0,
+    X, Y = lr.data_with_condition_number(d, p["n"], k, kappa=kappa, rank=rank, noise=noise,
                                          generator=inst.generator(0), dtype=inst.dtype, device=inst.device)
     norm_X, sigma_r2 = _spectrum(X)
     A, B = lr.gaussian_transforms(d, m, k, inst.seeds, dtype=inst.dtype, device=inst.device)
     sA, sB = torch.linalg.svdvals(A), torch.linalg.svdvals(B)
     s_A, s_B = sA[:, d - 1], sB[:, k - 1]  # m ≥ d + k: full rank
     eta_s = p["eta_frac"] / (L * sA[:, 0] ** 2 * sB[:, 0] ** 2 * norm_X ** 2)
-    epochs = int(min(inst.profile.pick(100, 1000, 5000), math.ceil(RATE_HORIZON * math.e * kappa / p["eta_frac"])))
     tr = lr.sgd_trajectory(A, B, X, Y, L=L, eta=eta_s / P, steps=epochs * P, batch_size=b,
                            generator=_sgd_generators(inst), record_every=epochs * P)
     ex = (tr.loss - lr.least_squares_optimum(X, Y))[:, ::P]  # epoch ends
+    predicted = eta_s * L * s_A ** 2 * s_B ** 2 * sigma_r2 / math.e
+    envelope = _envelope(predicted, ex[:, :1], epochs)
     return {"excess": per_seed(ex[:, 1:], "t"), "excess_0": per_seed(ex[:, 0]),
             "t": shared(torch.arange(1.0, epochs + 1), "t"), "eta": per_seed(eta_s), "L": L,
             "sigma_A": per_seed(s_A), "sigma_B": per_seed(s_B),
             "rank_deficit": per_seed(_rank_deficit(s_A, s_B, sA, sB)), "sigma_r2": sigma_r2,
-            "envelope": per_seed(_envelope(eta_s * L * s_A ** 2 * s_B ** 2 * sigma_r2 / math.e, ex[:, :1], epochs),
-                                 "t")}
+            "envelope": per_seed(envelope, "t"), "rate_ratio": per_seed(_observed_rate_ratio(ex, predicted)),
+            "final_excess": per_seed(ex[:, -1]), "final_envelope": per_seed(envelope[:, -1])}
+
+
+def run_sgd_rate(inst: Instance) -> dict[str, Any]:
+    """SGD against GD's envelope on realizable targets, for t ≤ 3e·κ/eta_frac epochs (capped per profile).
+
+    Realizable targets (noise 0, so L* = 0 and every minibatch gradient vanishes at the optimum) were chosen after a
+    failure: with L* > 0 a constant-step SGD only reaches a floor ∝ η around L* (the dev search found it: 4 of 1792
+    seeds above the envelope at L − L* ≈ 1e-9 when L(0) − L* ≈ 2e-8), which no linear envelope can hold. That setting
+    is kept as the finding ``sgd_floor_nonrealizable``."""
+    p = inst.premises
+    kappa, _ = _kappa_rank(p)
+    epochs = int(min(inst.profile.pick(100, 1000, 5000), math.ceil(RATE_HORIZON * math.e * kappa / p["eta_frac"])))
+    return _sgd_against_envelope(inst, noise=0.0, epochs=epochs)
+
+
+def run_sgd_noisy(inst: Instance) -> dict[str, Any]:
+    """The same SGD on non-realizable targets (noise σ > 0, so L* > 0), for ``epochs`` epochs."""
+    return _sgd_against_envelope(inst, noise=inst.premises["noise"], epochs=inst.premises["epochs"])
 
 
 def _sgd_premises(p: Profile) -> st.SearchStrategy[dict[str, Any]]:
@@ -536,12 +610,16 @@ def _sgd_premises(p: Profile) -> st.SearchStrategy[dict[str, Any]]:
             "seed": st.integers(0, 2**20)})))
 
 
+# A finding: the envelope is GD's with the realized σ_min(A)σ_min(B) (self-adapting, as gaussian_gd_rate), epochs
+# counted as steps, and realizable targets: ours, not the paper's SGD theorem (ε-accuracy, non-realizable targets, a
+# batch-size condition), which issue 16 asks to encode as stated.
 sgd_rate = Claim(
     id="zou2020.sgd_converges",
-    title="SGD (Gaussian A, B, m ≥ max(2(d + k), 32·eta_frac), realizable targets) converges to L* w.h.p. over A, B "
-          "and the minibatch order: at every epoch "
+    title="Finding: SGD (Gaussian A, B, m ≥ max(2(d + k), 32·eta_frac), realizable targets) stays under GD's recalled "
+          "envelope with the realized transforms w.h.p. over A, B and the minibatch order: at every epoch "
           "end L − L* ≤ (1 − ηLσ²_min(A)σ²_min(B)σ_r²(X)/e)^epochs (L(0) − L*)",
-    citation=cite("Theorem for SGD with Gaussian random transformations", "recalled",
+    role="finding",
+    citation=cite("the SGD theorem with Gaussian random transformations (number recalled)", "recalled",
                   "SGD converging to the global minimum w.h.p. is in the abstract; the envelope (GD's, with epochs "
                   "as steps and SGD's step η·b/n so that an epoch moves like one GD step) and the realizable targets "
                   "(L* = 0: a constant step has no noise floor) are ours"),
@@ -554,12 +632,51 @@ sgd_rate = Claim(
     recalled=GAUSSIAN_RECALLED,
     symbols={**GAUSSIAN_SYMBOLS, "t": "epoch", "excess": "L − L* at the end of each epoch (full loss)",
              "eta": "GD-equivalent step η (SGD steps with η·b/n on the n/b-rescaled minibatch gradient)",
-             "batch": "minibatch size b", "batches": "minibatches per epoch P = n/b"},
+             "batch": "minibatch size b", "batches": "minibatches per epoch P = n/b",
+             "rate_ratio": "SGD's measured per-epoch log-decay over the envelope's, to the first epoch end with L − L* "
+                           "≤ 1e-8(L(0) − L*) (else the last)"},
+    tightness=Tightness(expr=1 / rate_ratio, reduce="max",
+                        meaning="the envelope's per-epoch log-decay over SGD's measured one, from epoch 0 to the first "
+                                "epoch end with L − L* ≤ 1e-8(L(0) − L*) (else the last): 1 = as fast as the bound"),
     figures=(Figure("SGD, Gaussian A, B: L − L* at epoch ends against the recalled envelope", x="t", ys=("excess", "envelope"),
                     xlabel="epoch", ylabel="L − L*", logy=True, styles=("line", "dashed")),),
     examples=({"d": 4, "k": 3, "n": 4, "batch": 1, "batches": 4, "L": 6, "log10_kappa": 0.8, "rank_deficient": True,
                "width_mult": 1, "eta_frac": 0.5, "seed": 1},),  # b = 1, the noisiest minibatches, at the largest step
     examples_scale=0.5,
+)
+
+
+# The failing setting behind sgd_converges' realizable targets, kept as a finding (issue 15): with L* > 0 the
+# minibatch gradients do not vanish at the optimum, so constant-step SGD keeps moving by O(η) around it and L − L*
+# stays at a floor, while GD's envelope falls geometrically. Made cheap and sharp where the envelope is tight and
+# fast (d = k = 1, so σ_min = ‖·‖ and the envelope is (1 − eta_frac/e)^t, below 1e-14·(L(0) − L*) after 400 epochs
+# at eta_frac ≥ ¼) and the floor is large (n = b·P ≤ 8 points, noise σ ≥ 0.1).
+final_excess, final_envelope = sp.symbols("final_excess final_envelope")
+
+sgd_floor = Claim(
+    id="zou2020.sgd_floor_nonrealizable",
+    title="Finding: on non-realizable targets (L* > 0) constant-step SGD stalls at a floor above L*: after 400 epochs "
+          "L − L* is still above GD's envelope, which is why sgd_converges uses realizable targets",
+    citation=cite("the SGD theorem with Gaussian random transformations (number recalled); the floor is ours", "derived",
+                  "at L* > 0 the minibatch gradients at the optimum are nonzero, so a constant step keeps moving"),
+    role="finding",
+    kind=Kind.EXACT,
+    statement=sp.Gt(final_excess, final_envelope),
+    premises=lambda p: st.integers(1, 2).flatmap(lambda b: st.integers(2, 4).flatmap(
+        lambda P: st.fixed_dictionaries({
+            "d": st.just(1), "k": st.just(1), "n": st.just(b * P), "batch": st.just(b), "batches": st.just(P),
+            "L": st.integers(1, 4), "log10_kappa": st.just(0.0), "rank_deficient": st.just(False),
+            "width_mult": st.just(1), "eta_frac": st.floats(0.25, 0.5), "noise": st.floats(0.1, 0.5),
+            "epochs": st.just(400), "seed": st.integers(0, 2**20)}))),
+    run=run_sgd_noisy,
+    tolerance=Tolerance(atol=1e-12, reason="float64 round-off of L − L*, a difference of O(1) losses: the floor must "
+                                           "exceed the envelope by more than that"),
+    symbols={**GAUSSIAN_SYMBOLS, "t": "epoch", "final_excess": "L − L* at the last epoch end",
+             "final_envelope": "GD's envelope (1 − ηLσ²_min(A)σ²_min(B)σ_r²/e)^T (L(0) − L*) at the last epoch",
+             "noise": "target noise σ (L* > 0)"},
+    figures=(Figure("SGD on non-realizable targets: L − L* at epoch ends against GD's envelope", x="t",
+                    ys=("excess", "envelope"), xlabel="epoch", ylabel="L − L*", logy=True, styles=("line", "dashed")),),
+    examples_scale=0.25,
 )
 
 
@@ -600,14 +717,17 @@ def run_weight_norms(inst: Instance) -> dict[str, Any]:
 
 weight_slope = sp.Symbol("weight_slope")
 
+# Re-stated (issue 15): the paper's statement is an upper bound, ‖W_l(t)‖₂ = O(1/L), so the claim is that the fitted
+# slope is at most −1; that the bound is also tight (a slope of −1, not steeper) is our measurement and is reported as
+# the tightness figure, not decided.
 weights_small = Claim(
     id="zou2020.weights_small",
-    title="The hidden weights stay O(1/L) along GD from zero: max_t max_l ‖W_l(t)‖₂ falls like L^{−1} "
-          "(fitted log–log slope −1)",
-    citation=cite("the proof's mechanism: ‖W_l(t)‖₂ = O(1/L) along the trajectory", "recalled",
-                  "recalled from the proof, not re-read; the measured slope decides"),
+    title="The hidden weights stay O(1/L) along GD from zero: max_t max_l ‖W_l(t)‖₂ falls at least like L^{−1} "
+          "(fitted log–log slope ≤ −1)",
+    citation=cite("the proof of the GD theorem: ‖W_l(t)‖₂ = O(1/L) along the trajectory (lemma number recalled)",
+                  "recalled", "recalled from the proof, not re-read; the measured slope decides"),
     kind=Kind.TREND,
-    statement=sp.Eq(weight_slope, -1),
+    statement=sp.Le(weight_slope, -1),
     premises=lambda p: st.fixed_dictionaries({  # no L: the run sweeps the depth
         "d": st.integers(1, p.pick(6, 16, 64)), "k": st.integers(1, p.pick(3, 8, 16)),
         "n": st.integers(1, p.pick(12, 32, 128)), "log10_kappa": st.floats(0.0, p.pick(1.0, 2.0, 3.0)),
@@ -615,7 +735,10 @@ weights_small = Claim(
     run=run_weight_norms,
     tolerance=Tolerance(atol=0.15, reason="the 1/L law is asymptotic: L·max‖W_l‖ approaches its limit (≈ ‖log(I + M)‖ "
                                           "for the product I + M GD reaches) with an O(1/L) correction, so fits from "
-                                          "L = 2 measured −1.07 … −0.95; ±0.15 still excludes L^{−1/2} and L^0"),
+                                          "L = 2 measured −1.07 … −0.95; +0.15 still excludes L^{−1/2} and L^0"),
+    tightness=Tightness(expr=-1 / weight_slope, reduce="max",
+                        meaning="the O(1/L) law's exponent −1 over the fitted slope: 1 = the weights fall exactly like "
+                                "1/L, smaller = faster than the bound needs"),
     recalled=("the mechanism ‖W_l(t)‖₂ = O(1/L) (from the proof)",),
     seeds=1,
     symbols={"weight_slope": "log–log slope of max_t max_l ‖W_l(t)‖₂ against L (ηL fixed, identity transforms)",
@@ -733,10 +856,14 @@ NAG_CITATION = Citation(
     where="abstract: NAG converges at rate 1 − O(1/√κ) against GD's 1 − O(1/κ); the analysis extends to deep linear "
           "ResNets", source="paper", note="iterations to reach ε then scale like √κ and κ")
 
+# Findings (issue 15): another paper's rates (the NAG analysis, not Zou et al.), and the fitted exponents, with their
+# tolerances read off the ci and dev searches, are our measurements of them. See the module docstring's NOTE.
 gd_iterations_vs_kappa = Claim(
     id="zou2020.gd_iterations_vs_kappa",
-    title="GD on deep linear ResNets: the iterations to reach ε grow like κ (fitted exponent 1)",
+    title="Finding: GD on deep linear ResNets: the iterations to reach ε grow like κ (fitted exponent 1), as the NAG "
+          "analysis's rate 1 − O(1/κ) for GD says",
     citation=NAG_CITATION,
+    role="finding",
     kind=Kind.TREND,
     statement=sp.And(sp.Eq(gd_exponent, 1), sp.Ge(gd_reached, 1)),
     premises=_nag_premises,
@@ -747,15 +874,19 @@ gd_iterations_vs_kappa = Claim(
     recalled=NAG_RECALLED,
     seeds=1,
     symbols=NAG_SYMBOLS,
+    tightness=Tightness(expr=gd_exponent, reduce="max",
+                        meaning="the fitted exponent over the rate's 1: 1 = the iterations grow exactly like κ, smaller "
+                                "= slower than the rate allows (above 1: faster, pre-asymptotic)"),
     figures=GD_NAG_FIGURES,
     examples_scale=0.25,
 )
 
 nag_iterations_vs_kappa = Claim(
     id="zou2020.nag_iterations_vs_kappa",
-    title="Nesterov's accelerated gradient on deep linear ResNets: the iterations to reach ε grow like √κ "
-          "(fitted exponent ½)",
+    title="Finding: Nesterov's accelerated gradient on deep linear ResNets: the iterations to reach ε grow like √κ "
+          "(fitted exponent ½), as the NAG analysis's rate 1 − O(1/√κ) says",
     citation=NAG_CITATION,
+    role="finding",
     kind=Kind.TREND,
     statement=sp.And(sp.Eq(nag_exponent, sp.Rational(1, 2)), sp.Ge(nag_reached, 1)),
     premises=_nag_premises,
@@ -766,11 +897,14 @@ nag_iterations_vs_kappa = Claim(
     recalled=NAG_RECALLED,
     seeds=1,
     symbols=NAG_SYMBOLS,
+    tightness=Tightness(expr=2 * nag_exponent, reduce="max",
+                        meaning="the fitted exponent over the rate's ½: 1 = the iterations grow exactly like √κ, "
+                                "smaller = slower than the rate allows (above 1: faster, pre-asymptotic)"),
     figures=NAG_FIGURES,
     examples_scale=0.25,
 )
 
 
 CLAIMS = [identity_output_zero, identity_layer_gradients, gradient_descent_identity, identity_gd_rate,
-          plain_net_control, gaussian_gd_rate, gaussian_gd_rate_depth, sgd_epoch_identity, sgd_rate, weights_small,
-          gd_iterations_vs_kappa, nag_iterations_vs_kappa]
+          step_size_control, gaussian_gd_rate, gaussian_gd_rate_depth, sgd_epoch_identity, sgd_rate, sgd_floor,
+          weights_small, gd_iterations_vs_kappa, nag_iterations_vs_kappa]

@@ -1,9 +1,11 @@
-"""Quality tier for zou2020: planted bugs in impl.linear_resnet must make a zou2020 claim fail, and a planted
-false claim must come back refuted with a small counterexample that replays.
+"""Quality tier for zou2020: planted bugs in impl.linear_resnet must make a zou2020 item fail, and planted false
+claims must come back refuted (one with a small counterexample that replays).
 
 The rate claims (with their recalled 1/e) are loose enough that backward-pass bugs still converge inside them;
-the derived identities are what catch those: the descent identity (gradient bugs), the one-epoch identity of
-SGD (the n/b scale), and the fitted Nesterov exponent (the momentum)."""
+the implementation checks are what catch those: the descent identity (gradient bugs, against central differences of
+a loss written in the theorem module), the one-epoch identity of SGD (the n/b scale), and the fitted Nesterov
+exponent (the momentum; a finding). The paper claims are made to fail by a bug they can see (GD that ascends) and by
+a false variant (weights falling like L^{−3/2}); ``catches`` names them (tests/quality/test_coverage.py)."""
 
 from __future__ import annotations
 
@@ -14,8 +16,15 @@ from pathlib import Path
 import pytest
 import torch
 
+from dataclasses import replace
+
+import sympy as sp
+
 from impl import linear_resnet as lr
+from theorems import zou2020 as zou
 from verify.cli import main
+from verify.profiles import PROFILES
+from verify.runner import run_claim
 
 pytestmark = pytest.mark.quality
 
@@ -69,6 +78,31 @@ def test_planted_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytes
     monkeypatch.setattr(lr, attr, bug)
     verdict = verdict_of(claim_id)
     assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by {claim_id}: {verdict}"
+
+
+def gd_ascends(W, G, lr_):
+    """The GD step with its sign flipped, W + ηG: the update kernel shared by GD and SGD climbs the loss. From W = 0
+    the first step already raises L − L* above L(0) − L* (any data with a nonzero initial gradient), while the envelope
+    never exceeds L(0) − L*, so the rate claim fails at t = 1 whatever the data."""
+    return torch.addcmul(W, lr_, G, value=1.0)
+
+
+@pytest.mark.catches("zou2020.identity_gd_rate")
+def test_gd_that_ascends_breaks_the_identity_rate(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(lr, "_gd_step", gd_ascends)
+    verdict = verdict_of("zou2020.identity_gd_rate")
+    assert verdict.startswith("refuted"), verdict
+
+
+@pytest.mark.catches("zou2020.weights_small")
+def test_weights_falling_like_L_to_the_minus_three_halves_is_refuted() -> None:
+    # false whatever the data: GD from zero with ηL fixed reaches (nearly) the same end-to-end product I + M at every
+    # depth, and ‖M‖ ≤ Π(1 + ‖W_l‖) − 1 ≤ exp(L·max‖W_l‖) − 1, so L·max‖W_l‖ ≥ log(1 + ‖M‖) > 0: the slope is ≥ −1 up
+    # to the O(1/L) correction (measured −1.07 … −0.95), never ≤ −1.5 + 0.15
+    false = replace(zou.weights_small, id="zou2020.false_weights_l_minus_three_halves",
+                    statement=sp.Le(zou.weight_slope, sp.Rational(-3, 2)))
+    res = run_claim(false, profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu", dtype=torch.float64)
+    assert res.verdict == "refuted", res.reason
 
 
 def nag_momentum_complement(V, G, lr_, mu):
