@@ -233,7 +233,8 @@ def loss(w: Tensor, A: Tensor, y: Tensor, lam: float, weights: Tensor | None = N
     _check_problem(w, A, y, weights)
     c = torch.full_like(y, 1.0 / y.shape[0]) if weights is None else weights
     margins = y * (w @ A.T)  # (S, n)
-    return (c * torch.nn.functional.softplus(-margins)).sum(-1) + 0.5 * lam * (w * w).sum(-1)
+    # log(1 + e^{-m}) as logaddexp(0, −m): torch's softplus turns linear past 20 and drops e^{-20} per term there
+    return (c * torch.logaddexp(torch.zeros_like(margins), -margins)).sum(-1) + 0.5 * lam * (w * w).sum(-1)
 
 
 def full_gradient(w: Tensor, A: Tensor, y: Tensor, lam: float, weights: Tensor | None = None) -> Tensor:
