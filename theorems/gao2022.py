@@ -6,13 +6,30 @@ Model [recalled; the abstract confirms the scalar γ, ReLU and the square loss]:
 B = (γ/√m)A with Gaussian A, φ(x) = sqrt(2/m) relu(Wx), ŷ = uᵀz*, L = ½Σ(ŷ_i − y_i)²; A and u trained,
 W fixed. Every claim built on that model lists it under ``recalled``.
 
-The well-posedness claims (contraction, uniqueness, Picard convergence) are about the layer map
-z ↦ relu(Bz + φ) itself and hold for any φ; their premises build B with a chosen spectral norm ρ
-(B = ρ·A/‖A‖₂) so that the contraction premise holds by construction and the controls can break it.
+The theorem numbers of either paper could not be confirmed: the public copies the search tool reaches give the
+abstracts and introductions only, so every citation below says what it rests on (abstract, derived, recalled).
+
+Roles (issue 15). Paper claims: the layer is well-posed at initialization and along GD (``well_posed_at_init``,
+``well_posed_in_training``), GD converges at a linear rate from a width on (``linear_rate``), and linear width
+suffices (``width_scaling``). Implementation checks: the contraction facts of the layer map z ↦ relu(Bz + φ)
+(``contraction_picard``, ``unique_fixed_point``, ``picard_converges``) build B with a chosen spectral norm ρ
+(B = ρ·A/‖A‖₂), so the contraction premise holds by construction and they are Banach's theorem applied to our
+solvers and our enumeration, not a statement about the paper's network; ``implicit_gradient`` and
+``gd_step_kernel`` check our implicit differentiation, GD step and NTK against autograd through unrolled Picard
+iterations (an independent reference: no adjoint, no activation pattern). The controls break the contraction
+premise ‖B‖₂ < 1 (two fixed points, Picard diverging), γ < ½ and the step-size premise η ≤ 1/λ_max.
+
+NOTE (issue 16, item 3): the parametrization is recalled; in it the implicit layer barely trains (its block of
+the NTK is γ²/m of the output layer's, 0.1–0.5% of the trace at m = 16–64), so ``linear_rate`` is close to
+random-features regression and ``well_posed_in_training`` close to ‖B(0)‖₂ ≈ 2γ. λ₀ of the infinite-width NTK is
+estimated here by Monte Carlo over reference networks (about 4% standard error), not computed; the concentration
+step λ_min(K(0)) ≥ ¾λ₀ at m = Θ(N), λ₀ > 0, the 1/√m movement bounds and the flow statement are not encoded;
+‖B(k)‖₂ along training is a Lanczos estimate (a lower bound) where the claim needs an upper bound.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -22,7 +39,8 @@ from hypothesis import strategies as st
 
 from impl import implicit as im
 from impl import two_layer as tl
-from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control, per_seed, shared
+from verify import (Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control,
+                    per_seed, shared)
 from verify.trend import first_of_two_holding, least_squares_slope
 
 PAPER = ("Gao & Gao (2022), Gradient descent optimizes infinite-depth ReLU implicit networks with linear widths; "
@@ -42,7 +60,7 @@ err_l, err_0, z_norm, phi_norm = sp.symbols("picard_error picard_error_0 z_norm 
 n_fixed, converged = sp.symbols("fixed_points picard_converged")
 norm_B, norm_B_path = sp.symbols("norm_B norm_B_path")
 g_impl, g_unrolled = sp.symbols("grad_implicit grad_unrolled")
-loss_k, loss_0, eta, lam, k, N = sp.symbols("loss loss_0 eta lambda_ntk k N")
+loss_k, loss_0, eta, k, N = sp.symbols("loss loss_0 eta k N")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -89,6 +107,8 @@ def run_contraction(inst: Instance) -> dict[str, Any]:
             "phi_norm": per_seed(torch.linalg.vector_norm(Phi, dim=(-2, -1)))}
 
 
+# A check, not a paper claim: ‖B‖₂ = ρ < 1 is built, so this is the contraction bound of a 1-Lipschitz map applied
+# to our Picard iteration, against Z* from our Anderson solver (two solvers that share no code but the layer map).
 contraction_picard = Claim(
     id="gao2022.contraction_picard",
     title="‖B‖₂ = ρ < 1 ⇒ Picard error ‖Z_ℓ − Z*‖ ≤ ρ^ℓ‖Z_0 − Z*‖ and ‖Z*‖ ≤ ‖Φ‖/(1 − ρ)",
@@ -106,6 +126,7 @@ contraction_picard = Claim(
     figures=(Figure("Picard error against ρ^ℓ‖Z_0 − Z*‖", x="l", ys=("lhs", "rhs"), xlabel="ℓ",
                     ylabel="‖Z_ℓ − Z*‖", logy=True, styles=("line", "dashed")),),
     examples=({"m": 8, "N": 2, "rho": 0.999, "phi_scale": 3.0, "seed": 1},),  # adversarial: ρ at the limit
+    role="check",
 )
 
 
@@ -116,6 +137,8 @@ def run_fixed_point_count(inst: Instance) -> dict[str, Any]:
     return {"fixed_points": per_seed(fps.count.to(inst.dtype))}
 
 
+# A check: Banach's theorem for a layer whose ‖B‖₂ we set, checking the exact enumeration of impl.implicit (its
+# control breaks the contraction premise, which the paper's well-posedness argument rests on).
 unique_fixed_point = Claim(
     id="gao2022.unique_fixed_point",
     title="‖B‖₂ < 1 ⇒ z = relu(Bz + φ) has exactly one solution (all 2^m activation patterns enumerated)",
@@ -127,6 +150,7 @@ unique_fixed_point = Claim(
     tolerance=Tolerance(reason="a count of solutions: exact"),
     seeds=16,
     symbols={"fixed_points": "number of solutions of z = relu(Bz + φ)"},
+    role="check",
 )
 
 
@@ -157,6 +181,7 @@ def run_picard_converges(inst: Instance) -> dict[str, Any]:
     return {"picard_converged": per_seed(fp.converged.to(inst.dtype))}
 
 
+# A check of our Picard iteration, like the two above (‖B‖₂ is set; the control breaks ‖B‖₂ < 1).
 picard_converges = Claim(
     id="gao2022.picard_converges",
     title="‖B‖₂ ≤ 0.995 ⇒ Picard iteration converges from any start (relative residual 1e-12 within 6000 steps)",
@@ -170,6 +195,7 @@ picard_converges = Claim(
     tolerance=Tolerance(reason="a convergence flag: exact"),
     seeds=16,
     symbols={"picard_converged": "1 when Picard reached relative residual 1e-12"},
+    role="check",
 )
 
 picard_diverges = control(
@@ -210,8 +236,9 @@ def run_norm_at_init(inst: Instance) -> dict[str, Any]:
 well_posed_at_init = Claim(
     id="gao2022.well_posed_at_init",
     title="γ < ½ ⇒ w.h.p. ‖B(0)‖₂ = (γ/√m)‖A‖₂ < 1 (since ‖A‖₂ ≈ 2√m for Gaussian A)",
-    citation=cite("scaling of the implicit layer at initialization", "derived",
-                  "‖A‖₂ ≤ 2√m + t w.p. ≥ 1 − e^{−t²/2} (Gaussian matrix concentration)"),
+    citation=cite("abstract: a small enough scaling γ keeps the equilibrium equation well-posed (here at "
+                  "initialization; the lemma's number and constant could not be confirmed)", "derived",
+                  "the threshold ½ is ours: ‖A‖₂ ≤ 2√m + t w.p. ≥ 1 − e^{−t²/2} (Gaussian matrix concentration)"),
     kind=Kind.PROBABILISTIC,
     statement=sp.Lt(norm_B, 1),
     premises=lambda p: st.fixed_dictionaries({"m": st.integers(16, p.pick(256, 2048, 8192)),
@@ -222,6 +249,7 @@ well_posed_at_init = Claim(
     delta=DELTA,
     recalled=MODEL_RECALLED,
     symbols={"norm_B": "‖B(0)‖₂"},
+    tightness=Tightness(expr=norm_B, meaning="‖B(0)‖₂ against the well-posedness limit 1", reduce="max"),
 )
 
 
@@ -269,7 +297,8 @@ def _ladder(premises: dict, profile: Profile) -> list[int]:
 well_posed_in_training = Claim(
     id="gao2022.well_posed_in_training",
     title="A small enough γ keeps the layer well-posed along gradient descent: ‖B(k)‖₂ < 1 at every step",
-    citation=cite("main theorem (well-posedness throughout training, abstract)"),
+    citation=cite("abstract: a small enough γ keeps the equilibrium equation well-posed throughout training "
+                  "(theorem number not confirmed)"),
     kind=Kind.ASYMPTOTIC,
     statement=sp.Lt(norm_B_path, 1),
     premises=lambda p: net_premises(p, max_gamma=0.3, eta_frac=st.floats(0.1, 1.0)),
@@ -280,6 +309,8 @@ well_posed_in_training = Claim(
                   note="ours: γ ≤ 0.3, η ≤ 1/λ_max(K(0)), m ≥ max(16, 2N), k ≤ 4/(ηλ_min) (capped per profile)"),
     recalled=MODEL_RECALLED,
     symbols={"norm_B_path": "‖B(k)‖₂ at every GD step", "one": "the well-posedness limit ‖B‖₂ = 1"},
+    tightness=Tightness(expr=norm_B_path, meaning="largest ‖B(k)‖₂ over the run against the well-posedness limit 1",
+                        reduce="max"),
     examples=({"N": 6, "d": 2, "gamma": 0.3, "coherence": 0.5, "eta_frac": 1.0, "seed": 1},),  # adversarial corner
     figures=(Figure("‖B(k)‖₂ along training against the line 1", x="k_all", ys=("norm_B_path", "one"),
                     xlabel="k", ylabel="‖B‖₂", styles=("line", "dashed")),),
@@ -321,77 +352,208 @@ implicit_gradient = Claim(
     seeds=8,
     symbols={"grad_implicit": "(∂L/∂A, ∂L/∂u) by implicit differentiation",
              "grad_unrolled": "autograd through ℓ Picard steps from 0"},
+    role="check",
 )
 
 
-STEP_H = 1e-4  # η·λ_max(K(0)) of the probing step: truncation O(ηλ_max) ≈ 1e-4, round-off 1e-14/1e-4 = 1e-10
+STEP_H = 1e-6  # η·λ_max(K_b) of the probing step (see gd_step_kernel's tolerance)
+BLOCKS = ("A", "u")  # the trained matrices, one block of the NTK each
+
+
+def unrolled_jacobians(params: im.ImplicitParams, X: torch.Tensor, *, iterations: int) -> dict[str, torch.Tensor]:
+    """∂ŷ_i/∂A and ∂ŷ_i/∂u by autograd through ``iterations`` Picard steps from Z = 0: {"A": (S, N, m²), "u": (S, N, m)}.
+
+    The reference for the implicit Jacobians: no adjoint solve and no activation pattern of ours enters it, only
+    the layer map relu(BZ + Φ) unrolled (truncation O(‖B‖₂^ℓ)). One backward pass per sample; seeds are
+    independent, so the gradient of Σ_s ŷ_{s,i} gives every seed's row i at once.
+    """
+    A = params.A.clone().requires_grad_(True)
+    u = params.u.clone().requires_grad_(True)
+    B = (params.gamma / math.sqrt(params.m)) * A
+    Phi = im.features(params.W, X)
+    Z = torch.zeros_like(Phi)
+    for _ in range(iterations):
+        Z = torch.relu(torch.matmul(B, Z) + Phi)
+    yhat = torch.einsum("sm,smn->sn", u, Z)
+    rows: dict[str, list[torch.Tensor]] = {"A": [], "u": []}
+    for i in range(yhat.shape[1]):
+        gA, gu = torch.autograd.grad(yhat[:, i].sum(), (A, u), retain_graph=i + 1 < yhat.shape[1])
+        rows["A"].append(gA.flatten(1))
+        rows["u"].append(gu)
+    return {b: torch.stack(r, 1).detach() for b, r in rows.items()}
 
 
 def run_step_kernel(inst: Instance) -> dict[str, Any]:
-    """One GD step of :func:`impl.implicit.gd_trajectory` with a small η: (ŷ(1) − ŷ(0))/η against −K(0)(ŷ(0) − y).
+    """Per trained block b ∈ {A, u}: one GD step on b alone, (ŷ(1) − ŷ(0))/η, and −K_b(ŷ(0) − y) from gram_ntk,
+    both against the reference −J_b J_bᵀ(ŷ(0) − y) with J_b by autograd through unrolled Picard steps.
 
-    K(0) comes from :func:`impl.implicit.gram_ntk` (the Jacobians' inner products), the step from the
-    trajectory's own update, so a dropped factor, a wrong sign or a missing parameter in either shows.
+    The blocks are stepped one at a time because the A block is γ²/m of the u block (0.1–0.5% of the trace):
+    with both trained at once, an error in it hides under the O(η) remainder of the u block. The step and
+    gram_ntk share the adjoint solve (I − DB)⁻ᵀ of impl.implicit, so a bug there is wrong in both alike; the
+    autograd reference shares none of it.
     """
     params, X, y = _net(inst)
     fp = im.solve_equilibrium(params, X, tol=1e-14, on_fail="raise")
-    K = im.gram_ntk(params, X, fp=fp, tol=1e-14)
     y0, _ = im.predict(params, X, fp=fp)
-    lam_max = torch.linalg.eigvalsh(K)[:, -1]
-    # K = 0 when every feature is dead (tiny m): nothing moves, any step checks that; take η = STEP_H
-    step = STEP_H / torch.where(lam_max > 0, lam_max, torch.ones_like(lam_max))
-    tr = im.gd_trajectory(params, X, y, eta=step, steps=1, tol=1e-14)
-    y1, _ = im.predict(tr.params, X, tol=1e-14)
-    velocity = (y1 - y0) / step.unsqueeze(1)
-    return {"output_velocity": per_seed(velocity, "sample"),
-            "kernel_velocity": per_seed(-(K @ (y0 - y).unsqueeze(-1)).squeeze(-1), "sample")}
+    e = (y0 - y).unsqueeze(-1)
+    # ℓ with ‖B‖₂^ℓ ≤ 1e-16: the unrolled truncation sits below round-off (as in implicit_gradient)
+    ell = int(math.ceil(math.log(1e-16) / math.log(float(fp.norm_B.max())))) + 10
+    jac = unrolled_jacobians(params, X, iterations=ell)
+    out, ker, ref, scale = [], [], [], []
+    for b in BLOCKS:
+        K = im.gram_ntk(params, X, fp=fp, train=(b,), tol=1e-14)
+        K_ref = torch.matmul(jac[b], jac[b].transpose(-1, -2))
+        lam_max = torch.linalg.eigvalsh(K)[:, -1]
+        # K_b = 0 when every feature is dead (tiny m): nothing moves, any step checks that; take η = STEP_H
+        step = STEP_H / torch.where(lam_max > 0, lam_max, torch.ones_like(lam_max))
+        tr = im.gd_trajectory(params, X, y, eta=step, steps=1, tol=1e-14, train=(b,))
+        y1, _ = im.predict(tr.params, X, tol=1e-14)
+        out.append((y1 - y0) / step.unsqueeze(1))
+        ker.append(-torch.matmul(K, e).squeeze(-1))
+        ref.append(-torch.matmul(K_ref, e).squeeze(-1))
+        scale.append(torch.linalg.eigvalsh(K_ref)[:, -1] * torch.linalg.vector_norm(e, dim=(-2, -1)))
+    return {"output_velocity": per_seed(torch.stack(out, 1), "block", "sample"),
+            "kernel_velocity": per_seed(torch.stack(ker, 1), "block", "sample"),
+            "reference_velocity": per_seed(torch.stack(ref, 1), "block", "sample"),
+            "velocity_scale": per_seed(torch.stack(scale, 1), "block")}
 
 
-out_vel, ker_vel = sp.symbols("output_velocity kernel_velocity")
+out_vel, ker_vel, ref_vel = sp.symbols("output_velocity kernel_velocity reference_velocity")
 
 gd_step_kernel = Claim(
     id="gao2022.gd_step_kernel",
-    title="One GD step moves the outputs by −ηK(0)(ŷ(0) − y) + O(η²), K the NTK Gram of the trained matrices",
+    title="One GD step on a trained block b ∈ {A, u} moves the outputs by −ηK_b(ŷ − y) + O(η²), and gram_ntk's K_b "
+          "is J_bJ_bᵀ: both against autograd through unrolled Picard steps",
     citation=cite("the Gram (NTK) matrix of the implicit network", "derived",
                   "first-order Taylor expansion of ŷ(θ − η∇L) with ∇L = Jᵀ(ŷ − y) and K = JJᵀ"),
     kind=Kind.EXACT,
-    statement=sp.Eq(out_vel, ker_vel),
+    statement=sp.And(sp.Eq(out_vel, ref_vel), sp.Eq(ker_vel, ref_vel)),
     premises=lambda p: net_premises(p, max_gamma=0.45, m=st.integers(2, p.pick(48, 128, 256))),
     run=run_step_kernel,
-    tolerance=Tolerance(rtol=2e-3, atol=1e-6,
-                        reason="the step is η = 1e-4/λ_max(K): the O(η) remainder is ≈ 1e-4·(curvature/λ_max) "
-                               "relative; solves to 1e-14 give ≈ 1e-10 in the difference quotient"),
+    tolerance=Tolerance(stderr="velocity_scale", z=2e-4,
+                        reason="a scale, not a standard error: 2e-4·λ_max(J_bJ_bᵀ)‖ŷ − y‖, the size of the "
+                               "velocity. The step is η = 1e-6/λ_max(K_b); its O(η) remainder measured ≤ 1.2e-5 of "
+                               "that scale over 60 random instances (A block; u enters ŷ linearly: ≤ 7e-10), "
+                               "16× below; solves to 1e-14 give ≈ 1e-8 in the difference quotient; gram_ntk "
+                               "matched the reference to 1.4e-14. A dropped adjoint inverse moved the A block by "
+                               "≥ 6.8e-3 of the scale in 30 of 30 instances"),
     recalled=MODEL_RECALLED,
     seeds=8,
-    symbols={"output_velocity": "(ŷ(1) − ŷ(0))/η after one step of gd_trajectory",
-             "kernel_velocity": "−K(0)(ŷ(0) − y) with K(0) from gram_ntk"},
+    symbols={"output_velocity": "(ŷ(1) − ŷ(0))/η after one step of gd_trajectory on block b alone",
+             "kernel_velocity": "−K_b(ŷ(0) − y) with K_b from gram_ntk(train=(b,))",
+             "reference_velocity": "−J_bJ_bᵀ(ŷ(0) − y), J_b by autograd through unrolled Picard steps",
+             "velocity_scale": "λ_max(J_bJ_bᵀ)·‖ŷ(0) − y‖ per seed and block"},
+    role="check",
 )
 
+
+# ---------------------------------------------------------------------------------------------
+# the infinite-width NTK of equicorrelated inputs, estimated once per (N, γ, coherence)
+# ---------------------------------------------------------------------------------------------
+
+REFERENCE_WIDTH = 256  # width of the networks whose averaged Gram estimates the infinite-width Gram K∞
+# 16 reference networks. torch keeps the low 32 bits of a generator's seed; verify.streams uses only bits 31–30
+# = 0, 1, 2 (initialization, data, a seed's own streams), so seeds with bits 31–30 = 3 never meet a network
+# under test
+REFERENCE_SEEDS = tuple((3 << 30) + i for i in range(16))
+
+
+def equicorrelated_inputs(N: int, coherence: float, *, dtype: torch.dtype, device: torch.device) -> torch.Tensor:
+    """N unit inputs with ⟨x_i, x_j⟩ = coherence for i ≠ j: X = I_N (d = N) at coherence 0, else
+    x_i = √(1 − c)e_i + √c e_{N+1} (d = N + 1). coherence → 1 drives λ_min(K∞) towards 0."""
+    if coherence == 0.0:
+        return torch.eye(N, dtype=dtype, device=device)
+    X = torch.zeros(N, N + 1, dtype=dtype)
+    X[:, :N] = math.sqrt(1.0 - coherence) * torch.eye(N, dtype=dtype)
+    X[:, N] = math.sqrt(coherence)
+    return X.to(device)
+
+
+@functools.lru_cache(maxsize=512)  # the same (N, γ, c) recurs at every width and seed batch of one example
+def reference_gram_spectrum(N: int, gamma: float, coherence: float = 0.0, *, dtype: torch.dtype,
+                            device: torch.device) -> tuple[float, float]:
+    """(λ_min, λ_max) of the infinite-width Gram K∞ for equicorrelated inputs (:func:`equicorrelated_inputs`), estimated.
+
+    For such inputs the limit kernel depends on the inputs only through ⟨x_i, x_j⟩ (Gaussian W, A, u are rotation
+    invariant), so K∞ = aI + b11ᵀ with eigenvalues a − b and a + (N − 1)b. a and b are estimated from the Gram
+    averaged over 16 networks of width 256 (diagonal mean and off-diagonal mean); the symmetric form removes most
+    of the Monte Carlo noise. What is left is the per-network scale of ‖z*‖²: two disjoint sets of 16 reference
+    networks gave λ_min 5–10% apart (measured at N = 2, 6, 16, c = 0, 0.5), about 4% standard error each.
+    """
+    X = equicorrelated_inputs(N, coherence, dtype=dtype, device=device)
+    params = im.init_params(REFERENCE_WIDTH, X.shape[1], REFERENCE_SEEDS, gamma=gamma, dtype=dtype, device=device)
+    K = im.gram_ntk(params, X).mean(0)
+    a = float(K.diagonal().mean())
+    b = float((K.sum() - K.trace()) / (N * (N - 1))) if N > 1 else 0.0
+    eigenvalues = (a - b, a + (N - 1) * b)  # on 1^⊥ and on 1
+    return min(eigenvalues), max(eigenvalues)
+
+
+def rate_premises(p: Profile, **extra: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """N equicorrelated unit inputs (their coherence lowers λ₀), γ, the step as a fraction of 1/λ_max(K∞), a seed."""
+    return st.fixed_dictionaries({
+        "N": st.integers(1, p.pick(6, 16, 64)), "gamma": st.floats(0.02, 0.3), "coherence": st.floats(0.0, 0.5),
+        "eta_frac": st.floats(0.1, 1.0), "seed": st.integers(0, 2**20), **extra,
+    })
+
+
+def run_rate_limit_kernel(inst: Instance) -> dict[str, Any]:
+    """GD on (A, u) at width m with η = eta_frac/λ_max(K∞) and the envelope's λ₀ = λ_min(K∞), both from the
+    reference networks: the same η and envelope for every width and every network under test."""
+    p = inst.premises
+    N = p["N"]
+    X = equicorrelated_inputs(N, p["coherence"], dtype=inst.dtype, device=inst.device)
+    y = tl.bounded_labels(N, generator=inst.generator(0), dtype=inst.dtype, device=inst.device)
+    lam0, lam_max = reference_gram_spectrum(N, p["gamma"], p["coherence"], dtype=inst.dtype, device=inst.device)
+    step = p["eta_frac"] / lam_max
+    cap = inst.profile.pick(80, 400, 2000)
+    steps = int(min(cap, math.ceil(4.0 / (step * lam0))))  # the envelope falls to e^{−2} (capped per profile)
+    params = im.init_params(p["m"], X.shape[1], inst.seeds, gamma=p["gamma"], dtype=inst.dtype, device=inst.device)
+    tr = im.gd_trajectory(params, X, y, eta=step, steps=steps)
+    # k = 0 is the identity L(0) ≤ L(0): the step axis starts at k = 1
+    return {"loss": per_seed(tr.loss[:, 1:], "k"), "loss_0": per_seed(tr.loss[:, 0]),
+            "k": shared(torch.arange(1.0, steps + 1), "k"), "eta": step, "lambda0": lam0, "N": N}
+
+
+lam0_sym = sp.Symbol("lambda0")
+RATE_BOUND = (1 - eta * lam0_sym / 2) ** k * loss_0
+
+# Restated (issue 15): this claim used λ = λ_min(K(0)) of the very network being trained, a bound that adapts to
+# the width under test (a narrower net gets its own, looser envelope), so it could not see the width it claims to
+# test. λ₀ and η now come from the infinite-width kernel (estimated from reference networks), the same for every
+# width, so the regime's threshold is a measurement. The regime m ≥ max(16, 2N) is the one declared before.
+# Result (ci, 2026-12-07): refuted at the adversarial corner N = 6, coherence 0.5, γ = 0.3, η = 1/λ_max(K∞): at
+# m = max(16, 2N) = 16, 13 of 49 seeds leave the envelope (25 of 98 on replication), at m = 32 5 of 147. The
+# constant 2 in m ≥ 2N is ours and too small there with the infinite-width λ₀; it stays as declared, and the
+# verdict is listed in tests/claims/known.py.
 linear_rate = Claim(
     id="gao2022.linear_rate",
-    title="m = Ω(N) ⇒ GD converges at a linear rate: ‖ŷ(k) − y‖² ≤ (1 − ηλ/2)^k ‖ŷ(0) − y‖², λ = λ_min(K(0))",
-    citation=cite("main theorem (linear rate at linear width)", "recalled",
-                  "m = Ω(N) and the linear rate are in the abstract; the constant c = ½ and λ = λ_min of the NTK Gram "
-                  "at initialization are recalled"),
+    title="m = Ω(N) ⇒ GD converges at a linear rate: ‖ŷ(k) − y‖² ≤ (1 − ηλ₀/2)^k ‖ŷ(0) − y‖², λ₀ = λ_min(K∞) of "
+          "the infinite-width NTK, η = eta_frac/λ_max(K∞), the same for every width",
+    citation=cite("abstract: GD converges to a global minimum at a linear rate if m = Ω(N) (theorem number not "
+                  "confirmed)", "recalled",
+                  "m = Ω(N) and the linear rate are in the abstract; the constant c = ½ and λ₀ = λ_min of the "
+                  "infinite-width NTK Gram are recalled"),
     kind=Kind.ASYMPTOTIC,
-    statement=sp.Le(loss_k, (1 - eta * lam / 2) ** k * loss_0),
-    premises=lambda p: net_premises(p, max_gamma=0.3, eta_frac=st.floats(0.1, 1.0)),
-    run=run_training,
+    statement=sp.Le(loss_k, RATE_BOUND),
+    premises=rate_premises,
+    run=run_rate_limit_kernel,
     tolerance=Tolerance(rtol=1e-7, reason="the equilibrium and adjoint solves run to 1e-10 per step; their error "
                                           "accumulates over ≤ 2000 steps well below 1e-7 relative"),
     delta=DELTA,
     regime=Regime(size="m", ladder=_ladder, practical=sp.Max(16, 2 * N), theory=N,
-                  note="ours: m ≥ max(16, 2N), γ ≤ 0.3, η = eta_frac/λ_max(K(0)) ≤ 1/λ_max, k ≤ 4/(ηλ) "
-                       "(capped per profile). The threshold-against-N plot shows the smallest width that held per "
-                       "N; it stays at the ladder's bottom at these sizes because λ = λ_min(K(0)) adapts to each "
-                       "network, so it is no evidence for or against linear width: gao2022.width_scaling measures "
-                       "that with a width-independent criterion"),
-    recalled=("the constant c = ½ in (1 − cηλ)^k", "λ = λ_min of the NTK Gram matrix at initialization",
+                  note="ours: m ≥ max(16, 2N), γ ≤ 0.3, equicorrelated unit inputs with coherence ≤ 0.5, "
+                       "η = eta_frac/λ_max(K∞) ≤ 1/λ_max(K∞), k ≤ 4/(ηλ₀) (capped per profile); λ₀ and λ_max(K∞) "
+                       "estimated from 16 reference networks of width 256 (about 4% standard error)"),
+    recalled=("the constant c = ½ in (1 − cηλ₀)^k", "λ₀ = λ_min of the infinite-width NTK Gram matrix",
               *MODEL_RECALLED),
-    symbols={"loss": "L(k) = ½‖ŷ(k) − y‖²", "loss_0": "L(0)", "lambda_ntk": "λ_min(K(0))",
-             "eta": "step size η"},
-    examples=({"N": 6, "d": 2, "gamma": 0.3, "coherence": 0.5, "eta_frac": 1.0, "seed": 1},),  # adversarial corner
-    figures=(Figure("loss against the envelope (1 − ηλ/2)^k loss(0) (largest width)", x="k", ys=("lhs", "rhs"),
+    symbols={"loss": "L(k) = ½‖ŷ(k) − y‖²", "loss_0": "L(0)", "lambda0": "λ₀ = λ_min(K∞) (reference networks)",
+             "eta": "step size η = eta_frac/λ_max(K∞)", "coherence": "⟨x_i, x_j⟩ for i ≠ j"},
+    tightness=Tightness(expr=sp.log(RATE_BOUND / loss_0) / sp.log(loss_k / loss_0),
+                        meaning="the envelope's decay exponent over the measured one at the last step "
+                                "(log of the bound's fall over log of the loss's fall)", reduce="last"),
+    examples=({"N": 6, "gamma": 0.3, "coherence": 0.5, "eta_frac": 1.0, "seed": 1},),  # adversarial corner
+    figures=(Figure("loss against the envelope (1 − ηλ₀/2)^k loss(0) (largest width)", x="k", ys=("lhs", "rhs"),
                     xlabel="k", ylabel="loss", logy=True, styles=("line", "dashed")),),
     seeds=8,
     examples_scale=0.5,
@@ -402,35 +564,14 @@ rate_large_step_control = control(
     linear_rate,
     name="rate_large_step_control",
     kind=Kind.EXACT,
-    premises=lambda p: net_premises(p, max_gamma=0.3, eta_frac=st.floats(2.5, 4.0), m=st.integers(32, 64)),
-    broken="η ≤ 1/λ_max(K(0)) (here η ≥ 2.5/λ_max(K(0)), past GD's stability limit 2/λ_max)",
-    title="Control of the linear rate: a step size past 2/λ_max(K(0)) breaks it (GD oscillates or diverges)",
+    premises=lambda p: rate_premises(p, eta_frac=st.floats(2.5, 4.0), m=st.integers(32, 64)),
+    broken="η ≤ 1/λ_max(K∞) (here η ≥ 2.5/λ_max(K∞), past GD's stability limit 2/λ_max)",
+    title="Control of the linear rate: a step size past 2/λ_max(K∞) breaks it (GD oscillates or diverges)",
 )
 
 # ---------------------------------------------------------------------------------------------
 # width scaling: the empirical threshold width against N, with a width-independent criterion
 # ---------------------------------------------------------------------------------------------
-
-REFERENCE_WIDTH = 256  # width of the networks whose averaged Gram estimates the infinite-width Gram K∞
-REFERENCE_SEEDS = tuple(range(2**40, 2**40 + 16))  # disjoint from the seeds of the networks under test
-
-
-def reference_gram_spectrum(N: int, gamma: float, *, dtype: torch.dtype, device: torch.device) -> tuple[float, float]:
-    """(λ_min, λ_max) of the infinite-width Gram K∞ for orthonormal inputs X = I_N, estimated.
-
-    For orthonormal inputs the limit kernel depends on the inputs only through ⟨x_i, x_j⟩ (Gaussian
-    W, A, u are rotation invariant), so K∞ = aI + b11ᵀ with eigenvalues a − b and a + (N − 1)b.
-    a and b are estimated from the Gram averaged over 16 networks of width 256 (diagonal mean and
-    off-diagonal mean); the symmetric form removes most of the Monte Carlo noise.
-    """
-    X = torch.eye(N, dtype=dtype, device=device)
-    params = im.init_params(REFERENCE_WIDTH, N, REFERENCE_SEEDS, gamma=gamma, dtype=dtype, device=device)
-    K = im.gram_ntk(params, X).mean(0)
-    a = float(K.diagonal().mean())
-    b = float((K.sum() - K.trace()) / (N * (N - 1))) if N > 1 else 0.0
-    eigenvalues = (a - b, a + (N - 1) * b)  # on 1^⊥ and on 1
-    return min(eigenvalues), max(eigenvalues)
-
 
 def _geometric_widths(lo: int, hi: int) -> list[int]:
     """Widths lo·2^{j/2} up to hi (a ladder with ratio √2, so a threshold is resolved to a factor √2)."""
@@ -446,7 +587,7 @@ def _geometric_widths(lo: int, hi: int) -> list[int]:
 def run_width_scaling(inst: Instance) -> dict[str, Any]:
     """For each N of the profile's ladder: the smallest width at which GD follows a width-independent rate.
 
-    Inputs X = I_N (orthonormal, so λ_min(K∞) ≈ 0.65 does not shrink with N and the threshold measures
+    Inputs X = I_N (orthonormal: :func:`equicorrelated_inputs` at coherence 0, so λ_min(K∞) ≈ 0.65 does not shrink with N and the threshold measures
     width against N alone), labels unif[−1, 1]. η = eta_frac/λ_max(K∞) and the envelope
     (1 − ηλ_min(K∞)/2)^k L(0) for k ≤ 2(3 + ln N)/(ηλ_min(K∞)) (ending at e^{−3}/N of L(0)) are the same for
     every width. A width *holds* when at most ⌊δS⌋ of the S seeds leave the envelope or diverge; the
@@ -491,7 +632,7 @@ width_scaling = Claim(
     id="gao2022.width_scaling",
     title="Linear width suffices: the smallest width at which GD keeps a fixed linear rate grows at most linearly "
           "in N (log–log slope ≤ 1)",
-    citation=cite("main theorem (m = Ω(N), abstract)", "recalled",
+    citation=cite("abstract: linear width m = Ω(N) suffices (theorem number not confirmed)", "recalled",
                   "the abstract says linear width suffices; the rate (1 − ηλ/2)^k with λ = λ_min(K∞) as the "
                   "criterion is recalled"),
     kind=Kind.TREND,
@@ -514,6 +655,8 @@ width_scaling = Claim(
                     ys=("threshold_width", "linear_in_N"), xlabel="N", ylabel="threshold width m", logx=True,
                     logy=True, styles=("points", "dashed")),),
     examples=({"gamma": 0.3, "eta_frac": 1.0, "seed": 1},),  # adversarial corner: largest γ and step
+    tightness=Tightness(expr=width_slope, meaning="fitted exponent of the threshold width against N over the "
+                                                  "theorem's exponent 1 (m = Ω(N))", reduce="max"),
 )
 
 

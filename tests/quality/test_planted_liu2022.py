@@ -1,16 +1,18 @@
-"""Quality tier for liu2022: planted bugs in the gradients or the tangent kernels must make a liu2022 claim come
+"""Quality tier for liu2022: planted bugs in the gradients or the tangent kernels must make a liu2022 item come
 back refuted, and the planted false constant ‖∇L‖² ≥ 4λ_min(K)·L must be refuted with a small counterexample
 that replays.
 
-The identity ‖∇L‖² = (F − y)ᵀK(F − y) compares each model's own gradient with a separately computed kernel, so
-a dropped factor or a wrong weighting on either side breaks it by far more than round-off. It is blind to a
-sign error in a gradient (only squares enter), which is what the rate claim is for: GD that climbs in a
-breaks the (1 − ημ/2)^t envelope.
+The identity checks compare each model's own gradient with a separately computed kernel, and the gradient with
+autograd through the model's forward pass, so a dropped factor, a wrong weighting or a wrong sign on either side
+breaks them by far more than round-off. The two paper claims are caught by planted bugs in the GD path: a sign
+error in the output-layer gradient (GD climbs in a) breaks the rate, and a first-layer gradient without its 1/√m
+(steps √m times too long in W) moves the tangent kernel far from its initial value.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import shlex
 from pathlib import Path
 
@@ -27,6 +29,7 @@ pytestmark = pytest.mark.quality
 
 _real_kernel_w, _real_grad_w, _real_grad_a = ps._kernel_w, tl._grad_w, tl._grad_a
 _real_lr_grads, _real_lr_kernel, _real_gram_ntk = lr._grads_from_hidden, ps.linear_resnet_tangent_kernel, ig.gram_ntk
+_real_adjoint = ig._adjoint
 
 
 def kernel_w_without_1_over_m(Z, a, X, m):
@@ -64,6 +67,14 @@ def implicit_gram_missing_u_block(params, X, *, train=("A", "u"), **kw):
     return _real_gram_ntk(params, X, train=rest, **kw)
 
 
+def implicit_adjoint_without_inverse(B, Dm, R, **kw):
+    """The adjoint v = r instead of (I − DB)⁻ᵀ r. implicit_grads and gram_ntk share it, so ‖∇L‖² = eᵀKe still
+    holds exactly; only the autograd reference through unrolled Picard steps sees the bug."""
+    fp = _real_adjoint(B, Dm, R, **kw)
+    return ig.FixedPoint(Z=R.clone(), iterations=fp.iterations, residual=fp.residual, converged=fp.converged,
+                         norm_B=fp.norm_B, method=fp.method, tol=fp.tol)
+
+
 @pytest.mark.parametrize(("module", "attr", "bug", "claim_id"), [
     (ps, "_kernel_w", kernel_w_without_1_over_m, "liu2022.identity_two_layer"),
     (ps, "_kernel_w", kernel_w_without_a_squared, "liu2022.identity_two_layer"),
@@ -72,8 +83,10 @@ def implicit_gram_missing_u_block(params, X, *, train=("A", "u"), **kw):
     (ps, "linear_resnet_tangent_kernel", resnet_kernel_reversed, "liu2022.identity_linear_resnet"),
     (ig, "gram_ntk", implicit_gram_halved, "liu2022.identity_implicit"),
     (ig, "gram_ntk", implicit_gram_missing_u_block, "liu2022.identity_implicit"),
+    (ig, "_adjoint", implicit_adjoint_without_inverse, "liu2022.identity_implicit"),
 ], ids=["kernel_w_without_1_over_m", "kernel_w_without_a_squared", "grad_w_halved", "resnet_grads_halved",
-        "resnet_kernel_reversed", "implicit_gram_halved", "implicit_gram_missing_u_block"])
+        "resnet_kernel_reversed", "implicit_gram_halved", "implicit_gram_missing_u_block",
+        "implicit_adjoint_without_inverse"])
 def test_planted_bug_is_caught(module, attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch,
                                verdict_of) -> None:
     monkeypatch.setattr(module, attr, bug)
@@ -86,11 +99,25 @@ def grad_a_wrong_sign(R, e, m):
     return -_real_grad_a(R, e, m)
 
 
+@pytest.mark.catches("liu2022.gd_linear_rate")
 def test_sign_bug_is_caught_by_the_rate(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
     monkeypatch.setattr(tl, "_grad_a", grad_a_wrong_sign)
-    assert verdict_of("liu2022.identity_two_layer").startswith("verified")  # squares only: blind to the sign
+    # the squares of the identity are blind to a sign; its autograd reference is not
+    assert verdict_of("liu2022.identity_two_layer").startswith("refuted")
     verdict = verdict_of("liu2022.gd_linear_rate")
     assert verdict.startswith("refuted"), f"grad_a_wrong_sign was not caught by liu2022.gd_linear_rate: {verdict}"
+
+
+def grad_w_without_sqrt_m(Z, a, X, e, m):
+    """The first-layer gradient without its 1/√m: GD's steps in W are √m times too long."""
+    return math.sqrt(m) * _real_grad_w(Z, a, X, e, m)
+
+
+@pytest.mark.catches("liu2022.kernel_stays_conditioned")
+def test_long_steps_are_caught_by_the_kernel_path(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(tl, "_grad_w", grad_w_without_sqrt_m)
+    verdict = verdict_of("liu2022.kernel_stays_conditioned")
+    assert verdict.startswith("refuted"), f"grad_w_without_sqrt_m was not caught by kernel_stays_conditioned: {verdict}"
 
 
 FALSE_CLAIM = '''
