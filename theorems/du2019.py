@@ -12,12 +12,27 @@ scale, widths, step-size fractions and a seed. Inputs are unit vectors by constr
 Practical regimes (asymptotic claims) are *ours*, declared below and labelled in the report: the
 paper's widths (m = Ω(n⁶/(λ₀⁴δ³))) hide constants and are astronomically large at any n worth
 running, so the report shows the empirical threshold width beside that scaling.
+
+Roles (issue 15). *Claims* are statements the paper makes (Thm 3.1, Lemmas 3.1–3.3, Thms 3.2, 3.3, 4.1,
+Cor 4.1, Section 5's trends); the explicit constants we derived from a proof say so in the citation.
+*Checks* validate our implementation: the H^∞ closed form against Monte Carlo, E‖y − u(0)‖² in closed form,
+the kernel identities of a GD step, of the flow's energy and of both-layer training, each against an
+independent autograd reference (two of our own routes could share a bug), and the antipodal-pairs
+characterization of λ₀ > 0, which is our derivation, not the paper's. *Controls* break one premise of a
+claim. *Findings* are our measurements: the fitted distance exponent of Section 5 against the −½ of
+Cor 4.1, and the settings that fixed our practical regimes (reported, not hidden).
+
+NOTE (issue 16, left to do): the trajectory invariant λ_min(H(k)) ≥ λ₀/2 (GD and flow) as a claim; R′ < R;
+the proof's explicit width with its constants beside the empirical threshold; Lemma 3.2's second conclusion
+(λ_min(H(W)) > λ₀/2 over the ball); Thm 3.3's output-weight statement and its regime with log(m/δ); Section
+5's "faster convergence with larger m" as a checked trend.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 from typing import Any, Mapping
 
 import sympy as sp
@@ -26,7 +41,8 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from impl import two_layer as tl
-from verify import Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tolerance, control, per_seed, shared
+from verify import (Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control, per_seed,
+                    shared)
 from verify.trend import least_squares_slope
 from verify.experiment import Experiment, ExperimentContext
 
@@ -87,12 +103,40 @@ def _data(inst: Instance) -> dict[str, Any]:
                          dtype=inst.dtype, device=inst.device)
     if p.get("duplicate"):
         X = tl.duplicate_row(X, src=0, dst=1, sign=1.0)
-    if p.get("antipodal"):
-        X = tl.duplicate_row(X, src=0, dst=1, sign=-1.0)
     y = tl.bounded_labels(p["n"], generator=g, scale=p.get("label_scale", 1.0), dtype=inst.dtype, device=inst.device)
     H = tl.gram_infinity(X)
     ev = torch.linalg.eigvalsh(H)
     return {"X": X, "y": y, "H": H, "lambda0": float(ev[0]), "lambda_max": float(ev[-1])}
+
+
+# ---------------------------------------------------------------------------------------------
+# an independent reference for the kernel identities: the model written out in plain torch and
+# differentiated by autograd (shares no code with impl.two_layer's forward, gradients or Gram matrices)
+# ---------------------------------------------------------------------------------------------
+
+def reference_outputs(W: torch.Tensor, a: torch.Tensor, X: torch.Tensor) -> torch.Tensor:
+    """u_i = m^{-1/2} Σ_r a_r relu(w_rᵀx_i), shape (S, n), for W (S, m, d), a (S, m), X (n, d)."""
+    return torch.einsum("snm,sm->sn", torch.relu(torch.einsum("nd,smd->snm", X, W)), a) / math.sqrt(W.shape[1])
+
+
+def autograd_gradients(W: torch.Tensor, a: torch.Tensor, X: torch.Tensor,
+                       y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(∂L/∂W, ∂L/∂a) of L = ½Σ_i (u_i − y_i)² per seed, by autograd through :func:`reference_outputs`."""
+    W_, a_ = W.detach().clone().requires_grad_(True), a.detach().clone().requires_grad_(True)
+    loss = 0.5 * ((reference_outputs(W_, a_, X) - y) ** 2).sum()  # seeds are independent: one sum, S gradients
+    gW, ga = torch.autograd.grad(loss, (W_, a_))
+    return gW.detach(), ga.detach()
+
+
+def autograd_jvp(W: torch.Tensor, a: torch.Tensor, X: torch.Tensor, vW: torch.Tensor, va: torch.Tensor) -> torch.Tensor:
+    """J·(vW, va), the change of :func:`reference_outputs` along a direction, shape (S, n), by reverse mode twice:
+    J·v = ∂/∂z ⟨Jᵀz, v⟩ (the vector-Jacobian product is linear in z, so this is exact)."""
+    W_, a_ = W.detach().clone().requires_grad_(True), a.detach().clone().requires_grad_(True)
+    u = reference_outputs(W_, a_, X)
+    z = torch.zeros_like(u, requires_grad=True)
+    gW, ga = torch.autograd.grad(u, (W_, a_), grad_outputs=z, create_graph=True)
+    (jv,) = torch.autograd.grad((gW * vW).sum() + (ga * va).sum(), z)
+    return jv.detach()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -129,6 +173,9 @@ closed_form = Claim(
     symbols={**SYMBOLS, "H_monte_carlo": "Monte Carlo estimate of H^∞ (S seeds × M draws of w)",
              "H_closed_form": "the closed form", "M": "draws of w per seed"},
     given="w ~ N(0, I_d); ‖x_i‖ = 1",
+    # a check of impl.two_layer.gram_infinity (the closed form is derived, not stated in the paper), against an
+    # independent reference: Monte Carlo through gram_w, which shares no code with the closed form
+    role="check",
 )
 
 
@@ -137,7 +184,7 @@ def run_lambda0(inst: Instance) -> dict[str, Any]:
     return {"lambda0": D["lambda0"]}
 
 
-_EIG_FLOOR = 1e-12  # eigvalsh backward error ≤ n·ε·‖H‖₂ ≈ 16·2.2e-16·8 ≈ 3e-14 for n ≤ 16; 30× margin
+_EIG_FLOOR = 1e-11  # eigvalsh backward error ≤ n·ε·‖H‖₂ ≤ 128·2.2e-16·64 ≈ 1.8e-12 for n ≤ 128 (thorough); 5× margin
 
 lambda0_positive = Claim(
     id="du2019.lambda0_positive",
@@ -147,11 +194,13 @@ lambda0_positive = Claim(
     statement=sp.Gt(lambda0, 0),
     premises=lambda p: sphere_data(max_n=p.pick(16, 32, 128), max_d=p.pick(8, 16, 64), max_coherence=0.95),
     run=run_lambda0,
-    tolerance=Tolerance(atol=_EIG_FLOOR, reason="λ₀ must exceed the eigvalsh noise floor n·ε·‖H‖ ≈ 3e-14 (30× margin) "
-                                                "to count as positive"),
+    tolerance=Tolerance(atol=_EIG_FLOOR, reason="λ₀ must exceed the eigvalsh noise floor n·ε·‖H‖ ≤ 1.8e-12 (n ≤ 128; "
+                                                "5× margin) to count as positive"),
     seeds=1,
     symbols=SYMBOLS,
     given="‖x_i‖ = 1 and x_i ∦ x_j for i ≠ j (random inputs, pushed together by the coherence knob)",
+    tightness=Tightness(_EIG_FLOOR / lambda0, "the round-off floor 1e-11 over λ₀ (1: λ₀ at the floor; the search "
+                                              "pushes the inputs together to shrink λ₀)"),
 )
 
 duplicate_input = control(
@@ -162,20 +211,78 @@ duplicate_input = control(
     title="Control of Thm 3.1: a duplicated input (x_1 = x_0) makes H^∞ singular, λ₀ = 0",
 )
 
+
+# Antipodal inputs. H^∞_ij = E_w[φ(x_i)·φ(x_j)] with the feature φ(x)(w) = x·1{wᵀx ≥ 0}, and φ(x) − φ(−x) = x for
+# almost every w. So k antipodal pairs ±v_1, …, ±v_k give Σ_j c_j(φ(v_j) − φ(−v_j)) = Σ_j c_j v_j, which vanishes
+# for some c ≠ 0 exactly when the directions v_j are linearly dependent: then H^∞ is singular (λ₀ = 0). Conversely
+# (no other parallel inputs, so the hyperplanes wᵀx = 0 differ and each carries its own jump of φ), a combination
+# Σ c_i φ(x_i) = 0 needs c = 0 off the pairs and c_{+j} = −c_{−j} on them, hence Σ_j c_j v_j = 0: with independent
+# directions λ₀ > 0 [derived]. One pair is always independent. The first encoding tried one pair only and called the
+# premise "stronger than needed"; with ±e₁, ±e₂, ±(e₁+e₂)/√2 in d = 2 it is not (issue 15).
+
+def antipodal_inputs(*, pairs: int, others: int, d: int, span: int, coherence: float,
+                     generator: torch.Generator, dtype: torch.dtype, device: torch.device) -> torch.Tensor:
+    """Unit inputs (2·pairs + others, d): rows 2j, 2j+1 are v_j, −v_j with the directions v_j drawn in a random
+    ``span``-dimensional subspace (linearly independent iff span ≥ pairs), then ``others`` random inputs."""
+    basis, _ = torch.linalg.qr(torch.randn(d, span, generator=generator, dtype=dtype))  # (d, span), orthonormal
+    v = torch.randn(pairs, span, generator=generator, dtype=dtype) @ basis.T
+    v = v / torch.linalg.vector_norm(v, dim=-1, keepdim=True)
+    rows = torch.stack([v, -v], dim=1).reshape(2 * pairs, d)
+    if others:
+        rows = torch.cat([rows, tl.sphere_inputs(others, d, generator=generator, coherence=coherence, dtype=dtype)])
+    return rows.to(device)
+
+
+def antipodal_premises(p: Profile, *, dependent: bool) -> st.SearchStrategy[dict[str, Any]]:
+    """Pairs of antipodal inputs, more random inputs, and extra dimensions; n = 2·pairs + others ≤ 16 in ci."""
+    return st.fixed_dictionaries({
+        "pairs": st.integers(3 if dependent else 1, p.pick(4, 8, 32)),
+        "others": st.integers(0, p.pick(8, 16, 64)),
+        "d_extra": st.integers(0, p.pick(4, 8, 32)),
+        "coherence": st.floats(0.0, 0.5, allow_nan=False),
+        "dependent": st.just(dependent),
+        "seed": st.integers(0, 2**20),
+    })
+
+
+def run_lambda0_antipodal(inst: Instance) -> dict[str, Any]:
+    """λ₀ of antipodal pairs whose directions span pairs (independent) or pairs − 1 (dependent) dimensions."""
+    p = inst.premises
+    span = p["pairs"] - 1 if p["dependent"] else p["pairs"]
+    # d ≥ 2: in d = 1 every further input would be parallel to the pair (the characterization assumes it is not)
+    X = antipodal_inputs(pairs=p["pairs"], others=p["others"], d=max(2, span + p["d_extra"]), span=span,
+                         coherence=p["coherence"], generator=inst.generator(0), dtype=inst.dtype, device=inst.device)
+    return {"lambda0": float(torch.linalg.eigvalsh(tl.gram_infinity(X))[0])}
+
+
 antipodal_input = Claim(
     id="du2019.lambda0_antipodal",
-    title="An antipodal pair (x_1 = −x_0) still gives λ₀ > 0: Thm 3.1's non-parallel premise is stronger than needed",
-    citation=cite("Theorem 3.1 (antipodal case derived)", "derived",
-                  "H^∞ rows of x and −x differ: h(x, −x) = 0 while h(x, x) = ½"),
+    title="Antipodal pairs x, −x whose directions are linearly independent keep λ₀ > 0 (one pair always does); "
+          "dependent directions do not (the control below): Thm 3.1's 'non-parallel' can be relaxed only that far",
+    citation=cite("Theorem 3.1 (the antipodal case derived)", "derived",
+                  "φ(x) − φ(−x) = x for the feature φ(x)(w) = x·1{wᵀx ≥ 0} of H^∞: see the comment above"),
     kind=Kind.EXACT,
     statement=sp.Gt(lambda0, 0),
-    premises=lambda p: sphere_data(max_n=p.pick(16, 32, 128), max_d=p.pick(8, 16, 64), max_coherence=0.5,
-                                   antipodal=st.just(True)),
-    run=run_lambda0,
+    premises=lambda p: antipodal_premises(p, dependent=False),
+    run=run_lambda0_antipodal,
     tolerance=lambda0_positive.tolerance,
     seeds=1,
-    symbols=SYMBOLS,
-    given="x_1 = −x_0, other inputs random on the sphere",
+    symbols={**SYMBOLS, "pairs": "number of antipodal pairs", "others": "further random inputs",
+             "d_extra": "d minus the dimension the pair directions span"},
+    given="1 to 4 antipodal pairs with directions drawn in general position (independent), plus random inputs",
+    # our derivation, not a statement of the paper; it also checks gram_infinity's exact θ = π branch
+    role="check",
+)
+
+antipodal_dependent = control(
+    lambda0_positive,
+    name="lambda0_antipodal_dependent_control",
+    premises=lambda p: antipodal_premises(p, dependent=True),
+    run=run_lambda0_antipodal,
+    broken="no two inputs parallel (here k ≥ 3 antipodal pairs x, −x whose k directions lie in a (k − 1)-dimensional "
+           "subspace, e.g. ±e₁, ±e₂, ±(e₁ + e₂)/√2 in d = 2)",
+    title="Control of Thm 3.1: antipodal pairs with linearly dependent directions make H^∞ singular (λ₀ = 0): "
+          "antipodal inputs count as parallel",
 )
 
 
@@ -203,6 +310,8 @@ init_gram_concentration = Claim(
     tolerance=Tolerance(rtol=1e-10, reason="float64 round-off of an n×n spectral norm"),
     delta=DELTA,
     symbols={**SYMBOLS, "op_norm_error": "‖H(0) − H^∞‖₂"},
+    tightness=Tightness(op_err / (n * sp.sqrt(sp.log(2 * n**2 / delta) / (2 * m))),
+                        "‖H(0) − H^∞‖₂ over the Hoeffding bound n·sqrt(log(2n²/δ)/(2m))"),
 )
 
 
@@ -238,6 +347,42 @@ init_lambda_min = Claim(
     ),
     symbols=SYMBOLS,
     figures=(),
+    tightness=Tightness(op_err / (lambda0 / 4), "‖H(0) − H^∞‖₂ over λ₀/4, at the widths of the practical regime"),
+)
+
+
+def run_lemma31_constant_one(inst: Instance) -> dict[str, Any]:
+    """Lemma 3.1's conclusion at m = ⌈n²/λ₀²⌉ (its scaling with the hidden constant 1 and no log): the fraction of
+    the S seeds for which ‖H(0) − H^∞‖₂ ≤ λ₀/4 or λ_min(H(0)) ≥ ¾λ₀ fails."""
+    D = _data(inst)
+    p = inst.premises
+    width = math.ceil(p["n"] ** 2 / D["lambda0"] ** 2)
+    W, _ = tl.init_weights(width, p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
+    H0 = tl.gram_w(W, D["X"])
+    err = torch.linalg.matrix_norm(H0 - D["H"], ord=2)
+    failed = (err > D["lambda0"] / 4) | (tl.lambda_min(H0) < 0.75 * D["lambda0"])
+    # one number per example, pooled over the S seeds (a shared constant, not a per-seed value)
+    return {"failed_fraction": float(failed.to(inst.dtype).mean()), "delta": DELTA, "m": width}
+
+
+failed_fraction = sp.Symbol("failed_fraction")
+
+init_lambda_min_constant_one = Claim(
+    id="du2019.init_lambda_min_constant_one",
+    title="Finding: at m = n²/λ₀² (Lemma 3.1's scaling with constant 1, log omitted) the lemma's conclusion fails for "
+          "more than δ of the seeds — why init_lambda_min's practical regime uses 16n²/λ₀²",
+    citation=cite("Lemma 3.1 (our measurement at the scaling's constant 1)", "derived",
+                  "init_lambda_min's practical constant 16 was chosen after this setting failed (40% of seeds)"),
+    kind=Kind.EXACT,
+    statement=sp.Gt(failed_fraction, delta),
+    premises=init_lambda_min.premises,
+    run=run_lemma31_constant_one,
+    tolerance=Tolerance(reason="none: a count of seeds against δ"),
+    seeds=64,
+    symbols={**SYMBOLS, "failed_fraction": "fraction of the S seeds for which Lemma 3.1's conclusion failed at "
+                                           "m = ⌈n²/λ₀²⌉"},
+    given="the data of init_lambda_min; m = ⌈n²/λ₀²⌉; S = 64 seeds per example",
+    role="finding",
 )
 
 
@@ -270,6 +415,7 @@ gram_stability_ball = Claim(
     symbols={**SYMBOLS, "flip_certificate": "certified bound, valid for every W in the ball at once, on "
                                             "Σ_ij |H_ij(W) − H_ij(0)|: only patterns with |w_r(0)ᵀx_i| ≤ R can flip"},
     given="certified over the whole ball, not only sampled points",
+    tightness=Tightness(cert / (lambda0 / 4), "the certified bound on ‖H(W) − H(0)‖ over the ball, over λ₀/4"),
 )
 
 
@@ -301,6 +447,8 @@ init_residual = Claim(
                                "≈ 6e-7 per example under the CLT"),
     seeds=512,
     symbols={**SYMBOLS, "mean_residual_sq_0": "mean over seeds of ‖y − u(0)‖²", "y_norm_sq": "‖y‖²"},
+    # a property of our initialization (E u_i(0) = 0, E u_i(0)² = ½), checked against its closed form
+    role="check",
 )
 
 
@@ -348,9 +496,15 @@ def _flow_premises(p: Profile, **extra: st.SearchStrategy[Any]) -> st.SearchStra
 
 
 FLOW_LADDERS = ([4, 16, 64, 128], [4, 16, 64, 256, 1024], [16, 64, 256, 1024, 4096])
+# tightness of a rate over the whole run: the bound's decay exponent over the measured one at the last grid point
+FLOW_RATE_TIGHTNESS = Tightness(-lambda0 * t / sp.log(res_t / res_0),
+                                "λ₀t over ln(‖y − u(0)‖²/‖y − u(t)‖²) at the end of the run (bound's exponent / "
+                                "measured)",
+                                reduce="last")
 # Declared practical regime for the rate claims (ours, not the paper's): below 64 units the finite-width
 # fluctuation of H(0) (Lemma 3.1: ‖H(0) − H^∞‖₂ ~ n/√m) breaks the rate at every n we can run (the ci search
-# found n = 2, m = 16 failing 5 of 32 seeds), above it the width needed grew no faster than n/λ₀.
+# found n = 2, m = 16 failing 5 of 32 seeds), above it the width needed grew no faster than n/λ₀. That setting is kept
+# as the finding du2019.gf_rate_below_floor.
 RATE_PRACTICAL = sp.Max(64, 2 * n / lambda0)
 
 gf_rate = Claim(
@@ -371,6 +525,53 @@ gf_rate = Claim(
                     ys=("lhs", "rhs"), xlabel="t", ylabel="‖y − u‖²", logy=True, styles=("line", "dashed")),),
     examples_scale=0.5,
     seeds=32,
+    tightness=FLOW_RATE_TIGHTNESS,
+)
+
+gf_rate_small_width = control(
+    gf_rate,
+    name="gf_rate_small_width_control",
+    kind=Kind.EXACT,
+    premises=lambda p: sphere_data(min_n=6, max_n=8, min_d=3, max_d=3, max_coherence=0.3, m=st.integers(1, 2)),
+    broken="m large (here m ≤ 2 hidden units for n ≥ 6 samples)",
+    title="Control of Thm 3.2: with m ≤ 2 the flow cannot fit n ≥ 6 points and the rate e^{−λ₀t} fails",
+)
+
+
+FLOOR_PANEL = 4  # data sets per example of the below-floor finding, each with S seeds (pooled: ≈ 256 runs)
+
+
+def run_flow_below_floor(inst: Instance) -> dict[str, Any]:
+    """Gradient flow at n = 2, m = 16 (below RATE_PRACTICAL's floor of 64) on FLOOR_PANEL data sets: the fraction of
+    all runs that leave the envelope e^{−λ₀t}‖y − u(0)‖² (FLOW_TOL's allowance) somewhere on [0, 4/λ₀]."""
+    failed, total = 0, 0
+    for j in range(FLOOR_PANEL):
+        sub = replace(inst, premises={**inst.premises, "seed": inst.premises["seed"] * FLOOR_PANEL + j})
+        out = run_flow_rate(sub)
+        res, res0, time_ = out["residual_sq"].data, out["residual_sq_0"].data, out["t"].data
+        envelope = torch.exp(-out["lambda0"] * time_) * res0[:, None]
+        left = (res > envelope * (1 + FLOW_TOL.rtol)).any(1)
+        failed, total = failed + int(left.sum()), total + left.numel()
+    return {"failed_fraction": failed / total}
+
+
+gf_rate_below_floor = Claim(
+    id="du2019.gf_rate_below_floor",
+    title="Finding: below the rate claims' width floor (m = 16 < 64, n = 2) gradient flow leaves the envelope "
+          "e^{−λ₀t}‖y − u(0)‖² for some seeds — the failure that set the floor",
+    citation=cite("Theorem 3.2 (our measurement below the practical regime)", "derived",
+                  "RATE_PRACTICAL's floor of 64 was set after the ci search found n = 2, m = 16 failing 5 of 32 seeds"),
+    kind=Kind.EXACT,
+    statement=sp.Gt(failed_fraction, 0),
+    premises=lambda p: sphere_data(min_n=2, max_n=2, min_d=3, max_d=8, max_coherence=0.5, m=st.just(16)),
+    run=run_flow_below_floor,
+    tolerance=Tolerance(reason="none: a count of runs that left the envelope (each run itself with FLOW_TOL's 2e-2)"),
+    seeds=64,
+    examples_scale=0.25,
+    symbols={**SYMBOLS, "failed_fraction": f"fraction of {FLOOR_PANEL} data sets × S seeds whose flow left the "
+                                           "envelope (pooled); measured ≈ 2–17% per data set, around δ = 0.1"},
+    given=f"n = 2, m = 16, {FLOOR_PANEL} data sets per example × 64 seeds, the flow of gf_linear_rate",
+    role="finding",
 )
 
 
@@ -404,6 +605,10 @@ gf_lemma33 = Claim(
                     ylabel="‖y − u‖²", logy=True, styles=("line", "dashed")),),
     examples_scale=0.75,
     seeds=32,
+    # the rate's figure, only where the lemma's condition held (R′'s looseness is gd_distance_bound's figure)
+    tightness=Tightness(sp.Piecewise((FLOW_RATE_TIGHTNESS.expr, sp.Ge(lam_path, lambda0 / 2)), (sp.nan, True)),
+                        FLOW_RATE_TIGHTNESS.meaning + ", on seeds whose λ_min(H(s)) stayed ≥ λ₀/2 to the end",
+                        reduce="last"),
 )
 
 
@@ -431,6 +636,9 @@ def run_gd_rate(inst: Instance) -> dict[str, Any]:
 
 
 GD_LADDERS = ([4, 16, 64, 256], [4, 16, 64, 256, 1024, 4096], [16, 64, 256, 1024, 4096, 16384])
+GD_RATE_TIGHTNESS = Tightness(k * sp.log(1 - eta * lambda0 / 2) / sp.log(res_t / res_0),
+                              "k·ln(1 − ηλ₀/2) over ln(‖y − u(k)‖²/‖y − u(0)‖²) at the last step (bound's exponent / "
+                              "measured)", reduce="last")
 
 
 def _gd_premises(p: Profile, *, min_eta: float, max_eta: float, **extra: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
@@ -459,6 +667,7 @@ gd_rate = Claim(
                     ys=("lhs", "rhs"), xlabel="k", ylabel="‖y − u‖²", logy=True, styles=("line", "dashed")),),
     examples=({"n": 8, "d": 4, "coherence": 0.5, "seed": 1, "eta_frac": 1.0},),  # adversarial: largest step, coherent
     seeds=32,
+    tightness=GD_RATE_TIGHTNESS,
 )
 
 gd_rate_large_step = control(
@@ -496,6 +705,8 @@ gd_distance = Claim(
     figures=(Figure("max_r ‖w_r(k) − w_r(0)‖ against the bound R′", x="k", ys=("lhs", "rhs"), xlabel="k",
                     ylabel="distance from init", logy=True, styles=("line", "dashed")),),
     seeds=32,
+    tightness=Tightness(dist_t * sp.sqrt(m) * lambda0 / (4 * sp.sqrt(n) * sp.sqrt(res_0)),
+                        "max_r ‖w_r(k) − w_r(0)‖ over R′ = 4√n‖y − u(0)‖/(√m λ₀), worst step"),
 )
 
 
@@ -509,26 +720,36 @@ def run_gd_step(inst: Instance) -> dict[str, Any]:
     u0, u1 = tl.predict(W0, a, D["X"]), tl.predict(tr.W, tr.a, D["X"])
     kernel_step = -step * torch.einsum("sij,sj->si", tl.gram_w(W0, D["X"]), u0 - D["y"])
     flipped = ((tl.preactivations(tr.W, D["X"]) >= 0) != (tl.preactivations(W0, D["X"]) >= 0)).flatten(1).any(1)
+    # the independent reference: the same step taken with autograd's gradient of the plain-torch model
+    g_ref, _ = autograd_gradients(W0, a, D["X"], D["y"])
+    u_ref0 = reference_outputs(W0, a, D["X"])
+    autograd_step = reference_outputs(W0 - step * g_ref, a, D["X"]) - u_ref0
     return {"du_step": per_seed(u1 - u0, "i"), "kernel_step": per_seed(kernel_step, "i"),
-            "no_flip": per_seed((~flipped).to(inst.dtype))}
+            "autograd_step": per_seed(autograd_step, "i"), "no_flip": per_seed((~flipped).to(inst.dtype))}
 
 
-du_step, kernel_step, no_flip = sp.symbols("du_step kernel_step no_flip")
+du_step, kernel_step, autograd_step, no_flip = sp.symbols("du_step kernel_step autograd_step no_flip")
 
 gd_step_kernel = Claim(
     id="du2019.gd_step_kernel",
-    title="A GD step that flips no activation pattern moves the predictions by exactly −ηH(k)(u(k) − y)",
+    title="A GD step that flips no activation pattern moves the predictions by exactly −ηH(k)(u(k) − y), and by "
+          "the same step taken with autograd's gradient of the model written out in plain torch",
     citation=cite("Sec. 4, proof of Theorem 4.1 (the decomposition u(k+1) − u(k) = I₁ + I₂; exact when I₂ = 0)",
                   "derived", "with every pattern fixed, u is linear in W along the step"),
     kind=Kind.EXACT,
-    statement=sp.Implies(sp.Ge(no_flip, 1), sp.Eq(du_step, kernel_step)),
+    statement=sp.Implies(sp.Ge(no_flip, 1), sp.And(sp.Eq(du_step, kernel_step), sp.Eq(du_step, autograd_step))),
     premises=lambda p: sphere_data(max_n=p.pick(16, 32, 128), max_d=p.pick(8, 16, 64), max_coherence=0.9,
                                    eta_frac=st.floats(0.05, 1.0), m=st.integers(16, p.pick(1024, 4096, 16384))),
     run=run_gd_step,
     tolerance=Tolerance(rtol=1e-9, atol=1e-12, reason="float64 round-off in sums of m·n terms"),
     symbols={"du_step": "u(1) − u(0) after one step of gd_trajectory", "kernel_step": "−ηH(0)(u(0) − y)",
+             "autograd_step": "u(W(0) − η∇L) − u(W(0)) with ∇L by autograd through reference_outputs (independent "
+                              "of impl.two_layer's gradients and Gram matrices)",
              "no_flip": "1 when no activation pattern changed during the step"},
     seeds=32,
+    # an identity of our code (gd_trajectory against gram_w), paired with autograd: a bug shared by the hand-written
+    # gradient and gram_w (they are the same sums) would pass the first equation but not the second
+    role="check",
 )
 
 
@@ -543,12 +764,16 @@ def run_flow_energy(inst: Instance) -> dict[str, Any]:
     r = tl.predict(W0, a0, D["X"]) - D["y"]
     # the identity is the derivative where every pattern is fixed; a step across a ReLU kink measures a one-sided
     # mixture (found by the dev search at m = 1: 1.2e-4 relative), so only steps that flip no pattern are checked
+    # the independent reference: along the flow d‖y − u‖²/dt = 2·dL/dt = −2‖∇_θ L‖², ∇L by autograd
+    g_w, g_a = autograd_gradients(W0, a0, D["X"], D["y"])
+    grad_sq = (g_w ** 2).sum((-2, -1)) + ((g_a ** 2).sum(-1) if p["train_a"] else 0.0)
     return {"residual_rate_fd": per_seed((tr.residual_sq[:, 1] - tr.residual_sq[:, 0]) / h),
             "residual_rate": per_seed(-2.0 * torch.einsum("si,sij,sj->s", r, K, r)),
+            "residual_rate_autograd": per_seed(-2.0 * grad_sq),
             "no_flip": per_seed((tr.flips[:, 1] == 0).to(inst.dtype))}
 
 
-rate_fd, rate_exact = sp.symbols("residual_rate_fd residual_rate")
+rate_fd, rate_exact, rate_autograd = sp.symbols("residual_rate_fd residual_rate residual_rate_autograd")
 
 gf_energy_identity = Claim(
     id="du2019.gf_energy_identity",
@@ -556,7 +781,7 @@ gf_energy_identity = Claim(
     citation=cite("Sec. 3, proof of Lemma 3.3 (and Thm 3.3 for both layers)", "derived",
                   "chain rule: du/dt = H(t)(y − u)"),
     kind=Kind.EXACT,
-    statement=sp.Implies(sp.Ge(no_flip, 1), sp.Eq(rate_fd, rate_exact)),
+    statement=sp.Implies(sp.Ge(no_flip, 1), sp.And(sp.Eq(rate_fd, rate_exact), sp.Eq(rate_fd, rate_autograd))),
     premises=lambda p: sphere_data(max_n=p.pick(16, 32, 128), max_d=p.pick(8, 16, 64), max_coherence=0.9,
                                    m=st.integers(1, p.pick(1024, 4096, 16384)), train_a=st.booleans()),
     run=run_flow_energy,
@@ -564,8 +789,12 @@ gf_energy_identity = Claim(
                                           "is O(h·λ_max) ≈ 1e-6 relative and its round-off ≈ 1e-10; 1e-4 leaves 100×"),
     symbols={"residual_rate_fd": "(‖y − u(h)‖² − ‖y − u(0)‖²)/h from flow_trajectory",
              "residual_rate": "−2(y − u)ᵀK(y − u), K = H (or H + G)",
+             "residual_rate_autograd": "−2‖∇_θ L‖² with ∇L by autograd through reference_outputs (θ = W, and a when "
+                                       "both layers train)",
              "no_flip": "1 when no activation pattern changed during the step (the derivative is two-sided)"},
     seeds=32,
+    # the chain rule applied to our flow and kernels, paired with autograd (independent of gram_w/gram_a/_grad_w)
+    role="check",
 )
 
 
@@ -578,22 +807,33 @@ def run_kernel_identity(inst: Instance) -> dict[str, Any]:
     v = tl.output_velocity(W, a, D["X"], D["y"], train_a=True)
     K = tl.gram_w(W, D["X"]) + tl.gram_a(W, D["X"])
     kv = torch.einsum("sij,sj->si", K, D["y"] - u)
-    return {"du_dt": per_seed(v, "i"), "kernel_du_dt": per_seed(kv, "i"), "kernel_scale": per_seed(kv.abs().amax(-1))}
+    # the independent reference: du/dt = J·(−∇L), the Jacobian-vector product of reference_outputs along −∇L, both
+    # by autograd
+    g_w, g_a = autograd_gradients(W, a, D["X"], D["y"])
+    v_ref = autograd_jvp(W, a, D["X"], -g_w, -g_a)
+    return {"du_dt": per_seed(v, "i"), "kernel_du_dt": per_seed(kv, "i"), "autograd_du_dt": per_seed(v_ref, "i"),
+            "kernel_scale": per_seed(kv.abs().amax(-1))}
+
+
+autograd_velocity = sp.Symbol("autograd_du_dt")
 
 
 both_layers_identity = Claim(
     id="du2019.both_layers_kernel",
     title="Thm 3.3 (dynamics): training W and a, du/dt = (H + G)(y − u) with G_ij = (1/m)Σ_r relu(w_rᵀx_i)relu(w_rᵀx_j)",
-    citation=cite("Theorem 3.3 (the dynamics in its proof)"),
+    citation=cite("Theorem 3.3 (the dynamics in its proof; an identity by the chain rule)"),
     kind=Kind.EXACT,
-    statement=sp.Eq(velocity, kernel_velocity),
+    statement=sp.And(sp.Eq(velocity, kernel_velocity), sp.Eq(velocity, autograd_velocity)),
     premises=lambda p: sphere_data(max_n=p.pick(16, 32, 128), max_d=p.pick(8, 16, 64), max_coherence=0.9,
                                    m=st.integers(1, p.pick(1024, 4096, 16384)), label_scale=st.floats(0.1, 3.0)),
     run=run_kernel_identity,
     tolerance=Tolerance(rtol=1e-9, atol=1e-12,
                         reason="float64 round-off: two routes to the same sums of m·n terms of size O(1)"),
     symbols={"du_dt": "du/dt by the chain rule through the hand-written gradients",
-             "kernel_du_dt": "(H(W) + G(W))(y − u)"},
+             "kernel_du_dt": "(H(W) + G(W))(y − u)",
+             "autograd_du_dt": "J·(−∇L) by autograd of reference_outputs (independent of impl.two_layer)"},
+    # an identity (the chain rule) between our gradients and our Gram matrices, paired with autograd
+    role="check",
 )
 
 both_layers_rate = Claim(
@@ -611,6 +851,7 @@ both_layers_rate = Claim(
     figures=gf_rate.figures,
     examples_scale=0.5,
     seeds=32,
+    tightness=FLOW_RATE_TIGHTNESS,
 )
 
 
@@ -649,21 +890,47 @@ def _sec5_premises(p: Profile) -> st.SearchStrategy[dict[str, Any]]:
                                   "seed": st.integers(0, 2**20)})
 
 
+SEC5_DISTANCE_FIGURE = Figure("distance from init against width m", x="widths", ys=("mean_max_dist",), xlabel="m",
+                              ylabel="mean max_r ‖w_r(K) − w_r(0)‖", logx=True, logy=True, styles=("points",))
+
+# Section 5 of the paper reports the trends (faster convergence, fewer pattern changes, a smaller distance from
+# init as m grows), not an exponent: the claim is the trend. The −½ comes from the theory (Cor 4.1's R′ ∝ m^{−1/2}),
+# so the fitted exponent against −½ is our finding, not the paper's Section 5 (issue 15).
 sec5_distance = Claim(
     id="du2019.sec5_distance_trend",
-    title="Sec. 5: the distance from initialization max_r ‖w_r(K) − w_r(0)‖ shrinks like m^{−1/2}",
+    title="Sec. 5: the distance from initialization max_r ‖w_r(K) − w_r(0)‖ shrinks as m grows",
     citation=cite("Section 5 (experiments, n = d = 1000 in the paper)"),
+    kind=Kind.TREND,
+    statement=sp.Lt(dist_slope, 0),
+    premises=_sec5_premises,
+    run=run_sec5,
+    tolerance=Tolerance(atol=0.1, reason="the slope must be clearly negative (below −0.1), not a flat line with noise "
+                                         "(the same margin as the flip trend)"),
+    seeds=16,
+    examples_scale=0.25,
+    symbols={"distance_slope": "log–log slope of mean max_r ‖w_r(K) − w_r(0)‖ against m"},
+    figures=(SEC5_DISTANCE_FIGURE,),
+    tightness=Tightness(sp.Rational(-1, 10) / dist_slope, "the declared margin −0.1 over the fitted slope (1: the "
+                                                          "trend barely clears the margin)"),
+)
+
+sec5_distance_exponent = Claim(
+    id="du2019.sec5_distance_exponent",
+    title="Finding: the fitted exponent of the distance from init against m is Cor 4.1's −½ (R′ ∝ m^{−1/2}), "
+          "within ±0.15",
+    citation=cite("Corollary 4.1's scaling R′ ∝ m^{−1/2}, measured on Section 5's setup", "derived",
+                  "the paper's Section 5 shows the trend, not the exponent: the −½ is the theory's"),
     kind=Kind.TREND,
     statement=sp.Eq(dist_slope, sp.Rational(-1, 2)),
     premises=_sec5_premises,
     run=run_sec5,
-    tolerance=Tolerance(atol=0.15, reason="the paper shows the trend ('about m^{−1/2}'), not a constant; ±0.15 on "
-                                          "the fitted log–log slope excludes m^{−1/4} and m^{−1}"),
+    tolerance=Tolerance(atol=0.15, reason="declared before the fit: ±0.15 on the log–log slope keeps −½ apart from its "
+                                          "neighbours −¼ and −1 (what a fit over m = 64…1024 can resolve)"),
     seeds=16,
     examples_scale=0.25,
     symbols={"distance_slope": "log–log slope of mean max_r ‖w_r(K) − w_r(0)‖ against m"},
-    figures=(Figure("distance from init against width m", x="widths", ys=("mean_max_dist",), xlabel="m",
-                    ylabel="mean max_r ‖w_r(K) − w_r(0)‖", logx=True, logy=True, styles=("points",)),),
+    figures=(SEC5_DISTANCE_FIGURE,),
+    role="finding",
 )
 
 sec5_flips = Claim(
@@ -678,6 +945,8 @@ sec5_flips = Claim(
     seeds=16,
     examples_scale=0.25,
     symbols={"flip_slope": "log–log slope of the flipped fraction Σ_iΣ_r 1{pattern changed}/(mn) against m"},
+    tightness=Tightness(sp.Rational(-1, 10) / flip_slope, "the declared margin −0.1 over the fitted slope (1: the "
+                                                          "trend barely clears the margin)"),
     figures=(Figure("fraction of flipped activation patterns against width m", x="widths",
                     ys=("mean_flip_fraction",), xlabel="m", ylabel="flipped fraction", logx=True, logy=True,
                     styles=("points",)),),
@@ -762,7 +1031,7 @@ def run_section5_experiment(ctx: ExperimentContext) -> dict[str, Any]:
     return result()
 
 
-DATA_SEED_SECTION5 = 2**52 + 5  # the data of the Section 5 experiment (a stream apart from the claims' data)
+DATA_SEED_SECTION5 = 5  # the data of the Section 5 experiment (its own run: the claims draw theirs from verify.streams)
 
 EXPERIMENTS = [
     Experiment(
@@ -781,11 +1050,15 @@ CLAIMS = [
     lambda0_positive,
     duplicate_input,
     antipodal_input,
+    antipodal_dependent,
     init_gram_concentration,
     init_lambda_min,
+    init_lambda_min_constant_one,
     gram_stability_ball,
     init_residual,
     gf_rate,
+    gf_rate_small_width,
+    gf_rate_below_floor,
     gf_lemma33,
     gd_rate,
     gd_rate_large_step,
@@ -796,5 +1069,6 @@ CLAIMS = [
     both_layers_identity,
     both_layers_rate,
     sec5_distance,
+    sec5_distance_exponent,
     sec5_flips,
 ]

@@ -2,7 +2,10 @@
 
 Each test swaps one internal function of ``impl.two_layer`` for a subtly wrong one (a dropped
 scale factor, a wrong activation derivative, a wrong sign, a wrong closed form) and checks that a
-named du2019 claim is then refuted — not merely inconclusive.
+named du2019 item is then refuted — not merely inconclusive. The ``catches`` marks name the paper
+claims among them (issue 15: every paper claim can fail, demonstrably); the checks named here
+(init_residual, both_layers_kernel, gram_closed_form, gd_step_kernel, gf_energy_identity) are
+implementation checks, caught by the same bugs.
 """
 
 from __future__ import annotations
@@ -45,6 +48,28 @@ def scaled_gradient(Z, a, X, e, m):
     return _real_grad_w(Z, a, X, e, m) * math.sqrt(m)
 
 
+def complementary_angle(X):
+    """H^∞ with θ in place of π − θ (a typo in the closed form): the diagonal becomes 0, so λ₀ ≤ 0 on any data."""
+    n, d = X.shape[-2:]
+    K, theta = tl._row_angles(X.reshape(-1, n, d))
+    return (K * theta / (2.0 * math.pi)).reshape(*X.shape[:-2], n, n)
+
+
+_real_grad_a, _real_init = tl._grad_a, tl.init_weights
+
+
+def init_over_sqrt_m(m, d, seeds, **kw):
+    """w_r(0) ~ N(0, I/m): a second 1/√m on top of the output's (the two parametrizations mixed up), so every
+    |w_r(0)ᵀx_i| is small and far more patterns can flip inside Lemma 3.2's ball."""
+    W, a = _real_init(m, d, seeds, **kw)
+    return W / math.sqrt(m), a
+
+
+def output_layer_ascent(R, e, m):
+    """∂L/∂a with the wrong sign: with both layers trained, the output weights climb the loss."""
+    return -_real_grad_a(R, e, m)
+
+
 BUGS = [
     ("_out", dropped_sqrt_m, "du2019.init_residual"),
     ("_grad_w", strict_wrong_derivative, "du2019.both_layers_kernel"),
@@ -52,9 +77,23 @@ BUGS = [
     ("_grad_w", ascent, "du2019.gd_linear_rate"),
     ("_grad_w", scaled_gradient, "du2019.gd_linear_rate"),
     ("gram_infinity", halved_angle_factor, "du2019.gram_closed_form"),
+    # issue 15: a planted bug for every du2019 paper claim
+    ("gram_infinity", complementary_angle, "du2019.lambda0_positive"),
+    ("gram_infinity", halved_angle_factor, "du2019.init_gram_concentration"),
+    ("gram_infinity", halved_angle_factor, "du2019.init_lambda_min"),
+    ("init_weights", init_over_sqrt_m, "du2019.gram_stability_ball"),
+    ("_grad_w", strict_wrong_derivative, "du2019.gf_linear_rate"),
+    ("_grad_w", strict_wrong_derivative, "du2019.gf_lemma33"),
+    ("_grad_a", output_layer_ascent, "du2019.both_layers_rate"),
+    ("_out", dropped_sqrt_m, "du2019.sec5_distance_trend"),
+    ("_grad_w", scaled_gradient, "du2019.sec5_flip_trend"),
 ]
 
 
+@pytest.mark.catches("du2019.lambda0_positive", "du2019.init_gram_concentration", "du2019.init_lambda_min",
+                     "du2019.gram_stability_ball", "du2019.gf_linear_rate", "du2019.gf_lemma33",
+                     "du2019.gd_linear_rate", "du2019.both_layers_rate", "du2019.sec5_distance_trend",
+                     "du2019.sec5_flip_trend")
 @pytest.mark.parametrize(("attr", "bug", "claim_id"), BUGS, ids=[f"{b.__name__}-{c.split('.')[1]}" for _, b, c in BUGS])
 def test_planted_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
     monkeypatch.setattr(tl, attr, bug)
@@ -94,3 +133,51 @@ def test_review_bugs_are_caught(attr: str, bug, claim_id: str, monkeypatch: pyte
     monkeypatch.setattr(tl, attr, bug)
     verdict = verdict_of(claim_id)
     assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by {claim_id}: {verdict}"
+
+
+# A bug that the hand-written gradients and the Gram matrices share passes an identity between the two: here the
+# whole of impl.two_layer consistently implements the mean-field model f = (1/m)Σ_r a_r relu(w_rᵀx) instead of the
+# paper's m^{-1/2} scaling (forward, both gradients and both Gram matrices), so u(k+1) − u(k) = −ηH(u − y) still holds
+# exactly. Only the independent reference (autograd through the model written out in theorems/du2019.py) sees it.
+_real_gram_patterns, _real_gram_a = tl._gram_patterns, tl.gram_a
+
+MEAN_FIELD_EVERYWHERE = {
+    "_out": lambda R, a, m: _real_out(R, a, m) / math.sqrt(m),
+    "_grad_w": lambda Z, a, X, e, m: _real_grad_w(Z, a, X, e, m) / math.sqrt(m),
+    "_grad_a": lambda R, e, m: _real_grad_a(R, e, m) / math.sqrt(m),
+    "_gram_patterns": lambda Z, K, m: _real_gram_patterns(Z, K, m) / m,
+    "gram_a": lambda W, X: _real_gram_a(W, X) / W.shape[1],
+}
+
+# (both_layers_kernel's output_velocity applies one m^{-1/2} inline, so this bug is not shared there: the identity
+# alone already catches it, and the test below would not show what the reference adds)
+KERNEL_IDENTITIES = ["du2019.gd_step_kernel", "du2019.gf_energy_identity"]
+
+
+@pytest.mark.parametrize("claim_id", KERNEL_IDENTITIES)
+def test_a_bug_shared_by_gradients_and_kernels_is_caught_by_the_autograd_reference(
+        claim_id: str, monkeypatch: pytest.MonkeyPatch, registered_claims) -> None:
+    from dataclasses import replace
+
+    import sympy as sp
+
+    from verify.profiles import PROFILES
+    from verify.runner import run_claim
+
+    for attr, fn in MEAN_FIELD_EVERYWHERE.items():
+        monkeypatch.setattr(tl, attr, fn)
+    claim = registered_claims[claim_id]
+
+    def verdict(c) -> str:
+        res = run_claim(c, profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu", dtype=torch.float64)
+        return res.verdict + ": " + res.reason
+
+    caught = verdict(claim)
+    assert caught.startswith("refuted"), f"the shared bug was not caught by {claim_id}: {caught}"
+    # the same check without its autograd equation passes under the bug: the reference is what catches it
+    stmt = claim.statement
+    cond = stmt.args[0] if isinstance(stmt, sp.Implies) else None
+    body = stmt.args[1] if cond is not None else stmt
+    kept = sp.And(*[a for a in body.args if "autograd" not in str(a)])
+    missed = verdict(replace(claim, statement=sp.Implies(cond, kept) if cond is not None else kept))
+    assert missed.startswith("verified"), f"{claim_id} without its autograd reference: {missed}"

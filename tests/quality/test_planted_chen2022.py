@@ -1,6 +1,7 @@
-"""Quality tier for chen2022: a planted bug in impl.two_layer's Gram matrix must make the derived kernel bound
-fail, a halved flow gradient must fall behind the integrated Schur envelope, and planted false claims (a Schur
-bound twice too strong, an envelope twice too fast) must come back refuted with a small shrunk counterexample."""
+"""Quality tier for chen2022: a planted bug in impl.two_layer's Gram matrix must make the derived kernel bound (a
+check) fail, a halved flow gradient must fall behind the integrated Schur envelope (a check) and break the paper's
+linear rate as encoded (the claim), and planted false variants of the checks (a Schur bound twice too strong, an
+envelope twice too fast) must come back refuted with a small shrunk counterexample."""
 
 from __future__ import annotations
 
@@ -55,9 +56,12 @@ def test_envelope_twice_too_fast_is_refuted() -> None:
     assert "'n': " in reason and "'m': " in reason
 
 
-def test_planted_halved_flow_gradient_is_caught(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
-    # a dropped factor 2 in ∂L/∂W: the flow runs at half speed and falls behind the Schur envelope
+@pytest.mark.catches("chen2022.flow_linear_rate")
+@pytest.mark.parametrize("claim_id", ["chen2022.flow_schur_envelope", "chen2022.flow_linear_rate"])
+def test_planted_halved_flow_gradient_is_caught(claim_id: str, monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    # a dropped factor 2 in ∂L/∂W: the flow runs at half speed and falls behind the Schur envelope (the check) and
+    # behind the linear rate the measured active shares guarantee (the paper's claim, as encoded)
     grad_w = tl._grad_w
     monkeypatch.setattr(tl, "_grad_w", lambda *args: 0.5 * grad_w(*args))
-    verdict = verdict_of("chen2022.flow_schur_envelope")
+    verdict = verdict_of(claim_id)
     assert verdict.startswith("refuted"), verdict
