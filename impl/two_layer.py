@@ -151,8 +151,9 @@ def duplicate_row(X: Tensor, *, src: int, dst: int, sign: float = 1.0) -> Tensor
     """Copy of X (..., n, d) with row ``dst`` replaced by ``sign``·X[src].
 
     sign = +1 makes x_dst = x_src (parallel inputs: λ₀ = 0, the negative control for
-    Du et al. 2019, Thm 3.1); sign = −1 makes an antipodal pair (x_dst = −x_src), which the
-    theorem still allows (λ₀ > 0). Works on (n, d) and batched (S, n, d) inputs.
+    Du et al. 2019, Thm 3.1); sign = −1 makes an antipodal pair (x_dst = −x_src). One antipodal pair keeps
+    λ₀ > 0, but antipodal pairs whose directions are linearly dependent make H^∞ singular (φ(x) − φ(−x) = x),
+    so "parallel" in Thm 3.1 includes antipodal. Works on (n, d) and batched (S, n, d) inputs.
     """
     if not isinstance(X, Tensor) or X.ndim < 2:
         shape = tuple(X.shape) if isinstance(X, Tensor) else type(X).__name__

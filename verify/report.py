@@ -89,8 +89,7 @@ def tightness_rows(claims: list[dict[str, Any]]) -> list[list[str]]:
         elif med >= 0.5:
             reading = "tight: within 2× of the bound at the median"
         else:
-            reading = f"loose: the bound is about {1 / med:.3g}× the measured value at the median" if med > 0 else \
-                "loose: the measured value is 0"
+            reading = f"loose: the median run used 1/{1 / med:.3g} of it" if med > 0 else "loose: none of it used"
         rows.append([c["id"], t.get("meaning", ""), _fmt(med), _fmt(t.get("tightest")), _fmt(t.get("loosest")), reading])
     return rows
 

@@ -55,8 +55,15 @@ def test_duplicate_row_gives_lambda0_zero_and_antipodal_does_not():
     assert torch.equal(X[3], tl.sphere_inputs(6, 4, generator=_gen(5))[3]), "input must not be modified"
     # two equal rows make H^∞ singular: |λ₀| within eigvalsh rounding (1e-13 for a 6×6 O(1) matrix)
     assert abs(tl.lambda_min(tl.gram_infinity(dup)).item()) < 1e-13
-    # an antipodal pair is allowed by Thm 3.1: λ₀ clearly positive (far above rounding)
+    # one antipodal pair keeps λ₀ clearly positive (far above rounding) …
     assert tl.lambda_min(tl.gram_infinity(anti)).item() > 1e-3
+
+
+def test_antipodal_pairs_with_linearly_dependent_directions_make_h_infinity_singular():
+    # … but ±e₁, ±e₂, ±(e₁+e₂)/√2 in d = 2 do: φ(x) − φ(−x) = x, and the three directions are dependent
+    r = 2 ** -0.5
+    X = torch.tensor([[1.0, 0], [-1.0, 0], [0, 1.0], [0, -1.0], [r, r], [-r, -r]], dtype=torch.float64)
+    assert abs(tl.lambda_min(tl.gram_infinity(X)).item()) < 1e-13
 
 
 def test_bounded_labels_within_scale():
