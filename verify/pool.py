@@ -235,8 +235,9 @@ def run_dask(claim_ids: Sequence[str], job: PoolJob, *, address: str,
 
     Each worker resolves the device itself (``--device auto`` picks CUDA where a worker has it).
     A task whose worker dies is rescheduled by Dask on another worker; once the scheduler gives up
-    (``KilledWorker``, after ``distributed.scheduler.allowed-failures`` deaths) the claim is reported
-    through ``on_crash``. Other exceptions are reported through ``on_error``; the run goes on.
+    (``KilledWorker``, after ``distributed.scheduler.allowed-failures`` deaths) the claim is run once more
+    after all the others, alone, and reported through ``on_crash`` if that kills its worker too. Other
+    exceptions are reported through ``on_error``; the run goes on.
     """
     try:
         from distributed import Client, as_completed
@@ -250,24 +251,29 @@ def run_dask(claim_ids: Sequence[str], job: PoolJob, *, address: str,
         raise UsageError(f"--scheduler {address}: cannot reach a Dask scheduler there ({err}); start one with "
                          "`dask scheduler` and workers with `dask worker ADDRESS`") from None
     futures: dict[Any, str] = {}
-    retried: set[str] = set()
+    deferred: list[str] = []
     try:
         for cid in claim_ids:
             futures[client.submit(_dask_task, job, cid, pure=False)] = cid
-        pending = as_completed(list(futures))
-        for fut in pending:
+        for fut in as_completed(list(futures)):
             cid = futures[fut]
             try:
                 result = fut.result()
             except KilledWorker:
-                # the scheduler blames every task queued on a dying worker, so an innocent claim can be caught
-                # in another's crash: resubmit once on our side before reporting it
-                if cid not in retried:
-                    retried.add(cid)
-                    again = client.submit(_dask_task, job, cid, pure=False)
-                    futures[again] = cid
-                    pending.add(again)
-                    continue
+                # the scheduler blames every task queued on a dying worker, so an innocent claim can be caught in
+                # another's crash: run it again once the rest has finished, alone, where only its own crash can
+                # kill it (resubmitting at once could put it beside the culprit's retry and blame it again)
+                deferred.append(cid)
+                continue
+            except Exception as err:
+                result = on_error(cid, f"{type(err).__name__}: {err}")
+            on_done(result)
+        for cid in deferred:
+            again = client.submit(_dask_task, job, cid, pure=False)
+            futures[again] = cid
+            try:
+                result = again.result()
+            except KilledWorker:
                 result = on_crash(cid)
             except Exception as err:
                 result = on_error(cid, f"{type(err).__name__}: {err}")
