@@ -24,12 +24,12 @@ REFUTED = '''
 import sympy as sp
 import torch
 from hypothesis import strategies as st
-from verify import Citation, Claim, Kind, Tolerance
+from verify import Citation, Claim, Kind, Tolerance, per_seed
 x, y = sp.symbols("x y")
 CLAIMS = [Claim(id="browsertoy.small", title="n <= 10 <script>alert(1)</script>", citation=Citation("Toy", "Lemma 1"),
     kind=Kind.EXACT, statement=sp.Lt(x, y),
     premises=lambda p: st.fixed_dictionaries({"n": st.integers(1, 50), "seed": st.integers(0, 9)}),
-    run=lambda inst: {"x": torch.full((inst.S,), float(inst.premises["n"]), dtype=torch.float64), "y": 10.5},
+    run=lambda inst: {"x": per_seed(torch.full((inst.S,), float(inst.premises["n"]), dtype=torch.float64)), "y": 10.5},
     tolerance=Tolerance("exact integers"))]
 '''
 
@@ -42,7 +42,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (base / "th" / "browsernew.py").unlink(missing_ok=True)
     assert main(["new", "browsernew", "--dir", str(base / "th")]) == 0
     out = base / "R"
-    main(["--theorems", str(base / "th"), "verify", "browsertoy", "browsernew", "--out", str(out), "--report"])
+    assert main(["--theorems", str(base / "th"), "verify", "browsertoy", "browsernew", "--out", str(out),
+                 "--report"]) == 1  # the toy is refuted; an invalid claim (exit 3) would test nothing here
     return out
 
 
