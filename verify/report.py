@@ -78,8 +78,9 @@ def tightness_rows(claims: list[dict[str, Any]]) -> list[list[str]]:
     rows = []
     for c in claims:
         t = c.get("tightness") or {}
-        if c.get("role", "claim") not in ("claim", "finding") or not t.get("inequality"):
-            continue
+        role = c.get("role", "claim")
+        if not t.get("inequality") or role not in ("claim", "finding") or (role == "finding" and not t.get("declared")):
+            continue  # every paper claim that is an inequality; a finding only where it declares a figure
         if not t.get("declared"):
             rows.append([c["id"], "no tightness figure declared", "—", "—", "—", "—"])
             continue
