@@ -46,3 +46,10 @@ def test_catches_marks_name_registered_paper_claims() -> None:
     claims = load_claims()
     stray = sorted(cid for cid in caught_claims() if cid not in claims or claims[cid].role != "claim")
     assert not stray, f"catches() names items that are not registered paper claims: {', '.join(stray)}"
+
+
+if __name__ == "__main__":  # `python tests/quality/test_coverage.py`: which quality test makes each claim fail
+    caught = caught_claims()
+    for claim in load_claims().values():
+        if claim.role == "claim":
+            print(f"{claim.id}: {', '.join(caught.get(claim.id, ['(none)']))}")
