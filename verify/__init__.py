@@ -6,7 +6,7 @@
 """
 
 from verify.axes import Measured, per_seed, shared
-from verify.claim import Citation, Claim, Figure, Instance, Kind, Regime, Tightness, Tolerance, control
+from verify.claim import Citation, Claim, Covered, Figure, Instance, Kind, Regime, Tightness, Tolerance, control
 from verify.errors import (
     ClaimDefinitionError,
     DeviceError,
@@ -18,7 +18,7 @@ from verify.errors import (
 from verify.profiles import PROFILES, Profile, get_profile
 
 __all__ = [
-    "Citation", "Claim", "ClaimDefinitionError", "DeviceError", "Figure", "Instance", "Kind",
+    "Citation", "Claim", "ClaimDefinitionError", "Covered", "DeviceError", "Figure", "Instance", "Kind",
     "LemmataError", "Measured", "PROFILES", "Profile", "Regime", "ResultsFileError", "Tightness", "Tolerance",
     "UnknownClaimError", "UsageError", "control", "get_profile", "per_seed", "shared",
 ]

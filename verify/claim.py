@@ -124,6 +124,28 @@ class Regime:
     note: str
 
 
+CoverageStatus = Literal["encoded", "not encodable", "not yet"]
+COVERAGE_STATUSES: tuple[str, ...] = ("encoded", "not encodable", "not yet")
+
+
+@dataclass(frozen=True)
+class Covered:
+    """One result of a paper (a theorem, lemma, corollary or a section's claim) and how the suite covers it.
+
+    A theorem module lists its paper's results in ``COVERAGE`` (issue 16): ``encoded`` names the items that
+    encode it; ``not encodable`` says why no finite computation settles it (an existence statement, an
+    approximation rate with no computable constant); ``not yet`` says what is missing. The report shows the
+    map at the top of each paper's section.
+    """
+
+    where: str
+    statement: str
+    status: CoverageStatus
+    claims: tuple[str, ...] = ()
+    why: str = ""
+    source: Source = "paper"
+
+
 @dataclass(frozen=True)
 class Tightness:
     """How much of a true bound the run used, one number per seed over the whole run (issue 15).

@@ -217,6 +217,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     dtype = resolve_dtype(args.dtype)
     registered = _claims(args)
     chosen = select(registered, args.patterns)
+    coverage = _coverage(registered, args.theorems, {c.paper for c in chosen})
     if args.resume is not None and args.out is not None and args.out.resolve() != args.resume.resolve():
         raise UsageError(f"--resume {args.resume} writes back to {args.resume}; drop --out {args.out}")
     out: Path = args.resume or args.out or Path("reports/latest")
@@ -242,7 +243,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                                "device": prov.get("device_name"), "finished": results.now()})
         done.append(res)
         done.sort(key=lambda r: order[r["id"]])
-        results.save(out, prov, done)
+        results.save(out, prov, done, coverage)
 
     try:
         if not chosen:
@@ -296,11 +297,11 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         prov["finished"] = results.now()
         prov["interrupted"] = True
-        results.save(out, prov, done)
+        results.save(out, prov, done, coverage)
         sys.stderr.write(f"\ninterrupted: {len(done)} finished claims kept in {out / results.RESULTS_NAME}\n")
         return 130
     prov["finished"] = results.now()
-    path = results.save(out, prov, done)
+    path = results.save(out, prov, done, coverage)
     counts: dict[str, int] = {}
     for r in done:
         counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
@@ -321,6 +322,16 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     else:
         print(f"next: lemmata report {out}")
     return status
+
+
+def _coverage(registered: dict, theorems: Sequence[Path], papers: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """The coverage maps (``COVERAGE`` of each theorem module) of the papers being verified, for results.json."""
+    from dataclasses import asdict
+
+    from verify.registry import load_coverage
+
+    return {paper: [asdict(e) for e in entries]
+            for paper, entries in load_coverage(registered, theorems).items() if paper in papers}
 
 
 def _resume(folder: Path, chosen: list, registered: dict, *, profile: str, dtype: str,

@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 
 import sympy
 
-from verify.claim import _ID, ROLES, Claim, Kind
+from verify.claim import _ID, COVERAGE_STATUSES, ROLES, Claim, Covered, Kind
 from verify.errors import ClaimDefinitionError, UnknownClaimError
 from verify.evaluate import compile_statement
 
@@ -127,6 +127,39 @@ def load_experiments(extra_dirs: Sequence[Path] = (), *, include_builtin: bool =
             if exp.id in found:
                 raise ClaimDefinitionError(f"experiment {exp.id} in {path}: the id is already declared")
             found[exp.id] = replace(exp, source_file=str(path))
+    return found
+
+
+def load_coverage(claims: dict[str, Claim], extra_dirs: Sequence[Path] = (), *,
+                  include_builtin: bool = True) -> dict[str, list[Covered]]:
+    """Every theorem module's optional ``COVERAGE`` list (:class:`verify.claim.Covered`), by paper id, checked
+    against the registered ``claims``; raises :class:`ClaimDefinitionError` naming the file and the entry."""
+    found: dict[str, list[Covered]] = {}
+    for path in _theorem_files(extra_dirs, include_builtin):
+        module = sys.modules.get(_module_name(path)) or _load_module(path)
+        entries = getattr(module, "COVERAGE", None)
+        if entries is None:
+            continue
+        if not isinstance(entries, (list, tuple)):
+            raise ClaimDefinitionError(f"{path}: COVERAGE must be a list of verify.Covered entries")
+        for i, e in enumerate(entries):
+            where = f"{path}: COVERAGE[{i}]"
+            if not isinstance(e, Covered):
+                raise ClaimDefinitionError(f"{where} is a {type(e).__name__}, not a verify.Covered")
+            if not e.where.strip() or not e.statement.strip():
+                raise ClaimDefinitionError(f"{where} needs where= (the theorem or section) and statement=")
+            if e.status not in COVERAGE_STATUSES:
+                raise ClaimDefinitionError(f"{where}: status must be one of {', '.join(COVERAGE_STATUSES)}, "
+                                           f"got {e.status!r}")
+            if e.status == "encoded" and not e.claims:
+                raise ClaimDefinitionError(f"{where} ({e.where}) is 'encoded' but names no claims=(...)")
+            if e.status != "encoded" and not e.why.strip():
+                raise ClaimDefinitionError(f"{where} ({e.where}) is '{e.status}' and needs why= (the reason or "
+                                           "what is missing)")
+            unknown = [cid for cid in e.claims if cid not in claims or claims[cid].paper != path.stem]
+            if unknown:
+                raise ClaimDefinitionError(f"{where} ({e.where}) names {', '.join(unknown)}, not items of {path.stem}")
+        found[path.stem] = list(entries)
     return found
 
 

@@ -50,8 +50,35 @@ ROLE_LABELS = (("claim", "paper claims"), ("check", "implementation checks"), ("
                ("finding", "findings"))
 
 
-def role_counts(claims: list[dict[str, Any]]) -> tuple[str, list[list[str]]]:
-    """The headline (paper claims verified first) and one row per paper: verdicts counted per role.
+COVERAGE_HEAD = ["result", "statement", "status", "items / why"]
+
+
+def coverage_summary(entries: list[dict[str, Any]]) -> str:
+    """'5 encoded · 1 not encodable · 2 not yet' for a paper's coverage map ('—' without one)."""
+    if not entries:
+        return "—"
+    counts: dict[str, int] = {}
+    for e in entries:
+        counts[e["status"]] = counts.get(e["status"], 0) + 1
+    return " · ".join(f"{counts[k]} {k}" for k in ("encoded", "not encodable", "not yet") if counts.get(k))
+
+
+def coverage_rows(entries: list[dict[str, Any]]) -> list[list[str]]:
+    """One row per result of the paper: where, what it states, how it is covered."""
+    rows = []
+    for e in entries:
+        where = e["where"] + (" (recalled)" if e.get("source") == "recalled" else "")
+        detail = ", ".join(e.get("claims") or ()) if e["status"] == "encoded" else e.get("why", "")
+        if e["status"] == "encoded" and e.get("why"):
+            detail += f" — {e['why']}"
+        rows.append([where, e["statement"], e["status"], detail])
+    return rows
+
+
+def role_counts(claims: list[dict[str, Any]], coverage: dict[str, list[dict[str, Any]]] | None = None
+                ) -> tuple[str, list[list[str]]]:
+    """The headline (paper claims verified first) and one row per paper: verdicts counted per role, and the
+    totals of the paper's coverage map.
 
     One view for both formats: :func:`render_markdown` and :func:`render_html` only lay it out."""
     def tally(items: list[dict[str, Any]]) -> str:
@@ -65,7 +92,8 @@ def role_counts(claims: list[dict[str, Any]]) -> tuple[str, list[list[str]]]:
     rows = []
     for paper, group in _by_paper(claims).items():
         by_role = {role: [c for c in group if c.get("role", "claim") == role] for role, _ in ROLE_LABELS}
-        rows.append([paper] + [tally(by_role[role]) for role, _ in ROLE_LABELS])
+        rows.append([paper] + [tally(by_role[role]) for role, _ in ROLE_LABELS]
+                    + [coverage_summary((coverage or {}).get(paper, []))])
     role_of = {role: [c for c in claims if c.get("role", "claim") == role] for role, _ in ROLE_LABELS}
     verified = sum(c["verdict"] == "verified" for c in role_of["claim"])
     headline = (f"{verified} of {len(role_of['claim'])} paper claims verified; "
@@ -365,11 +393,12 @@ def render_markdown(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, s
              "*invalid* when the claim's own definition is wrong (the reason names the fix); *skipped* with its "
              "reason. A negative control is verified when breaking its premise broke the conclusion.")
     L.append("")
-    headline, rows = role_counts(claims)
+    coverage = doc.get("coverage") or {}
+    headline, rows = role_counts(claims, coverage)
     L.append(f"**{md(headline)}**")
     L.append("")
-    L.append("| paper | " + " | ".join(label for _, label in ROLE_LABELS) + " |")
-    L.append("|---" * (1 + len(ROLE_LABELS)) + "|")
+    L.append("| paper | " + " | ".join(label for _, label in ROLE_LABELS) + " | coverage of the paper's results |")
+    L.append("|---" * (2 + len(ROLE_LABELS)) + "|")
     for row in rows:
         L.append("| " + " | ".join(md(x) for x in row) + " |")
     L.append("")
@@ -399,6 +428,15 @@ def render_markdown(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, s
         L.append("")
         L.append(f"{md(group[0]['citation']['paper'])}")
         L.append("")
+        cov = coverage_rows(coverage.get(paper, []))
+        if cov:
+            L.append(f"**Coverage map** ({md(coverage_summary(coverage.get(paper, [])))}):")
+            L.append("")
+            L.append("| " + " | ".join(COVERAGE_HEAD) + " |")
+            L.append("|---" * len(COVERAGE_HEAD) + "|")
+            for row in cov:
+                L.append("| " + " | ".join(md(x) for x in row) + " |")
+            L.append("")
         for c in group:
             L.append(f'<a id="{_slug(c["id"])}"></a>')
             L.append("")
@@ -426,9 +464,11 @@ def render_html(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, str]]
          + (" — <b>interrupted</b>" if prov.get("interrupted") else "") + "</p>"]
     if doc.get("experiments_only"):
         return "\n".join(H + ["</body></html>"]) + "\n"
-    headline, rows = role_counts(claims)
+    coverage = doc.get("coverage") or {}
+    headline, rows = role_counts(claims, coverage)
     H.append(f'<p class="headline"><b>{e(headline)}</b></p>')
-    H.append("<table><tr><th>paper</th>" + "".join(f"<th>{e(label)}</th>" for _, label in ROLE_LABELS) + "</tr>")
+    H.append("<table><tr><th>paper</th>" + "".join(f"<th>{e(label)}</th>" for _, label in ROLE_LABELS)
+             + "<th>coverage of the paper's results</th></tr>")
     for row in rows:
         H.append("<tr>" + "".join(f"<td>{e(x)}</td>" for x in row) + "</tr>")
     H.append("</table>")
@@ -455,6 +495,13 @@ def render_html(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, str]]
             controls.setdefault(c["control_of"], []).append(c)
     for paper, group in _by_paper(claims).items():
         H.append(f"<h2>{e(paper)}</h2><p>{e(group[0]['citation']['paper'])}</p>")
+        cov = coverage_rows(coverage.get(paper, []))
+        if cov:
+            H.append(f"<p><b>Coverage map</b> ({e(coverage_summary(coverage.get(paper, [])))}):</p><table><tr>"
+                     + "".join(f"<th>{e(h)}</th>" for h in COVERAGE_HEAD) + "</tr>")
+            for row in cov:
+                H.append("<tr>" + "".join(f"<td>{e(x)}</td>" for x in row) + "</tr>")
+            H.append("</table>")
         for c in group:
             cit = c["citation"]
             H.append(f'<section class="claim" id="{_slug(c["id"])}"><h3>{e(c["id"])}: {e(c["title"])}</h3>')

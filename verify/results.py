@@ -6,7 +6,8 @@ Schema (version 2)::
      "provenance": {"lemmata", "git_commit", "git_dirty", "python", "platform", "packages": {...},
                     "device", "device_name", "dtype", "profile", "started", "finished", "command",
                     ["workers", "scheduler", "resumed_from", "interrupted"]},
-     "claims": [ClaimResult.to_json() + {"run": {...}, ["worker", "crashed"]}, ...]}
+     "claims": [ClaimResult.to_json() + {"run": {...}, ["worker", "crashed"]}, ...],
+     ["coverage": {paper: [verify.claim.Covered as a dict, ...]}]}
 
 Each claim record has the fields of ``CLAIM_FIELDS``; ``search`` says how many examples each phase
 ran and why the search stopped.
@@ -99,8 +100,11 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def save(out_dir: Path, prov: dict[str, Any], claims: list[dict[str, Any]]) -> Path:
-    doc = {"schema_version": SCHEMA_VERSION, "provenance": prov, "claims": claims}
+def save(out_dir: Path, prov: dict[str, Any], claims: list[dict[str, Any]],
+         coverage: dict[str, list[dict[str, Any]]] | None = None) -> Path:
+    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "provenance": prov, "claims": claims}
+    if coverage:
+        doc["coverage"] = coverage
     path = out_dir / RESULTS_NAME
     write_atomic(path, json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
     return path

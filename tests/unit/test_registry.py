@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -235,3 +237,29 @@ def test_select_unknown_pattern_names_it_and_the_papers(registry) -> None:
     msg = str(info.value)
     assert "'nosuch*'" in msg and "alpha" in msg and "beta" in msg
     assert "\n" not in msg
+
+
+@pytest.mark.parametrize("coverage_src,fragment", [
+    ('COVERAGE = [Covered(where="Thm 1", statement="s", status="encoded")]', "names no claims"),
+    ('COVERAGE = [Covered(where="Thm 1", statement="s", status="not yet")]', "needs why="),
+    ('COVERAGE = [Covered(where="Thm 1", statement="s", status="maybe", why="w")]', "status must be one of"),
+    ('COVERAGE = [Covered(where="Thm 1", statement="s", status="encoded", claims=("paperx.nosuch",))]',
+     "paperx.nosuch, not items of paperx"),
+    ('COVERAGE = ["Theorem 1"]', "not a verify.Covered"),
+])
+def test_a_malformed_coverage_map_names_the_file_and_the_entry(paper, coverage_src: str, fragment: str) -> None:
+    from verify.registry import load_coverage
+
+    path = paper('from verify import Covered\nCLAIMS = [claim("one")]\n' + coverage_src)
+    claims = load(path.parent)
+    with pytest.raises(ClaimDefinitionError, match=re.escape(fragment)):
+        load_coverage(claims, [path.parent], include_builtin=False)
+
+
+def test_a_valid_coverage_map_loads_by_paper(paper) -> None:
+    from verify.registry import load_coverage
+
+    path = paper('from verify import Covered\nCLAIMS = [claim("one")]\nCOVERAGE = [Covered(where="Thm 1", '
+                 'statement="s", status="encoded", claims=("paperx.one",))]')
+    cov = load_coverage(load(path.parent), [path.parent], include_builtin=False)
+    assert [e.where for e in cov["paperx"]] == ["Thm 1"]

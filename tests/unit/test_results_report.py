@@ -26,7 +26,7 @@ TOY = f'''
 import sympy as sp
 import torch
 from hypothesis import strategies as st
-from verify import Citation, Claim, Figure, Kind, Regime, Tightness, Tolerance, control, per_seed, shared
+from verify import Citation, Claim, Covered, Figure, Kind, Regime, Tightness, Tolerance, control, per_seed, shared
 
 EVIL = {EVIL!r}
 n, m = sp.symbols("n m")
@@ -60,6 +60,11 @@ CLAIMS = [
           regime=Regime(size="m", ladder=lambda p, prof: [1, 2, 4, 8, 16], practical=sp.Integer(8),
                         theory=sp.Integer(16), note="toy regime")),
     control(ok, name="ok_ctl", premises=ints(11, 20), broken="n <= 10 " + EVIL),
+]
+COVERAGE = [
+    Covered(where="Theorem 1", statement="n stays small " + EVIL, status="encoded", claims=("reptoy.ok",)),
+    Covered(where="Theorem 2", statement="an existence statement", status="not encodable",
+            why="it asserts that some width exists, with no constant " + EVIL),
 ]
 '''
 
@@ -330,3 +335,13 @@ def test_the_report_opens_with_the_role_counts_and_the_tightness_table(run_dir: 
     assert "no tightness figure declared" in md_text  # the refuted one declares none
     html_text = (run_dir / "report.html").read_text(encoding="utf-8")
     assert "How tight is each theorem?" in html_text and "<script>alert" not in html_text
+
+
+def test_the_coverage_map_is_in_the_results_and_at_the_top_of_the_papers_section(run_dir: Path, doc: dict) -> None:
+    assert [e["status"] for e in doc["coverage"]["reptoy"]] == ["encoded", "not encodable"]
+    md_text = (run_dir / "report.md").read_text(encoding="utf-8")
+    assert "1 encoded · 1 not encodable" in md_text
+    section = md_text[md_text.index("## reptoy"):]
+    assert section.index("**Coverage map**") < section.index("### reptoy.ok")
+    assert "it asserts that some width exists" in section
+    assert "<script>alert" not in (run_dir / "report.html").read_text(encoding="utf-8")
