@@ -41,8 +41,8 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from impl import two_layer as tl
-from verify import (Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control, per_seed,
-                    shared)
+from verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control,
+                    per_seed, shared)
 from verify.trend import least_squares_slope
 from verify.experiment import Experiment, ExperimentContext
 
@@ -1071,4 +1071,220 @@ CLAIMS = [
     sec5_distance,
     sec5_distance_exponent,
     sec5_flips,
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# coverage map (issue 16): every numbered result of the paper and how the items above cover it
+# ---------------------------------------------------------------------------------------------
+#
+# Numbers and statements were read in a text copy of the ICLR 2019 (OpenReview) version whose displayed formulas are
+# stripped: the numbering (Thms 3.1–3.3, 4.1; Lemmas 3.1–3.4, 4.1, A.1, A.2, A.6; Cor 4.1; Condition 4.1; Eq. (7);
+# Section 5's three measurements) is confirmed there; formulas hidden in that copy are marked recalled where they
+# matter.
+
+def _ids(*names: str) -> tuple[str, ...]:
+    return tuple(f"du2019.{name}" for name in names)
+
+
+COVERAGE = [
+    Covered(
+        where="Theorem 3.1",
+        statement="If no two inputs are parallel (x_i ∦ x_j for i ≠ j), then λ₀ = λ_min(H^∞) > 0",
+        status="encoded",
+        claims=_ids("lambda0_positive", "lambda0_duplicate_control", "lambda0_antipodal",
+                    "lambda0_antipodal_dependent_control"),
+        why="the claim on random unit inputs pushed together by a coherence knob, with a duplicated-input control; the "
+            "antipodal-pairs characterization (which antipodal inputs keep λ₀ > 0) is our derivation, a check",
+    ),
+    Covered(
+        where="Lemma A.1",
+        statement="In the proof of Thm 3.1: the discontinuity set D_i = {w : wᵀx_i = 0} of the feature φ(x_i) is not "
+                  "covered by the other inputs' sets D_j when no two inputs are parallel",
+        status="not yet",
+        why="a step of Thm 3.1's proof (statement recalled, the formula is hidden in the copy read); a finite check "
+            "(a random point of D_i lies off every D_j) is possible but adds little beyond Thm 3.1's own claim",
+        source="recalled",
+    ),
+    Covered(
+        where="Lemma 3.1",
+        statement="m = Ω(n² log(n/δ)/λ₀²) ⇒ w.p. ≥ 1 − δ, ‖H(0) − H^∞‖₂ ≤ λ₀/4 and λ_min(H(0)) ≥ ¾λ₀",
+        status="encoded",
+        claims=_ids("init_lambda_min", "init_gram_concentration", "init_lambda_min_constant_one"),
+        why="the asymptotic statement in a declared practical regime m ≥ 16n²/λ₀² (ours), and the explicit "
+            "Hoeffding + union-bound version the proof gives (constant derived); the finding records that constant 1 "
+            "without the log fails",
+    ),
+    Covered(
+        where="Lemma 3.2 (first conclusion)",
+        statement="w.p. ≥ 1 − δ over W(0), every W with ‖w_r − w_r(0)‖ ≤ R = cδλ₀/n² for all r has ‖H(W) − H(0)‖₂ < λ₀/4",
+        status="encoded",
+        claims=_ids("gram_stability_ball"),
+        why="certified for every W in the ball at once (only patterns with |w_r(0)ᵀx_i| ≤ R can flip), with the "
+            "proof's constant c = √(2π)/16 derived from its anti-concentration and Markov steps",
+    ),
+    Covered(
+        where="Lemma 3.2 (second conclusion)",
+        statement="on the same event, every W in the ball has λ_min(H(W)) > λ₀/2",
+        status="not yet",
+        why="not evaluated: λ_min(H(0)) minus the ball certificate against λ₀/2 (Weyl), per seed, would certify it over "
+            "the whole ball (issue 16)",
+    ),
+    Covered(
+        where="Section 3, Eq. (7)",
+        statement="Under gradient flow the predictions obey du/dt = H(t)(y − u(t)), H(t)_ij = (1/m) x_iᵀx_j "
+                  "Σ_r 1{w_r(t)ᵀx_i ≥ 0, w_r(t)ᵀx_j ≥ 0}",
+        status="encoded",
+        claims=_ids("gf_energy_identity"),
+        why="encoded only by a check: d‖y − u‖²/dt = −2(y − u)ᵀH(y − u) on our flow, against autograd",
+    ),
+    Covered(
+        where="Lemma 3.3",
+        statement="If λ_min(H(s)) ≥ λ₀/2 on [0, t], then ‖y − u(t)‖² ≤ e^{−λ₀t}‖y − u(0)‖² and "
+                  "‖w_r(t) − w_r(0)‖ ≤ R′ for every r",
+        status="encoded",
+        claims=_ids("gf_lemma33"),
+        why="R′ = 2√n‖y − u(0)‖/(√m λ₀), the factor 2 derived by integrating the proof's bound (the formula is hidden "
+            "in the copy read); the premise is checked on the RK4 grid",
+    ),
+    Covered(
+        where="Lemma 3.4",
+        statement="If R′ < R, then for all t ≥ 0: λ_min(H(t)) ≥ λ₀/2, ‖w_r(t) − w_r(0)‖ ≤ R′ and "
+                  "‖y − u(t)‖² ≤ e^{−λ₀t}‖y − u(0)‖²",
+        status="not yet",
+        why="missing: R′ < R as a claim at the widths where it can hold, and the trajectory invariant "
+            "λ_min(H(t)) ≥ λ₀/2 along the flow with its practical regime (issue 16); gf_lemma33 only records the "
+            "running minimum as its premise",
+    ),
+    Covered(
+        where="Theorem 3.2",
+        statement="λ₀ > 0, ‖x_i‖ = 1, |y_i| ≤ C, m = Ω(n⁶/(λ₀⁴δ³)) ⇒ w.p. ≥ 1 − δ, "
+                  "‖y − u(t)‖² ≤ e^{−λ₀t}‖y − u(0)‖² for all t (gradient flow, first layer trained)",
+        status="encoded",
+        claims=_ids("gf_linear_rate", "gf_rate_small_width_control", "gf_rate_below_floor"),
+        why="the Ω(·) width hides its constant, so the rate is checked in a declared practical regime "
+            "m ≥ max(64, 2n/λ₀) (ours), with the theory's scaling (constant 1) reported beside the empirical "
+            "threshold; the finding records the failures below that floor",
+    ),
+    Covered(
+        where="Theorem 3.2 (proof: the explicit width)",
+        statement="the width at which the proof closes: R′ < R with ‖y − u(0)‖ bounded by Markov from "
+                  "E‖y − u(0)‖² = O(n)",
+        status="not yet",
+        why="missing: the proof's width with its constants computed per instance beside the empirical threshold (how "
+            "many orders of magnitude the proof is pessimistic; issue 16); only its first ingredient is encoded, "
+            "the next entry",
+    ),
+    Covered(
+        where="Theorem 3.2 (proof: the initial residual)",
+        statement="E‖y − u(0)‖² = O(n) for bounded labels, so by Markov ‖y − u(0)‖² = O(n/δ) w.p. ≥ 1 − δ",
+        status="encoded",
+        claims=_ids("init_residual"),
+        why="encoded only by a check: the exact E‖y − u(0)‖² = ‖y‖² + n/2 of our initialization (derived)",
+    ),
+    Covered(
+        where="Theorem 3.3",
+        statement="Training both layers (W and a) by gradient flow, under Thm 3.2's assumptions and a width "
+                  "condition with a log(m/δ) factor, gives the same rate ‖y − u(t)‖² ≤ e^{−λ₀t}‖y − u(0)‖²; "
+                  "du/dt = (H(t) + G(t))(y − u) with G ⪰ 0",
+        status="encoded",
+        claims=_ids("both_layers_rate", "both_layers_kernel"),
+        why="the rate in gf_linear_rate's practical regime, which drops the theorem's log(m/δ) (its own regime is "
+            "issue 16's); the dynamics (H + G) is a check against autograd; the width formula is hidden in the copy "
+            "read (log(m/δ) recalled)",
+    ),
+    Covered(
+        where="Lemma A.2",
+        statement="Both layers trained: if λ_min(H(s)) ≥ λ₀/2 on [0, t], the loss still decays like e^{−λ₀t} "
+                  "(d‖y − u‖²/dt ≤ −2(y − u)ᵀH(y − u) since G ⪰ 0)",
+        status="not yet",
+        why="missing: the both-layer analogue of gf_lemma33 (conditional rate along the flow with W and a trained), "
+            "and a check that G(t) ⪰ 0",
+    ),
+    Covered(
+        where="Lemmas A.3–A.5",
+        statement="Both layers trained: distance bounds ‖w_r(t) − w_r(0)‖ ≤ R_w′ and |a_r(t) − a_r(0)| ≤ R_a′ "
+                  "under the conditional rate, and Gram stability over the (w, a) ball",
+        status="not yet",
+        why="numbers inferred from the copy read (Lemma A.2 and Lemma A.6 are named there, A.5 is cited), statements "
+            "recalled; missing: Thm 3.3's output-weight statement (a stays near a(0)) as a claim (issue 16)",
+        source="recalled",
+    ),
+    Covered(
+        where="Lemma A.6",
+        statement="If R_w′ < R_w and R_a′ < R_a, then for all t ≥ 0: λ_min(H(t)) ≥ λ₀/2, ‖w_r(t) − w_r(0)‖ ≤ R_w′, "
+                  "|a_r(t) − a_r(0)| ≤ R_a′ and the loss decays like e^{−λ₀t}",
+        status="not yet",
+        why="the both-layer analogue of Lemma 3.4: missing the radius comparison, the invariant and the a-distance "
+            "(issue 16)",
+    ),
+    Covered(
+        where="Theorem 4.1",
+        statement="Under Thm 3.2's assumptions, m = Ω(n⁶/(λ₀⁴δ³)) and η = O(λ₀/n²) ⇒ w.p. ≥ 1 − δ, "
+                  "‖y − u(k)‖² ≤ (1 − ηλ₀/2)^k‖y − u(0)‖² for k = 0, 1, 2, …",
+        status="encoded",
+        claims=_ids("gd_linear_rate", "gd_rate_large_step_control", "gd_rate_small_width_control"),
+        why="in a declared practical regime (ours) with steps up to 1/λ_max(H^∞), larger than the theorem's "
+            "O(λ₀/n²); the ½ in the rate is recalled (the formula is hidden in the copy read)",
+    ),
+    Covered(
+        where="Section 4 (proof of Theorem 4.1: u(k+1) − u(k) = I₁ + I₂)",
+        statement="The prediction step splits into unflipped patterns (I₁ = −ηH(k)(u(k) − y) minus the H^⊥ part) "
+                  "and possibly flipped ones (I₂, a perturbation)",
+        status="encoded",
+        claims=_ids("gd_step_kernel"),
+        why="encoded only by a check: a step that flips no pattern moves u by exactly −ηH(k)(u(k) − y), against "
+            "autograd",
+    ),
+    Covered(
+        where="Section 4 (proof of Theorem 4.1: the invariant)",
+        statement="Along GD, while Condition 4.1 holds, every w_r(k) stays within R′ < R and λ_min(H(k)) ≥ λ₀/2",
+        status="not yet",
+        why="missing: the trajectory invariant λ_min(H(k)) ≥ λ₀/2 along GD as a claim with its practical regime "
+            "(issue 16)",
+    ),
+    Covered(
+        where="Lemma 4.1",
+        statement="w.p. ≥ 1 − δ over the initialization, the number of patterns that can flip within the ball, "
+                  "Σ_i |S_i^⊥|, is at most CmnR/δ for a positive constant C",
+        status="not yet",
+        why="number and 'for some positive constant C' read; the inequality itself is hidden in the copy read "
+            "(recalled). Encodable with C = √(2/π) from the same anti-concentration and Markov steps as Lemma 3.2; not "
+            "done",
+        source="recalled",
+    ),
+    Covered(
+        where="Corollary 4.1",
+        statement="If Condition 4.1 (the rate) held up to step k, then ‖w_r(k+1) − w_r(0)‖ ≤ R′ = "
+                  "4√n‖y − u(0)‖/(√m λ₀) for every r",
+        status="encoded",
+        claims=_ids("gd_distance_bound", "sec5_distance_exponent"),
+        why="the bound's constant 4 derived (geometric series; the formula is hidden in the copy read); the finding "
+            "measures the m^{−1/2} scaling of the distance on Section 5's setup",
+    ),
+    Covered(
+        where="Section 5 (convergence rate against m)",
+        statement="With n = d = 1000, x uniform on the sphere, y ~ N(0, 1) and 100 GD epochs: the larger m, the faster "
+                  "the convergence",
+        status="not yet",
+        why="only plotted by the experiment du2019.section5, not checked: missing a fitted trend of the rate against "
+            "m at the largest sizes ci allows and at n = d = 1000 (issue 16)",
+    ),
+    Covered(
+        where="Section 5 (activation-pattern changes against m)",
+        statement="The larger m, the smaller the fraction of activation patterns that changed since init "
+                  "(the paper: 'this aims to verify Lemma 3.2')",
+        status="encoded",
+        claims=_ids("sec5_flip_trend"),
+        why="a fitted log–log slope below −0.1 at small n = d (ci: 16), not at the paper's n = d = 1000 (the "
+            "experiment du2019.section5 runs that size, unchecked)",
+    ),
+    Covered(
+        where="Section 5 (distance from initialization against m)",
+        statement="The larger m, the smaller max_r ‖w_r(k) − w_r(0)‖ (the paper: 'this aims to verify Lemma 3.3 and "
+                  "Corollary 4.1')",
+        status="encoded",
+        claims=_ids("sec5_distance_trend", "sec5_distance_exponent"),
+        why="the trend is the claim; the fitted exponent −½ is our finding (the −½ is Cor 4.1's, not Section 5's)",
+    ),
 ]

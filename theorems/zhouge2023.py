@@ -59,8 +59,8 @@ import torch
 from hypothesis import strategies as st
 
 from impl import sparse_regression as sr
-from verify import (Citation, Claim, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control, per_seed,
-                    shared)
+from verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control,
+                    per_seed, shared)
 from verify.stats import clopper_pearson
 
 PAPER = "Zhou, Ge (2023), Implicit Regularization Leads to Benign Overfitting for Sparse Linear Regression, ICML"
@@ -543,3 +543,84 @@ test_loss_edges = Claim(
 
 
 CLAIMS = [gd_min_l2, hadamard_identities, near_min_l1, kernel_regime, test_loss, dense_truth, test_loss_edges]
+
+
+# ---------------------------------------------------------------------------------------------
+# Coverage map (issue 16, item 4): the paper's results and how this module covers them
+# ---------------------------------------------------------------------------------------------
+
+# Read [paper]: the abstract and the start of Sec. 1 (the search tool's stored copies give the start of a page). No
+# theorem or lemma number could be confirmed, and the new parametrization itself is recalled (see the module docstring).
+COVERAGE = [
+    Covered(
+        where="Sec. 1 (background)",
+        statement="Fitting y = βᵀx directly by GD (from 0) gives the minimum-ℓ2 interpolator",
+        status="encoded",
+        claims=("zhouge2023.gd_min_l2_interpolator",),
+        why="only by an implementation check (the classical fact the paper recalls, as exact identities of plain GD: "
+            "the row-space identity and the linear rate of the residual)",
+    ),
+    Covered(
+        where="Sec. 1 (background; Woodworth et al. 2020)",
+        statement="Parametrizing β = w⊙2 − u⊙2 gives the minimum-ℓ1 interpolator (GD from a small initialization)",
+        status="encoded",
+        claims=("zhouge2023.hadamard_near_min_l1", "zhouge2023.kernel_regime_control",
+                "zhouge2023.hadamard_gd_identities"),
+        why="only by a finding and a check: hadamard_near_min_l1 states Woodworth et al.'s α → 0 limit at finite α "
+            "∈ [1e-3, 1e-2] with our 15 % margin against a certified min-ℓ1 lower bound (a control at α ≥ 1 breaks "
+            "it); hadamard_gd_identities checks the multiplicative updates of our implementation",
+    ),
+    Covered(
+        where="Sec. 1 (the target order)",
+        statement="For an s-sparse β* ∈ R^d, n ≪ d samples with x ~ N(0, I) and noise N(0, σ²), one can hope for a β "
+                  "with test loss of order σ²·s·log(d/s)/n",
+        status="not encodable",
+        why="a statement about what the best estimator can achieve (the minimax order, with constants hidden), "
+            "quantified over all estimators: no finite computation settles it. It enters the suite only as the "
+            "reference scale a rate claim would be compared with",
+    ),
+    Covered(
+        where="Abstract and Sec. 1 (the interpolators' suboptimality)",
+        statement="Neither the minimum-ℓ1 nor the minimum-ℓ2 interpolator achieves test loss near σ²·s·log(d/s)/n "
+                  "(their orders, recalled from the works cited: min-ℓ2 keeps about ‖β*‖²(1 − n/d) of the signal; "
+                  "min-ℓ1 pays about σ²/log(d/n))",
+        status="not yet",
+        why="missing: both interpolators' excess test loss measured against σ²·s·log(d/s)/n in the paper's regime "
+            "(n ≫ s·log(d/s), d ≫ n), e.g. as trends in n and d/n showing the ratio grow (the min-ℓ2 and min-ℓ1 "
+            "interpolators are already computed here, the latter with a certified bracket)",
+    ),
+    Covered(
+        where="Abstract (the new parametrization against the min-ℓ2 interpolator)",
+        statement="GD on the paper's new parametrization, which 'combines the benefit of ℓ1 and ℓ2 interpolators', "
+                  "reaches an interpolator with better test loss than the min-ℓ2 one on a sparse truth",
+        status="encoded",
+        claims=("zhouge2023.test_loss_below_min_l2", "zhouge2023.dense_truth_control",
+                "zhouge2023.test_loss_regime_edges"),
+        why="in our reading of the parametrization, β = w⊙w − u⊙u + γv (recalled, not confirmed), and only the "
+            "comparison with the min-ℓ2 interpolator, in our regime n ≥ 12k, σ ≤ 0.3 (set from measured failure "
+            "rates; test_loss_regime_edges re-measures its edges, and a dense truth is the control). Measured at "
+            "the ci sizes, this reading did NOT beat the min-ℓ1 interpolator, so the ℓ1 half of 'combines the "
+            "benefit' is not claimed",
+    ),
+    Covered(
+        where="main theorem (number not confirmed)",
+        statement="GD on the new parametrization (from a small initialization) converges to an interpolator whose "
+                  "test loss is near-optimal, of order σ²·s·log(d/s)/n up to the theorem's factors, w.h.p. over the "
+                  "data (near-optimality: abstract; the exact bound, its conditions on n, d, s, the initialization "
+                  "and the step size recalled, not re-read)",
+        status="not yet",
+        why="the paper's parametrization is recalled, not confirmed, and the rate is not encoded. Missing: the "
+            "parametrization and its initialization/step sizes read in the paper, then the excess test loss against "
+            "σ²·s·log(d/s)/n with a declared practical constant (an asymptotic claim with its empirical threshold), "
+            "and the comparison with both min-ℓ1 and min-ℓ2 in that regime",
+        source="recalled",
+    ),
+    Covered(
+        where="the analysis of the training dynamics (lemmas; not consulted)",
+        statement="The lemmas behind the main theorem ('our result is based on careful analysis of the training "
+                  "dynamics': abstract)",
+        status="not yet",
+        why="only the abstract and the start of the introduction could be read, so the lemmas are neither known "
+            "here nor encoded; they are to be listed one by one once the paper is read",
+    ),
+]
