@@ -434,7 +434,7 @@ def run_init_residual(inst: Instance) -> dict[str, Any]:
 init_residual = Claim(
     id="du2019.init_residual",
     title="E‖y − u(0)‖² = ‖y‖² + n/2 at any width",
-    citation=cite("Sec. 4, proof of Thm 4.1 (the identity derived)", "derived",
+    citation=cite("Sec. 3, proof of Thm 3.2 (E‖y − u(0)‖² before Markov's inequality; the identity derived)", "derived",
                   "E u_i(0) = 0 and E u_i(0)² = E relu(g)² = ½ for g ~ N(0, 1)"),
     kind=Kind.EXACT,
     statement=sp.Eq(mean_res0, ynorm + n / 2),

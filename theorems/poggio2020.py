@@ -259,7 +259,7 @@ kkt_residual_shrinks = Claim(
     title="Finding (ours): the KKT residual of min ½‖θ‖² s.t. y_n f(θ; x_n) ≥ 1 (at θ/q_min^{1/K}) falls to at most ¾ "
           "of its value at L = 1 by log(1/L) = Λ (the factor ¾ is ours; the paper's claim is that it tends to 0)",
     citation=cite("implicit regularization: critical points of the normalized flow are minimum-norm (KKT) solutions; "
-                  "here only our fixed-horizon proxy", "paper",
+                  "here only our fixed-horizon proxy", "derived",
                   "the (ε, δ)-approximate KKT residual of Lyu & Li 2020 (Sec. 4; recalled), λ ≥ 0 chosen by NNLS; "
                   "the factor ¾ and the horizon Λ are ours"),
     kind=Kind.TREND,
