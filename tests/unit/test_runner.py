@@ -542,3 +542,19 @@ def test_an_undeclared_tightness_is_reported_as_such(toy, run_ci) -> None:
     _, claims = toy('CLAIMS = [claim("plain", statement=sp.Le(n, 50))]')
     res = run_ci(claims["toy.plain"])
     assert res.tightness == {"inequality": True, "declared": False}
+
+
+def test_the_hard_timeout_also_stops_hypothesis_generation(toy, run_ci) -> None:
+    """Premises that are not a box (a flatmap) have no corners: the timeout must end Hypothesis's own phase."""
+    _, claims = toy(
+        'import time\n'
+        'def slow(inst):\n'
+        '    time.sleep(0.2)\n'
+        '    return {"n": 1.0}\n'
+        'def flat(profile):\n'
+        '    return st.integers(0, 100).flatmap(lambda k: st.fixed_dictionaries({"n": st.just(k), "seed": st.just(0)}))\n'
+        'CLAIMS = [claim("slowgen", run=slow, premises=flat)]'
+    )
+    res = run_ci(claims["toy.slowgen"], profile=replace(PROFILES["ci"], timeout_s=0.7))
+    assert res.verdict == "inconclusive" and "before the hard timeout" in res.reason
+    assert 1 <= res.search["phases"]["generate"] < PROFILES["ci"].max_examples and not res.search["box"]
