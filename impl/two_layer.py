@@ -475,6 +475,11 @@ class Trajectory:
     flips:         (S, K+1) Σ_i Σ_r 1{1{w_rᵀx_i ≥ 0} changed from init} / (mn) (Du et al. 2019, Sec. 5).
     min_active_share: (S, K+1) min_i (1/m)#{r : w_rᵀx_i ≥ 0}, the least diagonal entry of the pattern
                    overlap P(W) (H(W) = (XXᵀ) ∘ P(W)); None where the run did not record it.
+    max_a_dist:    (S, K+1) max_r |a_r − a_r(0)| (Du et al. 2019, Thm 3.3: the output weights' movement);
+                   None where the run did not record it (0 when a is not trained).
+    max_w_norm:    (S, K+1) max_r ‖w_r‖ and
+    max_a_abs:     (S, K+1) max_r |a_r| at each record: the factors of the both-layer distance bounds
+                   (|da_r/dt| ≤ m^{-1/2}‖w_r‖√n‖y − u‖, ‖dw_r/dt‖ ≤ m^{-1/2}|a_r|√n‖y − u‖); None where not recorded.
     diverged:      (S,) bool, the seed's residual became non-finite or exceeded the threshold, or
                    its update overflowed; its parameters were frozen at the last finite value.
     W, a:          final parameters, (S, m, d) and (S, m).
@@ -491,15 +496,23 @@ class Trajectory:
     W: Tensor
     a: Tensor
     min_active_share: Tensor | None = None
+    max_a_dist: Tensor | None = None
+    max_w_norm: Tensor | None = None
+    max_a_abs: Tensor | None = None
 
 
 class _Recorder:
     """Preallocated (S, K+1) buffers filled one column per record; no Python per-seed work."""
 
-    def __init__(self, W0: Tensor, X: Tensor, *, records: int, threshold: float, track_lambda: bool) -> None:
+    def __init__(self, W0: Tensor, X: Tensor, *, records: int, threshold: float, track_lambda: bool,
+                 a0: Tensor | None = None) -> None:
         S, m, _ = W0.shape
         opts = {"dtype": W0.dtype, "device": W0.device}
         self.W0 = W0
+        self.a0 = a0
+        self.max_a_dist = torch.empty(S, records, **opts) if a0 is not None else None
+        self.max_w_norm = torch.empty(S, records, **opts) if a0 is not None else None
+        self.max_a_abs = torch.empty(S, records, **opts) if a0 is not None else None
         self.m = m
         self.mn = float(m * X.shape[-2])
         self.threshold = threshold
@@ -513,8 +526,13 @@ class _Recorder:
         self.diverged = torch.zeros(S, dtype=torch.bool, device=W0.device)
         self.inf = torch.tensor(math.inf, **opts)
 
-    def record(self, k: int, W: Tensor, Z: Tensor, e: Tensor) -> None:
+    def record(self, k: int, W: Tensor, Z: Tensor, e: Tensor, a: Tensor | None = None) -> None:
         rs = (e * e).sum(-1)
+        if self.a0 is not None and a is not None:
+            assert self.max_a_dist is not None and self.max_w_norm is not None and self.max_a_abs is not None
+            self.max_a_dist[:, k] = (a - self.a0).abs().amax(-1)
+            self.max_w_norm[:, k] = torch.linalg.vector_norm(W, dim=-1).amax(-1)
+            self.max_a_abs[:, k] = a.abs().amax(-1)
         self.diverged |= ~torch.isfinite(rs) | (rs > self.threshold)
         self.residual_sq[:, k] = torch.where(self.diverged, self.inf, rs)
         self.max_dist[:, k] = torch.linalg.vector_norm(W - self.W0, dim=-1).amax(-1)
@@ -546,6 +564,9 @@ class _Recorder:
             W=W,
             a=a,
             min_active_share=self.min_active_share,
+            max_a_dist=self.max_a_dist,
+            max_w_norm=self.max_w_norm,
+            max_a_abs=self.max_a_abs,
         )
 
 
@@ -590,13 +611,13 @@ def gd_trajectory(
     S, m, _ = W0.shape
     lr = _step_sizes(eta, S=S, like=W0)
     lr_w, lr_a = lr[:, None, None], lr[:, None]
-    rec = _Recorder(W0, X, records=steps + 1, threshold=thr, track_lambda=track_lambda)
+    rec = _Recorder(W0, X, records=steps + 1, threshold=thr, track_lambda=track_lambda, a0=a0)
     W, a = W0.clone(), a0.clone()
     for k in range(steps + 1):
         Z = _pre(W, X)
         R = torch.relu(Z)
         e = _out(R, a, m) - y
-        rec.record(k, W, Z, e)
+        rec.record(k, W, Z, e, a)
         if k == steps:
             break
         W_new = W - lr_w * _grad_w(Z, a, X, e, m)
@@ -717,11 +738,11 @@ def flow_trajectory(
         e = _out(R, a, m) - y
         return Z, e, -_grad_w(Z, a, X, e, m), (-_grad_a(R, e, m) if train_a else None)
 
-    rec = _Recorder(W0, X, records=steps + 1, threshold=thr, track_lambda=track_lambda)
+    rec = _Recorder(W0, X, records=steps + 1, threshold=thr, track_lambda=track_lambda, a0=a0)
     W, a = W0.clone(), a0.clone()
     for k in range(steps + 1):
         Z, e, k1w, k1a = field(W, a)
-        rec.record(k, W, Z, e)
+        rec.record(k, W, Z, e, a)
         if k == steps:
             break
         if train_a:

@@ -115,6 +115,11 @@ class Regime:
             These constants are ours, not the paper's, and reports say so.
         theory: the theorem's scaling with its hidden constants set to 1, for comparison.
         note: what the practical regime is and why it was chosen.
+        explicit: optional sympy expression for the size at which the paper's *proof* closes, with
+            its constants (derived from the proof where the paper hides them: say so in
+            ``explicit_note``). Evaluated per example and reported beside the empirical threshold:
+            explicit / threshold says how many times larger than needed the proof's size is.
+        explicit_note: where ``explicit``'s constants come from.
     """
 
     size: str
@@ -122,6 +127,8 @@ class Regime:
     practical: sympy.Expr
     theory: sympy.Expr
     note: str
+    explicit: sympy.Expr | None = None
+    explicit_note: str = ""
 
 
 CoverageStatus = Literal["encoded", "not encodable", "not yet"]

@@ -120,7 +120,26 @@ def tightness_rows(claims: list[dict[str, Any]]) -> list[list[str]]:
         else:
             reading = f"loose: the median run used 1/{1 / med:.3g} of it" if med > 0 else "loose: none of it used"
         rows.append([c["id"], t.get("meaning", ""), _fmt(med), _fmt(t.get("tightest")), _fmt(t.get("loosest")), reading])
+    for c in claims:
+        ratios = sorted(width_tightness(c))
+        if not ratios:
+            continue
+        med = ratios[len(ratios) // 2]
+        rows.append([c["id"], "empirical threshold over the proof's explicit width (1 = the proof asks for no more "
+                     "than needed)", _fmt(med), _fmt(ratios[-1]), _fmt(ratios[0]),
+                     f"the proof's width is {1 / med:.3g}× the empirical threshold at the median "
+                     f"(10^{math.log10(1 / med):.1f})" if med > 0 else "—"])
     return rows
+
+
+def width_tightness(c: dict[str, Any]) -> list[float]:
+    """Per example of an asymptotic claim whose regime gives the proof's explicit width: threshold / explicit."""
+    out = []
+    for t in c.get("thresholds") or []:
+        th, ex = t.get("threshold"), t.get("explicit_size")
+        if isinstance(th, (int, float)) and isinstance(ex, (int, float)) and ex > 0 and math.isfinite(ex):
+            out.append(th / ex)
+    return out
 
 
 TIGHTNESS_HEAD = ["claim", "tightness figure (1 = tight)", "median", "tightest", "loosest", "reading"]
@@ -150,7 +169,11 @@ def _threshold_summary(c: dict[str, Any]) -> str:
         return "—" if c["kind"] != "asymptotic" else "none held"
     vals = sorted(t["threshold"] for t in th)
     size = (c.get("regime") or {}).get("size", "size")
-    return f"{size} ≥ {vals[-1]:g}" if vals[0] == vals[-1] else f"{size} ≥ {vals[0]:g}…{vals[-1]:g}"
+    text = f"{size} ≥ {vals[-1]:g}" if vals[0] == vals[-1] else f"{size} ≥ {vals[0]:g}…{vals[-1]:g}"
+    ratios = sorted(width_tightness(c))
+    if ratios and ratios[len(ratios) // 2] > 0:
+        text += f" (proof's width ≈ 10^{math.log10(1 / ratios[len(ratios) // 2]):.1f}× that)"
+    return text
 
 
 def _plots_for(c: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -176,6 +199,10 @@ def _plots_for(c: dict[str, Any]) -> list[tuple[str, str, str]]:
         ]
         xs = sorted(t["theory_size"] for t in th)
         series.append(Series("theorem's scaling (constants = 1)", xs, xs, "dashed"))
+        ex = [t for t in th if isinstance(t.get("explicit_size"), (int, float))]
+        if ex:
+            series.append(Series("the proof's explicit width", [t["theory_size"] for t in ex],
+                                 [t["explicit_size"] for t in ex], "points"))
         svg = line_chart(series, title=f"{c['id']}: smallest {size} that held vs the theorem's scaling",
                          xlabel=f"theorem's scaling: {(c.get('regime') or {}).get('theory', '')}",
                          ylabel=f"{size}", logx=True, logy=True)
@@ -306,6 +333,8 @@ def _claim_lines_md(c: dict[str, Any], plots: list[tuple[str, str, str]], contro
         r = c["regime"]
         L.append(f"- Declared practical regime (ours, not the paper's constant): {code(r['size'] + ' >= ' + r['practical'])}"
                  f"; theorem's scaling {code(r['theory'])}. {md(r['note'])}")
+        if r.get("explicit"):
+            L.append(f"- The proof's explicit width: {code(r['size'] + ' >= ' + r['explicit'])}. {md(r.get('explicit_note', ''))}")
     ev = c.get("evidence", {})
     if ev.get("errors"):
         L.append(f"- Error: {code(ev['errors'][0].splitlines()[0])}")
@@ -326,12 +355,15 @@ def _claim_lines_md(c: dict[str, Any], plots: list[tuple[str, str, str]], contro
     th = c.get("thresholds") or []
     if th:
         size = (c.get("regime") or {}).get("size", "size")
-        L.append(f"| premises | empirical threshold {size} | declared practical {size} | theorem's scaling | ladder (held?) |")
-        L.append("|---|---|---|---|---|")
+        explicit = any(t.get("explicit_size") is not None for t in th)
+        L.append(f"| premises | empirical threshold {size} | declared practical {size} | theorem's scaling | "
+                 + ("proof's explicit width | " if explicit else "") + "ladder (held?) |")
+        L.append("|---|---|---|---|" + ("---|" if explicit else "") + "---|")
         for t in th[:20]:
             ladder = ", ".join(f"{s['size']}{'✓' if s['held'] else '✗'}" for s in t.get("sizes", []))
             L.append(f"| {code(t['premises'])} | {_fmt(t['threshold'])} | {_fmt(t['practical_min'])} | "
-                     f"{_fmt(t['theory_size'])} | {ladder} |")
+                     f"{_fmt(t['theory_size'])} | " + (f"{_fmt(t.get('explicit_size'))} | " if explicit else "")
+                     + f"{ladder} |")
         L.append("")
     for stem, title, _ in plots:
         L.append(f"![{md(title)}](plots/{stem}.svg)")
@@ -530,6 +562,9 @@ def render_html(doc: dict[str, Any], plots: dict[str, list[tuple[str, str, str]]
                 r = c["regime"]
                 H.append(f"<li>Declared practical regime (ours, not the paper's constant): <code>{e(r['size'])} ≥ "
                          f"{e(r['practical'])}</code>; theorem's scaling <code>{e(r['theory'])}</code>. {e(r['note'])}</li>")
+                if r.get("explicit"):
+                    H.append(f"<li>The proof's explicit width: <code>{e(r['size'])} ≥ {e(r['explicit'])}</code>. "
+                             f"{e(r.get('explicit_note', ''))}</li>")
             H.append("</ul>")
             H.extend(_html_details(c, controls.get(c["id"], [])))
             for _, title, svg in plots.get(c["id"], []):
@@ -561,9 +596,12 @@ def _html_details(c: dict[str, Any], controls: list[dict[str, Any]]) -> list[str
             for a in detail["atoms"]])
     th = c.get("thresholds") or []
     if th:
-        H += _html_table(["premises", "empirical threshold", "declared practical", "theorem's scaling", "ladder (held?)"], [
+        explicit = any(t.get("explicit_size") is not None for t in th)
+        H += _html_table(["premises", "empirical threshold", "declared practical", "theorem's scaling"]
+                         + (["proof's explicit width"] if explicit else []) + ["ladder (held?)"], [
             [f"<code>{e(str(t['premises']))}</code>", e(_fmt(t["threshold"])), e(_fmt(t["practical_min"])),
-             e(_fmt(t["theory_size"])), e(", ".join(f"{s['size']}{'✓' if s['held'] else '✗'}" for s in t.get("sizes", [])))]
+             e(_fmt(t["theory_size"]))] + ([e(_fmt(t.get("explicit_size")))] if explicit else [])
+            + [e(", ".join(f"{s['size']}{'✓' if s['held'] else '✗'}" for s in t.get("sizes", [])))]
             for t in th[:20]])
     if controls:
         H.append("<p>Premise necessity (negative controls):</p>")

@@ -127,11 +127,14 @@ def _result(claim: Claim, out: SearchOutcome, profile: Profile, S: int, device_n
     regime = None
     if claim.regime is not None:
         regime = {"size": claim.regime.size, "practical": sympy.sstr(claim.regime.practical),
-                  "theory": sympy.sstr(claim.regime.theory), "note": claim.regime.note}
+                  "theory": sympy.sstr(claim.regime.theory), "note": claim.regime.note,
+                  "explicit": None if claim.regime.explicit is None else sympy.sstr(claim.regime.explicit),
+                  "explicit_note": claim.regime.explicit_note}
     size_key = claim.regime.size if claim.regime else None
     thresholds = [
         {"premises": {k: json_scalar(v) for k, v in r.premises.items() if k != size_key},
-         "threshold": r.threshold, "practical_min": r.practical_min, "theory_size": r.theory_size, "sizes": r.sizes}
+         "threshold": r.threshold, "practical_min": r.practical_min, "theory_size": r.theory_size,
+         "explicit_size": r.explicit_size, "sizes": r.sizes}
         for r in out.records if r.sizes
     ]
     rep = out.replication

@@ -61,6 +61,7 @@ class ExampleRecord:
     threshold: float | None = None
     practical_min: float | None = None
     theory_size: float | None = None
+    explicit_size: float | None = None
     interval: tuple[float, float] | None = None
     figures: list[dict[str, Any]] = field(default_factory=list)
     phase: str = ""  # which search phase ran it (corners, generate, target, shrink, replay, replication)
@@ -337,7 +338,7 @@ class Trial:
             raise ClaimDefinitionError(f"{self.where}: regime ladder must be a non-empty increasing list, got {ladder}")
         sizes: list[dict[str, Any]] = []
         records: list[ExampleRecord] = []
-        practical = theory = None
+        practical = theory = explicit = None
         for k, size in enumerate(ladder):
             p = {**premises, regime.size: size}
             if practical is None:
@@ -346,6 +347,8 @@ class Trial:
                 env = {key: v for key, v in self._scalar_env(p, values).items() if key != regime.size}
                 practical = self._eval_expr(regime.practical, env, "practical")
                 theory = self._eval_expr(regime.theory, env, "theory")
+                if regime.explicit is not None:
+                    explicit = self._eval_expr(regime.explicit, env, "explicit")
                 if size >= practical and rec.decision == "undecided":
                     rec, _ = self._decide_one_size(p, sequential=True, keep_figures=(k == len(ladder) - 1))
             else:
@@ -381,6 +384,7 @@ class Trial:
         rec.threshold = threshold
         rec.practical_min = json_scalar(practical)
         rec.theory_size = json_scalar(theory)
+        rec.explicit_size = None if explicit is None else json_scalar(explicit)
         rec.premises = {**dict(premises), regime.size: rec.premises[regime.size]}
         return rec
 

@@ -58,7 +58,8 @@ CLAIMS = [
           premises=lambda p: st.fixed_dictionaries({{"seed": st.integers(0, 9)}}), run=run_m,
           tolerance=Tolerance(reason="exact"), seeds=4,
           regime=Regime(size="m", ladder=lambda p, prof: [1, 2, 4, 8, 16], practical=sp.Integer(8),
-                        theory=sp.Integer(16), note="toy regime")),
+                        theory=sp.Integer(16), note="toy regime", explicit=sp.Integer(1024),
+                        explicit_note="a toy proof " + EVIL)),
     control(ok, name="ok_ctl", premises=ints(11, 20), broken="n <= 10 " + EVIL),
 ]
 COVERAGE = [
@@ -345,3 +346,20 @@ def test_the_coverage_map_is_in_the_results_and_at_the_top_of_the_papers_section
     assert section.index("**Coverage map**") < section.index("### reptoy.ok")
     assert "it asserts that some width exists" in section
     assert "<script>alert" not in (run_dir / "report.html").read_text(encoding="utf-8")
+
+
+def test_the_proofs_explicit_width_sits_beside_the_empirical_threshold(run_dir: Path, doc: dict) -> None:
+    """Issue 16: a regime's explicit width (the proof's, with its constants) is recorded per example, shown in the
+    threshold table and in the summary, and its ratio to the empirical threshold is a row of the tightness table."""
+    asym = next(c for c in doc["claims"] if c["id"] == "reptoy.asym")
+    assert asym["regime"]["explicit"] == "1024" and "toy proof" in asym["regime"]["explicit_note"]
+    assert {t["explicit_size"] for t in asym["thresholds"]} == {1024}
+    md_text = (run_dir / "report.md").read_text(encoding="utf-8")
+    assert "proof's explicit width |" in md_text and "The proof's explicit width: `m >= 1024`" in md_text
+    assert "proof's width ≈ 10^2.4× that" in md_text  # 1024 / 4
+    row = next(line for line in md_text.splitlines()
+               if line.startswith("| reptoy.asym") and "explicit width" in line)
+    assert "0.00390625" in row or "0.0039" in row, row
+    html_text = (run_dir / "report.html").read_text(encoding="utf-8")
+    assert "<th>proof&#x27;s explicit width</th>" in html_text or "<th>proof's explicit width</th>" in html_text
+    assert "<script>alert" not in html_text

@@ -581,3 +581,20 @@ def test_fast_gd_handles_divergence_like_the_reference(threshold: float) -> None
     assert torch.allclose(fast.max_dist, ref.max_dist, rtol=1e-12, atol=1e-10, equal_nan=True)
     assert torch.equal(fast.flips, ref.flips)
     assert torch.isfinite(fast.W).all()
+
+
+def test_trajectories_record_the_output_weights_movement_and_the_radius_factors() -> None:
+    """max_r |a_r − a_r(0)|, max_r ‖w_r‖ and max_r |a_r| per record (Du et al. 2019, Thm 3.3's distance bounds)."""
+    g = torch.Generator().manual_seed(3)
+    X = tl.sphere_inputs(4, 3, generator=g, dtype=torch.float64)
+    y = tl.bounded_labels(4, generator=g, dtype=torch.float64)
+    W0, a0 = tl.init_weights(16, 3, [0, 1], dtype=torch.float64)
+    for run in (lambda **kw: tl.gd_trajectory(W0, a0, X, y, eta=0.5, steps=6, **kw),
+                lambda **kw: tl.flow_trajectory(W0, a0, X, y, t_end=1.0, steps=6, **kw)):
+        fixed = run(train_a=False)
+        assert torch.equal(fixed.max_a_dist, torch.zeros_like(fixed.max_a_dist))
+        both = run(train_a=True)
+        assert torch.allclose(both.max_a_dist[:, -1], (both.a - a0).abs().amax(-1))
+        assert both.max_a_dist[:, -1].min() > 0
+        assert torch.allclose(both.max_w_norm[:, -1], torch.linalg.vector_norm(both.W, dim=-1).amax(-1))
+        assert torch.allclose(both.max_a_abs[:, 0], a0.abs().amax(-1))
