@@ -410,7 +410,8 @@ def test_asymptotic_threshold_and_regime_verified(toy, run_ci) -> None:
         assert [s["size"] for s in t["sizes"]] == [1, 2, 4, 8, 16, 32]
         assert [s["held"] for s in t["sizes"]] == [False, False, True, True, True, True]
         assert "m" not in t["premises"]
-    assert res.regime == {"size": "m", "practical": "8", "theory": "16", "note": "toy regime"}
+    assert res.regime == {"size": "m", "practical": "8", "theory": "16", "note": "toy regime", "explicit": None,
+                          "explicit_note": ""}
 
 
 def test_asymptotic_refuted_inside_the_declared_regime(toy, run_ci) -> None:
