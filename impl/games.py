@@ -54,6 +54,10 @@ __all__ = [
     "kl_potential",
     "kl_resolution",
     "local_time_scale",
+    "map_jacobian",
+    "mwu_linearised_radius",
+    "omwu_linearised_radius",
+    "spectral_radius",
     "mwu_init",
     "mwu_trajectory",
     "mwu_update",
@@ -537,6 +541,86 @@ def tangent_singular_values(games: GameBatch) -> Tensor:
     Qx = eye - sx[:, :, None] * sx[:, None, :]
     Qy = eye - sy[:, :, None] * sy[:, None, :]
     return torch.linalg.svdvals(Qx @ M @ Qy)[:, : k - 1]
+
+
+def _tangent_basis(sizes: tuple[int, ...], *, dtype: torch.dtype, device: torch.device) -> Tensor:
+    """(D, D − len(sizes)) orthonormal basis of {v ∈ R^D : every block of v sums to 0}, D = Σ sizes: the tangent
+    space of a product of simplices (QR of each block's centring matrix, first b − 1 columns)."""
+    blocks = []
+    for b in sizes:
+        centring = torch.eye(b, dtype=dtype, device=device) - 1.0 / b
+        blocks.append(torch.linalg.qr(centring[:, : b - 1]).Q)
+    return torch.block_diag(*blocks)
+
+
+def map_jacobian(games: GameBatch, eta: float | Tensor, *, optimistic: bool) -> Tensor:
+    """Jacobian at the equilibrium of one (O)MWU step as a map of probability vectors, on the tangent space.
+
+    MWU: (x, y) ↦ (x', y') (:func:`mwu_update`). OMWU is a map of (x^t, y^t, x^{t−1}, y^{t−1}) ↦
+    (x^{t+1}, y^{t+1}, x^t, y^t) (:func:`omwu_update`); its fixed point is (x*, y*, x*, y*). Both are differentiated
+    by autograd through this module's own step kernels, at the equilibrium, and restricted to the tangent space of
+    the simplices (the maps keep every block's sum, so the restriction is exact). Needs an interior equilibrium
+    (log 0 is not differentiable): raises ValueError otherwise.
+
+    Returns (G, D_T, D_T), D_T = 2(n − 1) + 2(m − 1) for OMWU and (n − 1) + (m − 1) for MWU.
+    """
+    A, xs, ys = games.A, games.x_star, games.y_star
+    G, n, m = _check_A(A)
+    if bool((xs <= 0).any()) or bool((ys <= 0).any()):
+        raise ValueError("map_jacobian: the equilibrium must be interior (every x*_i, y*_j > 0)")
+    e = _step_sizes(eta, S=G, like=A)[:, None]
+    sizes = (n, m, n, m) if optimistic else (n, m)
+
+    def step(state: Tensor) -> Tensor:
+        parts = torch.split(state, list(sizes), dim=-1)
+        if optimistic:
+            x, y, x_prev, y_prev = parts
+            prev_Ay, prev_Atx = _payoffs(A, torch.log(x_prev), torch.log(y_prev))
+            lx, ly, _, _ = _omwu_step(torch.log(x), torch.log(y), prev_Ay, prev_Atx, A, e)
+            return torch.cat([lx.exp(), ly.exp(), x, y], -1)
+        x, y = parts
+        lx, ly = _mwu_step(torch.log(x), torch.log(y), A, e)
+        return torch.cat([lx.exp(), ly.exp()], -1)
+
+    point = torch.cat([xs, ys, xs, ys] if optimistic else [xs, ys], -1)
+    full = torch.autograd.functional.jacobian(step, point, vectorize=True)  # (G, D, G, D): games do not interact
+    idx = torch.arange(G, device=A.device)
+    J = full[idx, :, idx, :]  # (G, D, D)
+    U = _tangent_basis(sizes, dtype=A.dtype, device=A.device)
+    return U.T @ J @ U
+
+
+def spectral_radius(J: Tensor) -> Tensor:
+    """max |eigenvalue| of each (…, D, D) matrix."""
+    return torch.linalg.eigvals(J).abs().amax(-1)
+
+
+def omwu_linearised_radius(games: GameBatch, eta: float | Tensor) -> Tensor:
+    """(G,) spectral radius of OMWU's linearisation at an interior equilibrium, in closed form (derived).
+
+    In whitened tangent coordinates each singular value σ of the tangent game (:func:`tangent_singular_values`)
+    gives z^{t+1} = z^t − iησ(2z^t − z^{t−1}) (z = a + ib) and its conjugate, whose characteristic roots are
+    λ = ((1 − 2iησ) ± √(1 − 4η²σ²))/2; for ησ ≤ ½, |λ₊|² = (1 + √(1 − 4η²σ²))/2 < 1. The radius is the largest
+    |λ| over σ and both roots. Independent of the step kernels: a check of :func:`map_jacobian`.
+    """
+    G = games.A.shape[0]
+    e = _step_sizes(eta, S=G, like=games.A)
+    es = (e[:, None] * tangent_singular_values(games)).to(torch.complex128)  # (G, k − 1)
+    root = torch.sqrt(1 - 4 * es * es)
+    lead = 1 - 2j * es
+    return torch.maximum(((lead + root) / 2).abs(), ((lead - root) / 2).abs()).amax(-1).to(games.A.dtype)
+
+
+def mwu_linearised_radius(games: GameBatch, eta: float | Tensor) -> Tensor:
+    """(G,) spectral radius of plain MWU's linearisation at an interior equilibrium: √(1 + (ησ_max)²) (derived).
+
+    At (x*, y*), J = I + η[[0, D_x P_x A], [−D_y P_y Aᵀ, 0]] on the tangent space (P_x = I − 1x*ᵀ); whitened
+    (δx = D_x^{1/2}a, δy = D_y^{1/2}b) the off-diagonal part is skew with the tangent game's singular values, so
+    the eigenvalues are 1 ± iησ_j and the radius exceeds 1 whenever some σ_j > 0: MWU is not locally stable.
+    """
+    G = games.A.shape[0]
+    e = _step_sizes(eta, S=G, like=games.A)
+    return torch.sqrt(1 + (e * tangent_singular_values(games)[:, 0]) ** 2)
 
 
 def local_time_scale(games: GameBatch, eta: float | Tensor) -> Tensor:

@@ -139,3 +139,22 @@ def test_planted_false_monotone_from_t0_is_refuted(tmp_path: Path, capsys: pytes
     assert res["counterexample"]["detail"]["atoms"][0]["index"] == {"t": 0}, "the violation must be the first step"
     assert main(shlex.split(res["reproduce"])[1:]) == 1
     capsys.readouterr()
+
+
+def optimistic_weights_swapped(now, before):
+    """1.5·now − 0.5·before: half of the optimism's extrapolation (a plausible slip between OMWU variants)."""
+    return 1.5 * now - 0.5 * before
+
+
+@pytest.mark.catches("daskalakis2019.omwu_jacobian_stable")
+@pytest.mark.parametrize("bug", [optimistic_current_twice, optimistic_weights_swapped],
+                         ids=["current_payoff_twice", "half_extrapolation"])
+def test_weakened_optimism_leaves_the_unit_circle(bug, monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    """Issue 17: the local mechanism. With the optimism removed (plain MWU) or halved, the map's Jacobian at the
+    equilibrium has spectral radius ≥ 1 on some game, so the stability claim must be refuted; the closed-form check
+    of the same Jacobian catches the bug too (the closed form does not run the kernels)."""
+    monkeypatch.setattr(gm, "_optimistic", bug)
+    verdict = verdict_of("daskalakis2019.omwu_jacobian_stable")
+    assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by omwu_jacobian_stable: {verdict}"
+    verdict = verdict_of("daskalakis2019.omwu_jacobian_closed_form")
+    assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by omwu_jacobian_closed_form: {verdict}"

@@ -357,3 +357,31 @@ def test_dynamics_validate_arguments():
         gm.omwu_trajectory(g.A, lx, ly, eta=0.1, steps=2, x_star=g.x_star)
     with pytest.raises(ValueError, match="state.log_x"):
         gm.omwu_update(gm.OMWUState(lx[:1], ly, ly, ly), g.A, eta=0.1)
+
+
+def test_map_jacobians_match_their_linearisations_and_rps_in_closed_form() -> None:
+    """Issue 17: the Jacobians at the equilibrium (autograd through the step kernels) against closed forms."""
+    games = gm.rock_paper_scissors(3, scale=1.0, win=1.0, lose=1.0, dtype=torch.float64, device=torch.device("cpu"))
+    eta = 0.2
+    # standard RPS: x* uniform, the whitened tangent game A/3 has singular values √3/3 (twice)
+    sigma = math.sqrt(3) / 3
+    rho_mwu = gm.spectral_radius(gm.map_jacobian(games, eta, optimistic=False))
+    assert torch.allclose(rho_mwu, torch.full((3,), math.sqrt(1 + (eta * sigma) ** 2), dtype=torch.float64))
+    rho_omwu = gm.spectral_radius(gm.map_jacobian(games, eta, optimistic=True))
+    expected = math.sqrt((1 + math.sqrt(1 - 4 * (eta * sigma) ** 2)) / 2)
+    assert torch.allclose(rho_omwu, torch.full((3,), expected, dtype=torch.float64))
+    assert torch.allclose(gm.omwu_linearised_radius(games, eta), rho_omwu)
+    g = torch.Generator().manual_seed(1)
+    planted = gm.planted_games(4, 3, 3, support=3, generator=g, scale=2.0, value=0.1, eq_spread=0.5, kappa=2.0,
+                               gap=0.1, dtype=torch.float64, device=torch.device("cpu"))
+    J = gm.map_jacobian(planted, 0.1, optimistic=True)
+    assert J.shape == (4, 8, 8)
+    assert torch.allclose(gm.spectral_radius(J), gm.omwu_linearised_radius(planted, 0.1), rtol=1e-10)
+
+
+def test_map_jacobian_needs_an_interior_equilibrium() -> None:
+    g = torch.Generator().manual_seed(2)
+    pure = gm.planted_games(2, 3, 3, support=1, generator=g, scale=1.0, value=0.0, eq_spread=0.0, kappa=1.0,
+                            gap=0.1, dtype=torch.float64, device=torch.device("cpu"))
+    with pytest.raises(ValueError, match="interior"):
+        gm.map_jacobian(pure, 0.1, optimistic=True)
