@@ -7,12 +7,19 @@ arXiv 2110.05645.
 
 Model. **The details below are RECALLED, not checked against the papers' text** (the abstract
 confirms the scalar γ, the ReLU, and the square loss; the scalings and which matrices are
-trained are our reconstruction, see CLAIMS.md, section gao2022)::
+trained are our reconstruction, see CLAIMS.md, section gao2022 and theorems/gao2022.py)::
 
     z* = relu(B z* + φ(x)),        B = (γ/√m) A,        A_ij ~ N(0, 1)          (m × m)
     φ(x) = sqrt(2/m) relu(W x),    W_ij ~ N(0, 1)                                 (m × d)
-    ŷ(x) = uᵀ z*(x),               u_r ~ N(0, 1/m)                                (m)
+    ŷ(x) = uᵀ z*(x),               u_r ~ N(0, 1)   (``u_init="standard"``, the default)
+                                   u_r ~ N(0, 1/m) (``u_init="scaled"``, the model used before issue 16)
     L = ½ Σ_i (ŷ(x_i) − y_i)²      (no 1/N)
+
+Every weight standard Gaussian with the 1/√m carried by the layer maps (γ/√m and sqrt(2/m)) is the NTK
+parametrization: the features z* have O(1) norm, ŷ(0) = O(1), and every trained weight moves by O(1) in norm
+while its initial norm grows like √m, so its relative movement shrinks like 1/√m. With u ~ N(0, 1/m) the output
+layer is at mean-field scale instead: it moves by as much as its own norm, and the implicit layer's block of the
+NTK is a further 1/m smaller (issue 16).
 
 A and u are trained by default and W is fixed; which of {"A", "u", "W"} move is a parameter.
 For Gaussian A, ‖A‖₂ ≈ 2√m, so ‖B(0)‖₂ ≈ 2γ and γ < ½ makes the layer a contraction w.h.p.
@@ -74,6 +81,7 @@ __all__ = [
     "solve_equilibrium",
     "spectral_norm",
     "spectral_norm_exact",
+    "spectral_norm_upper",
     "unrolled_loss",
 ]
 
@@ -227,11 +235,13 @@ def init_params(
     gamma: float,
     dtype: torch.dtype = DEFAULT_DTYPE,
     device: torch.device | str = "cpu",
+    u_init: str = "standard",
 ) -> ImplicitParams:
     """Gaussian initialisation, one seed per batch entry [recalled, CLAIMS.md gao2022].
 
-    A_ij ~ N(0, 1) (m × m), W_ij ~ N(0, 1) (m × d), u_r ~ N(0, 1/m) (standard normal scaled by
-    1/√m). Seed s draws A, then W, then u from its own ``torch.Generator().manual_seed(seeds[s])``
+    A_ij ~ N(0, 1) (m × m), W_ij ~ N(0, 1) (m × d), u_r ~ N(0, 1) (``u_init="standard"``, the NTK
+    parametrization) or u_r ~ N(0, 1/m) (``u_init="scaled"``: the same draw divided by √m). Seed s
+    draws A, then W, then u from its own ``torch.Generator().manual_seed(seeds[s])``
     on the CPU, so one seed is reproduced alone by ``init_params(m, d, [seeds[s]], gamma=γ)`` and
     CPU and CUDA get identical weights. Returns :class:`ImplicitParams` with A (S, m, m),
     W (S, m, d), u (S, m).
@@ -239,6 +249,9 @@ def init_params(
     m = _int_at_least("m", m, 1)
     d = _int_at_least("d", d, 1)
     g = _finite_float("gamma", gamma)
+    if u_init not in ("standard", "scaled"):
+        raise ValueError(f"u_init={u_init!r}: expected 'standard' (u ~ N(0, 1)) or 'scaled' (u ~ N(0, 1/m))")
+    u_div = math.sqrt(m) if u_init == "scaled" else 1.0
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or len(seeds) < 1:
         raise ValueError(f"seeds={seeds!r}: expected a non-empty sequence of integers")
     As, Ws, us = [], [], []
@@ -249,7 +262,7 @@ def init_params(
         gen = torch.Generator().manual_seed(s)
         As.append(torch.randn(m, m, generator=gen, dtype=dtype))
         Ws.append(torch.randn(m, d, generator=gen, dtype=dtype))
-        us.append(torch.randn(m, generator=gen, dtype=dtype) / math.sqrt(m))
+        us.append(torch.randn(m, generator=gen, dtype=dtype) / u_div)
     return ImplicitParams(
         A=torch.stack(As).to(device), W=torch.stack(Ws).to(device), u=torch.stack(us).to(device), gamma=g
     )
@@ -414,6 +427,31 @@ def spectral_norm_exact(M: Tensor) -> Tensor:
     if not isinstance(M, Tensor) or M.ndim != 3 or min(M.shape) < 1:
         raise ValueError(f"M.shape={_shape(M)}: expected (S, p, q), one matrix per seed")
     return torch.linalg.matrix_norm(M, ord=2)
+
+
+def _norm_upper(B: Tensor, B0: Tensor, norm_B0: Tensor) -> Tensor:
+    """min(‖B0‖₂ + ‖B − B0‖_F, ‖B‖_F): ‖B‖₂ ≤ ‖B0‖₂ + ‖B − B0‖₂ (triangle) and ‖·‖₂ ≤ ‖·‖_F."""
+    moved = torch.linalg.matrix_norm(B - B0, ord="fro")
+    return torch.minimum(norm_B0 + moved, torch.linalg.matrix_norm(B, ord="fro"))
+
+
+def spectral_norm_upper(M: Tensor, M0: Tensor, norm_M0: Tensor | None = None) -> Tensor:
+    """Certified upper bound on ‖M‖₂ for each matrix of M (S, p, q), anchored at M0 (S, p, q); shape (S,).
+
+    min(‖M0‖₂ + ‖M − M0‖_F, ‖M‖_F), with ‖M0‖₂ by an exact SVD (:func:`spectral_norm_exact`) unless
+    ``norm_M0`` (S,) is given. Exact up to float64 round-off of one SVD (relative ~1e-15) and two
+    Frobenius norms; tight when M stays near M0, which is the regime of a GD trajectory from M0
+    [derived: triangle inequality and ‖·‖₂ ≤ ‖·‖_F]. Unlike :func:`spectral_norm`, never below ‖M‖₂.
+    """
+    if not isinstance(M, Tensor) or M.ndim != 3 or min(M.shape) < 1:
+        raise ValueError(f"M.shape={_shape(M)}: expected (S, p, q), one matrix per seed")
+    if not isinstance(M0, Tensor) or M0.shape != M.shape:
+        raise ValueError(f"M0.shape={_shape(M0)}: expected {tuple(M.shape)} like M")
+    if norm_M0 is None:
+        norm_M0 = spectral_norm_exact(M0)
+    elif not isinstance(norm_M0, Tensor) or tuple(norm_M0.shape) != (M.shape[0],):
+        raise ValueError(f"norm_M0.shape={_shape(norm_M0)}: expected (S,) = {(M.shape[0],)}")
+    return _norm_upper(M, M0, norm_M0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1007,6 +1045,8 @@ class ImplicitTrajectory:
 
     loss:       (S, K+1) L(k) = ½‖ŷ(k) − y‖², +inf from the step a seed is marked diverged on.
     norm_B:     (S, K+1) Lanczos estimate of ‖B(k)‖₂ (a lower bound, see spectral_norm).
+    norm_B_upper: (S, K+1) certified upper bound on ‖B(k)‖₂ (:func:`spectral_norm_upper`):
+                min(‖B(0)‖₂ + ‖B(k) − B(0)‖_F, ‖B(k)‖_F), ‖B(0)‖₂ by an exact SVD.
     dist_A:     (S, K+1) ‖A(k) − A(0)‖_F;  dist_u: ‖u(k) − u(0)‖₂;  dist_W: ‖W(k) − W(0)‖_F.
     iterations: (S, K+1) int64 forward-solver updates at step k (0 once a seed is frozen).
     residual:   (S, K+1) forward relative residual at step k (of the frozen Z once diverged).
@@ -1020,6 +1060,7 @@ class ImplicitTrajectory:
 
     loss: Tensor
     norm_B: Tensor
+    norm_B_upper: Tensor
     dist_A: Tensor
     dist_u: Tensor
     dist_W: Tensor
@@ -1051,8 +1092,10 @@ def gd_trajectory(
     Gradients by implicit differentiation (:func:`implicit_grads`) at the equilibrium solved by
     ``method`` to relative residual ``tol``, warm-started from the previous step's Z when
     ``warm_start`` [GD on A and u with W fixed is the recalled training setup of Gao & Gao 2022;
-    CLAIMS.md gao2022]. ``eta`` is a float or an (S,) tensor. ‖B(k)‖₂ is tracked by Lanczos
-    (:func:`spectral_norm`) warm-started from the previous step's top right singular vector.
+    CLAIMS.md gao2022]. ``eta`` is a float or an (S,) tensor. ‖B(k)‖₂ is tracked twice: from
+    below by Lanczos (:func:`spectral_norm`) warm-started from the previous step's top right
+    singular vector, and from above by :func:`spectral_norm_upper` (one SVD of B(0), then a
+    Frobenius norm per step), the bound a well-posedness claim needs.
 
     Never raises on divergence and never returns NaN: a seed whose forward or adjoint solve does
     not converge, whose loss is non-finite or > ``divergence_threshold``, or whose update is
@@ -1081,6 +1124,7 @@ def gd_trajectory(
     R = steps + 1
     rec_loss = torch.empty(S, R, **opts)
     rec_norm = torch.empty(S, R, **opts)
+    rec_upper = torch.empty(S, R, **opts)
     rec_dA = torch.empty(S, R, **opts)
     rec_du = torch.empty(S, R, **opts)
     rec_dW = torch.empty(S, R, **opts)
@@ -1092,10 +1136,13 @@ def gd_trajectory(
     c = params.gamma / math.sqrt(m)
     A, W, u = A0.clone(), W0.clone(), u0.clone()
     v = _start_vector(S, m, generator=None, like=A0)
+    B0 = c * A0
+    norm_B0 = spectral_norm_exact(B0)  # one SVD: the anchor of the certified upper bound
     Z = None
     for k in range(R):
         B = c * A
         sigma, v = _lanczos(B, v, iters=300, rtol=1e-13)
+        rec_upper[:, k] = _norm_upper(B, B0, norm_B0)
         Phi = _phi(W, X)[1]
         fp = _solve(B, Phi, method=method, tol=tol, max_iter=max_iter, memory=5, beta=1.0, reg=1e-12,
                     Z0=Z if warm_start else None, norm_B=sigma, active=~diverged, on_fail="flag")
@@ -1134,7 +1181,7 @@ def gd_trajectory(
             W = torch.where(live[:, None, None], new["W"], W)
     final = ImplicitParams(A=A, W=W, u=u, gamma=params.gamma)
     return ImplicitTrajectory(
-        loss=rec_loss, norm_B=rec_norm, dist_A=rec_dA, dist_u=rec_du, dist_W=rec_dW, iterations=rec_it,
+        loss=rec_loss, norm_B=rec_norm, norm_B_upper=rec_upper, dist_A=rec_dA, dist_u=rec_du, dist_W=rec_dW, iterations=rec_it,
         residual=rec_res, converged=rec_conv, diverged=diverged, params=final, train=train,
     )
 

@@ -81,9 +81,15 @@ def test_init_params_shapes_scaling_and_per_seed_reproducible():
     q = im.init_params(16, 3, [9], gamma=0.3)
     # one seed reproduced alone: bit-identical (same generator, same draw order)
     assert torch.equal(p.A[1], q.A[0]) and torch.equal(p.W[1], q.W[0]) and torch.equal(p.u[1], q.u[0])
-    # u ~ N(0, 1/m): m·mean(u²) over m = 400 draws is χ²₄₀₀/400 = 1 ± 0.07; (1/3, 3) is a loose, seeded check
+    # u ~ N(0, 1) by default: mean(u²) over m = 400 draws is χ²₄₀₀/400 = 1 ± 0.07; (1/3, 3) is a loose, seeded check
     big = im.init_params(400, 2, [0], gamma=0.1)
-    assert 1 / 3 < (big.u**2).mean().item() * 400 < 3
+    assert 1 / 3 < (big.u**2).mean().item() < 3
+    # u_init="scaled": the same draw divided by √m (the model used before issue 16), A and W unchanged
+    small = im.init_params(400, 2, [0], gamma=0.1, u_init="scaled")
+    torch.testing.assert_close(small.u * 20.0, big.u, rtol=1e-15, atol=0)
+    assert torch.equal(small.A, big.A) and torch.equal(small.W, big.W)
+    with pytest.raises(ValueError, match="u_init"):
+        im.init_params(4, 2, [0], gamma=0.1, u_init="ntk")
 
 
 def test_features_and_predict_shapes_shared_and_batched_inputs():
@@ -454,3 +460,22 @@ def test_cuda_matches_cpu():
     # different BLAS kernels: 1e-9 relative in float64 over 10 steps of solves at tol 1e-10
     for name in ("loss", "norm_B", "dist_A", "dist_u"):
         torch.testing.assert_close(getattr(tg, name).cpu(), getattr(tc, name), rtol=1e-9, atol=1e-12)
+
+
+def test_spectral_norm_upper_brackets_the_exact_norm_along_gd():
+    """Lanczos (lower) ≤ exact SVD ≤ the certified bound (upper) at every GD step, and the bound is exact at k = 0."""
+    p, X, y = _problem(N=4, d=3, m=12, seeds=(1, 2), gamma=0.4)
+    tr = im.gd_trajectory(p, X, y, eta=0.5, steps=6)
+    torch.testing.assert_close(tr.norm_B_upper[:, 0], im.spectral_norm_exact(p.B), rtol=1e-14, atol=0)
+    exact_last = im.spectral_norm_exact(tr.params.B)
+    assert bool((tr.norm_B[:, -1] <= exact_last * (1 + 1e-12)).all())
+    assert bool((exact_last <= tr.norm_B_upper[:, -1] * (1 + 1e-12)).all())
+    upper = im.spectral_norm_upper(tr.params.B, p.B)
+    torch.testing.assert_close(upper, tr.norm_B_upper[:, -1], rtol=1e-14, atol=0)
+    # far from the anchor the Frobenius norm takes over: never above ‖M‖_F
+    M = torch.randn(2, 5, 5, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    far = im.spectral_norm_upper(M, -10.0 * M)
+    torch.testing.assert_close(far, torch.linalg.matrix_norm(M, ord="fro"), rtol=1e-15, atol=0)
+    assert bool((im.spectral_norm_exact(M) <= far).all())
+    with pytest.raises(ValueError, match="M0.shape"):
+        im.spectral_norm_upper(M, M[:, :4])
