@@ -61,12 +61,14 @@ __all__ = [
     "FixedPoint",
     "FixedPointSet",
     "ImplicitGrads",
+    "ImplicitFlow",
     "ImplicitParams",
     "ImplicitTrajectory",
     "NonConvergenceError",
     "anderson",
     "enumerate_fixed_points",
     "features",
+    "flow_trajectory",
     "fixed_points_scalar",
     "gd_trajectory",
     "gram_ntk",
@@ -1044,7 +1046,8 @@ class ImplicitTrajectory:
     """Record of batched GD on the implicit layer; K = number of steps, S = number of seeds.
 
     loss:       (S, K+1) L(k) = ½‖ŷ(k) − y‖², +inf from the step a seed is marked diverged on.
-    norm_B:     (S, K+1) Lanczos estimate of ‖B(k)‖₂ (a lower bound, see spectral_norm).
+    norm_B:     (S, K+1) Lanczos estimate of ‖B(k)‖₂ (a lower bound, see spectral_norm); NaN when
+                not tracked (``track_lower=False``).
     norm_B_upper: (S, K+1) certified upper bound on ‖B(k)‖₂ (:func:`spectral_norm_upper`):
                 min(‖B(0)‖₂ + ‖B(k) − B(0)‖_F, ‖B(k)‖_F), ‖B(0)‖₂ by an exact SVD.
     dist_A:     (S, K+1) ‖A(k) − A(0)‖_F;  dist_u: ‖u(k) − u(0)‖₂;  dist_W: ‖W(k) − W(0)‖_F.
@@ -1086,6 +1089,7 @@ def gd_trajectory(
     warm_start: bool = True,
     adjoint: str = "auto",
     divergence_threshold: float = 1e100,
+    track_lower: bool = True,
 ) -> ImplicitTrajectory:
     """Full-batch GD θ(k+1) = θ(k) − η ∂L/∂θ(k) for θ in ``train``, recorded at k = 0..steps.
 
@@ -1095,7 +1099,8 @@ def gd_trajectory(
     CLAIMS.md gao2022]. ``eta`` is a float or an (S,) tensor. ‖B(k)‖₂ is tracked twice: from
     below by Lanczos (:func:`spectral_norm`) warm-started from the previous step's top right
     singular vector, and from above by :func:`spectral_norm_upper` (one SVD of B(0), then a
-    Frobenius norm per step), the bound a well-posedness claim needs.
+    Frobenius norm per step), the bound a well-posedness claim needs. ``track_lower=False`` skips the Lanczos
+    estimate (most of the cost of a step at small N) and records NaN in ``norm_B``; nothing else changes.
 
     Never raises on divergence and never returns NaN: a seed whose forward or adjoint solve does
     not converge, whose loss is non-finite or > ``divergence_threshold``, or whose update is
@@ -1112,6 +1117,8 @@ def gd_trajectory(
     tol, max_iter, _ = _check_solver_args(tol, max_iter, "flag")
     if not isinstance(warm_start, bool):
         raise ValueError(f"warm_start={warm_start!r}: expected True or False")
+    if not isinstance(track_lower, bool):
+        raise ValueError(f"track_lower={track_lower!r}: expected True or False")
     try:
         thr = float(divergence_threshold)
     except (TypeError, ValueError):
@@ -1141,8 +1148,11 @@ def gd_trajectory(
     Z = None
     for k in range(R):
         B = c * A
-        sigma, v = _lanczos(B, v, iters=300, rtol=1e-13)
         rec_upper[:, k] = _norm_upper(B, B0, norm_B0)
+        if track_lower:
+            sigma, v = _lanczos(B, v, iters=300, rtol=1e-13)
+        else:
+            sigma = torch.full((S,), math.nan, **opts)
         Phi = _phi(W, X)[1]
         fp = _solve(B, Phi, method=method, tol=tol, max_iter=max_iter, memory=5, beta=1.0, reg=1e-12,
                     Z0=Z if warm_start else None, norm_B=sigma, active=~diverged, on_fail="flag")
@@ -1184,6 +1194,106 @@ def gd_trajectory(
         loss=rec_loss, norm_B=rec_norm, norm_B_upper=rec_upper, dist_A=rec_dA, dist_u=rec_du, dist_W=rec_dW, iterations=rec_it,
         residual=rec_res, converged=rec_conv, diverged=diverged, params=final, train=train,
     )
+
+
+@dataclass(frozen=True, eq=False)
+class ImplicitFlow:
+    """Record of gradient flow on the implicit layer integrated by RK4; K = number of steps.
+
+    time:         (K+1,) 0, h, …, t_end.
+    loss:         (S, K+1) L(t) = ½‖ŷ(t) − y‖².
+    norm_B_upper: (S, K+1) certified upper bound on ‖B(t)‖₂ (:func:`spectral_norm_upper`, anchored at B(0)).
+    dist_A:       (S, K+1) ‖A(t) − A(0)‖_F;  dist_u: ‖u(t) − u(0)‖₂.
+    diverged:     (S,) bool: a forward or adjoint solve failed, or the loss or field became non-finite, at some
+                  RK4 stage; the seed's loss is +inf from that record on and its parameters stay frozen.
+    params:       final :class:`ImplicitParams`.
+    """
+
+    time: Tensor
+    loss: Tensor
+    norm_B_upper: Tensor
+    dist_A: Tensor
+    dist_u: Tensor
+    diverged: Tensor
+    params: ImplicitParams
+
+
+def flow_trajectory(
+    params: ImplicitParams,
+    X: Tensor,
+    y: Tensor,
+    *,
+    t_end: float,
+    steps: int,
+    tol: float = 1e-12,
+) -> ImplicitFlow:
+    """Gradient flow dA/dt = −∂L/∂A, du/dt = −∂L/∂u (W fixed) by classic RK4 at h = t_end/steps.
+
+    The flow of the recalled training setup of Gao & Gao (2022) [abstract: "both GF and GD converge"]. One step
+    for θ' = F(θ) = −∇L(θ): k1 = F(θ), k2 = F(θ + h/2·k1), k3 = F(θ + h/2·k2), k4 = F(θ + h·k3),
+    θ ← θ + h/6·(k1 + 2k2 + 2k3 + k4). Each F solves the equilibrium (Anderson, relative residual ``tol``) and its
+    adjoint (:func:`implicit_grads`). Never raises on divergence: a seed whose solve fails at any stage (the flow
+    left the well-posed region) or whose loss or field is non-finite is marked diverged, its loss is +inf from
+    then on and its parameters stay frozen, as in :func:`gd_trajectory`. The field is discontinuous where an
+    activation pattern flips, so the fourth order holds only between flips. params (S seeds), X (N, d) or
+    (S, N, d), y (N,) or (S, N). Returns :class:`ImplicitFlow`.
+    """
+    S, m, N = _check_model(params, X, y)
+    steps = _int_at_least("steps", steps, 1)
+    t = _finite_float("t_end", t_end, minimum=0.0, strict=True)
+    tol = _finite_float("tol", tol, minimum=0.0)
+    h = t / steps
+    A0, W, u0 = params.A.detach(), params.W.detach(), params.u.detach()
+    c = params.gamma / math.sqrt(m)
+    B0 = c * A0
+    norm_B0 = spectral_norm_exact(B0)
+    opts = {"dtype": A0.dtype, "device": A0.device}
+    rec_loss = torch.empty(S, steps + 1, **opts)
+    rec_upper = torch.empty(S, steps + 1, **opts)
+    rec_dA = torch.empty(S, steps + 1, **opts)
+    rec_du = torch.empty(S, steps + 1, **opts)
+
+    Phi = _phi(W, X)[1]
+    diverged = torch.zeros(S, dtype=torch.bool, device=A0.device)
+    warm: list[Tensor | None] = [None]  # the last solved Z: every stage starts from it
+
+    def field(A: Tensor, u: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+        B = c * A
+        # the certified upper bound stands in for ‖B‖₂ (used in messages and the adjoint's choice), no Lanczos;
+        # seeds already diverged are skipped by the solvers (``active``), as in gd_trajectory
+        fp = _solve(B, Phi, method="anderson", tol=tol, max_iter=None, memory=5, beta=1.0, reg=1e-12, Z0=warm[0],
+                    norm_B=_norm_upper(B, B0, norm_B0), active=~diverged, on_fail="flag")
+        warm[0] = fp.Z
+        cur = ImplicitParams(A=A, W=W, u=u, gamma=params.gamma)
+        e, g = _grads(cur, X, y, fp, wrt=("A", "u"), adjoint="auto", tol=tol, max_iter=None, active=~diverged)
+        L = 0.5 * (e * e).sum(-1)
+        ok = (fp.converged & g.adjoint.converged & torch.isfinite(L) & torch.isfinite(g.A.flatten(1)).all(-1)
+              & torch.isfinite(g.u).all(-1))
+        # a failed seed's field is set to 0 (it is frozen by the caller); no NaN enters the other seeds' arithmetic
+        gA = torch.where(ok[:, None, None], -g.A, torch.zeros_like(A))
+        gu = torch.where(ok[:, None], -g.u, torch.zeros_like(u))
+        return gA, gu, L, ok
+
+    A, u = A0.clone(), u0.clone()
+    for k in range(steps + 1):
+        k1A, k1u, L, ok1 = field(A, u)
+        diverged |= ~ok1
+        rec_loss[:, k] = torch.where(diverged, torch.full_like(L, math.inf), L)
+        rec_upper[:, k] = _norm_upper(c * A, B0, norm_B0)
+        rec_dA[:, k] = torch.linalg.vector_norm((A - A0).flatten(1), dim=-1)
+        rec_du[:, k] = torch.linalg.vector_norm(u - u0, dim=-1)
+        if k == steps:
+            break
+        k2A, k2u, _, ok2 = field(A + 0.5 * h * k1A, u + 0.5 * h * k1u)
+        k3A, k3u, _, ok3 = field(A + 0.5 * h * k2A, u + 0.5 * h * k2u)
+        k4A, k4u, _, ok4 = field(A + h * k3A, u + h * k3u)
+        diverged |= ~(ok2 & ok3 & ok4)
+        live = ~diverged
+        A = torch.where(live[:, None, None], A + (h / 6.0) * (k1A + 2.0 * k2A + 2.0 * k3A + k4A), A)
+        u = torch.where(live[:, None], u + (h / 6.0) * (k1u + 2.0 * k2u + 2.0 * k3u + k4u), u)
+    time = torch.linspace(0.0, t, steps + 1, **opts)
+    return ImplicitFlow(time=time, loss=rec_loss, norm_B_upper=rec_upper, dist_A=rec_dA, dist_u=rec_du,
+                        diverged=diverged, params=ImplicitParams(A=A, W=W, u=u, gamma=params.gamma))
 
 
 # --------------------------------------------------------------------------------------------

@@ -214,3 +214,19 @@ def test_gradient_ascent_is_caught_by_the_rate(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setattr(im, "_grads", gradients_ascending)
     res = run_ci(EASY_RATE)
     assert res.verdict == "refuted", f"gradients_ascending was not caught by linear_rate: {res.verdict}: {res.reason}"
+
+
+# One setting of the flow claim where it holds (two orthonormal inputs, γ = 0.1); as for the GD rate, the planted
+# bug is shown against a setting the true claim passes (the claim itself is inconclusive at N = 1, m = 16: see
+# tests/claims/known.py)
+EASY_FLOW = replace(gao.gf_linear_rate, id="gao2022.gf_linear_rate_easy", examples=(),
+                    premises=lambda p: st.fixed_dictionaries({"N": st.just(2), "gamma": st.just(0.1),
+                                                              "coherence": st.just(0.0), "seed": st.just(0)}))
+
+
+@pytest.mark.catches("gao2022.gf_linear_rate")
+def test_gradient_ascent_is_caught_by_the_flow(monkeypatch: pytest.MonkeyPatch, run_ci) -> None:
+    assert run_ci(EASY_FLOW).verdict == "verified"
+    monkeypatch.setattr(im, "_grads", gradients_ascending)
+    res = run_ci(EASY_FLOW)
+    assert res.verdict == "refuted", f"gradients_ascending was not caught by gf_linear_rate: {res.verdict}: {res.reason}"

@@ -479,3 +479,47 @@ def test_spectral_norm_upper_brackets_the_exact_norm_along_gd():
     assert bool((im.spectral_norm_exact(M) <= far).all())
     with pytest.raises(ValueError, match="M0.shape"):
         im.spectral_norm_upper(M, M[:, :4])
+
+
+def test_flow_trajectory_decreases_the_loss_and_converges_in_the_step():
+    """RK4 on the gradient flow: the loss decreases along the grid, and halving h moves the end point by little
+    (2e-5 relative measured here: first order through activation flips, fourth between them)."""
+    p, X, y = _problem(N=4, d=3, m=12, seeds=(1, 2), gamma=0.3)
+    coarse = im.flow_trajectory(p, X, y, t_end=2.0, steps=20)
+    fine = im.flow_trajectory(p, X, y, t_end=2.0, steps=40)
+    assert coarse.loss.shape == (2, 21) and coarse.time.shape == (21,) and not bool(coarse.diverged.any())
+    assert bool((coarse.loss[:, 1:] <= coarse.loss[:, :-1]).all())
+    assert bool((coarse.dist_A[:, 0] == 0).all()) and bool((coarse.dist_A[:, -1] > 0).all())
+    torch.testing.assert_close(coarse.loss[:, -1], fine.loss[:, -1], rtol=1e-3, atol=1e-12)
+    torch.testing.assert_close(coarse.loss[:, -1], im.loss(coarse.params, X, y), rtol=1e-9, atol=1e-14)
+
+
+def test_flow_trajectory_freezes_a_seed_that_leaves_the_well_posed_region():
+    """Ascending the loss (a flow backwards in time, t_end > 0 with the field reversed by a planted bug) drives ‖B‖
+    past 1 for some seed: it is marked diverged with +inf loss, never a crash or NaN."""
+    p, X, y = _problem(N=4, d=3, m=12, seeds=(1, 2), gamma=0.45)
+    real = im._grads
+
+    def ascend(*args, **kw):
+        e, g = real(*args, **kw)
+        return e, im.ImplicitGrads(A=-50 * g.A, u=-50 * g.u, W=None, adjoint=g.adjoint, valid=g.valid)
+
+    im._grads = ascend
+    try:
+        fl = im.flow_trajectory(p, X, y, t_end=5.0, steps=50)
+    finally:
+        im._grads = real
+    assert not bool(torch.isnan(fl.loss).any())
+    assert bool(fl.diverged.any()) and bool(torch.isinf(fl.loss[fl.diverged, -1]).all())
+
+
+def test_gd_without_the_lower_bound_is_the_same_run():
+    """track_lower=False skips Lanczos only: the same losses, movements and upper bound, NaN in norm_B."""
+    p, X, y = _problem(N=4, d=3, m=12, seeds=(1, 2), gamma=0.3)
+    a = im.gd_trajectory(p, X, y, eta=0.3, steps=5)
+    b = im.gd_trajectory(p, X, y, eta=0.3, steps=5, track_lower=False)
+    for name in ("loss", "norm_B_upper", "dist_A", "dist_u"):
+        torch.testing.assert_close(getattr(b, name), getattr(a, name), rtol=0, atol=0)
+    assert bool(torch.isnan(b.norm_B).all()) and bool(torch.isfinite(a.norm_B).all())
+    with pytest.raises(ValueError, match="track_lower"):
+        im.gd_trajectory(p, X, y, eta=0.3, steps=1, track_lower=1)
