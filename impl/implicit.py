@@ -7,12 +7,19 @@ arXiv 2110.05645.
 
 Model. **The details below are RECALLED, not checked against the papers' text** (the abstract
 confirms the scalar γ, the ReLU, and the square loss; the scalings and which matrices are
-trained are our reconstruction, see CLAIMS.md, section gao2022)::
+trained are our reconstruction, see CLAIMS.md, section gao2022 and theorems/gao2022.py)::
 
     z* = relu(B z* + φ(x)),        B = (γ/√m) A,        A_ij ~ N(0, 1)          (m × m)
     φ(x) = sqrt(2/m) relu(W x),    W_ij ~ N(0, 1)                                 (m × d)
-    ŷ(x) = uᵀ z*(x),               u_r ~ N(0, 1/m)                                (m)
+    ŷ(x) = uᵀ z*(x),               u_r ~ N(0, 1)   (``u_init="standard"``, the default)
+                                   u_r ~ N(0, 1/m) (``u_init="scaled"``, the model used before issue 16)
     L = ½ Σ_i (ŷ(x_i) − y_i)²      (no 1/N)
+
+Every weight standard Gaussian with the 1/√m carried by the layer maps (γ/√m and sqrt(2/m)) is the NTK
+parametrization: the features z* have O(1) norm, ŷ(0) = O(1), and every trained weight moves by O(1) in norm
+while its initial norm grows like √m, so its relative movement shrinks like 1/√m. With u ~ N(0, 1/m) the output
+layer is at mean-field scale instead: it moves by as much as its own norm, and the implicit layer's block of the
+NTK is a further 1/m smaller (issue 16).
 
 A and u are trained by default and W is fixed; which of {"A", "u", "W"} move is a parameter.
 For Gaussian A, ‖A‖₂ ≈ 2√m, so ‖B(0)‖₂ ≈ 2γ and γ < ½ makes the layer a contraction w.h.p.
@@ -54,12 +61,14 @@ __all__ = [
     "FixedPoint",
     "FixedPointSet",
     "ImplicitGrads",
+    "ImplicitFlow",
     "ImplicitParams",
     "ImplicitTrajectory",
     "NonConvergenceError",
     "anderson",
     "enumerate_fixed_points",
     "features",
+    "flow_trajectory",
     "fixed_points_scalar",
     "gd_trajectory",
     "gram_ntk",
@@ -74,6 +83,7 @@ __all__ = [
     "solve_equilibrium",
     "spectral_norm",
     "spectral_norm_exact",
+    "spectral_norm_upper",
     "unrolled_loss",
 ]
 
@@ -227,11 +237,13 @@ def init_params(
     gamma: float,
     dtype: torch.dtype = DEFAULT_DTYPE,
     device: torch.device | str = "cpu",
+    u_init: str = "standard",
 ) -> ImplicitParams:
     """Gaussian initialisation, one seed per batch entry [recalled, CLAIMS.md gao2022].
 
-    A_ij ~ N(0, 1) (m × m), W_ij ~ N(0, 1) (m × d), u_r ~ N(0, 1/m) (standard normal scaled by
-    1/√m). Seed s draws A, then W, then u from its own ``torch.Generator().manual_seed(seeds[s])``
+    A_ij ~ N(0, 1) (m × m), W_ij ~ N(0, 1) (m × d), u_r ~ N(0, 1) (``u_init="standard"``, the NTK
+    parametrization) or u_r ~ N(0, 1/m) (``u_init="scaled"``: the same draw divided by √m). Seed s
+    draws A, then W, then u from its own ``torch.Generator().manual_seed(seeds[s])``
     on the CPU, so one seed is reproduced alone by ``init_params(m, d, [seeds[s]], gamma=γ)`` and
     CPU and CUDA get identical weights. Returns :class:`ImplicitParams` with A (S, m, m),
     W (S, m, d), u (S, m).
@@ -239,6 +251,9 @@ def init_params(
     m = _int_at_least("m", m, 1)
     d = _int_at_least("d", d, 1)
     g = _finite_float("gamma", gamma)
+    if u_init not in ("standard", "scaled"):
+        raise ValueError(f"u_init={u_init!r}: expected 'standard' (u ~ N(0, 1)) or 'scaled' (u ~ N(0, 1/m))")
+    u_div = math.sqrt(m) if u_init == "scaled" else 1.0
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or len(seeds) < 1:
         raise ValueError(f"seeds={seeds!r}: expected a non-empty sequence of integers")
     As, Ws, us = [], [], []
@@ -249,7 +264,7 @@ def init_params(
         gen = torch.Generator().manual_seed(s)
         As.append(torch.randn(m, m, generator=gen, dtype=dtype))
         Ws.append(torch.randn(m, d, generator=gen, dtype=dtype))
-        us.append(torch.randn(m, generator=gen, dtype=dtype) / math.sqrt(m))
+        us.append(torch.randn(m, generator=gen, dtype=dtype) / u_div)
     return ImplicitParams(
         A=torch.stack(As).to(device), W=torch.stack(Ws).to(device), u=torch.stack(us).to(device), gamma=g
     )
@@ -414,6 +429,31 @@ def spectral_norm_exact(M: Tensor) -> Tensor:
     if not isinstance(M, Tensor) or M.ndim != 3 or min(M.shape) < 1:
         raise ValueError(f"M.shape={_shape(M)}: expected (S, p, q), one matrix per seed")
     return torch.linalg.matrix_norm(M, ord=2)
+
+
+def _norm_upper(B: Tensor, B0: Tensor, norm_B0: Tensor) -> Tensor:
+    """min(‖B0‖₂ + ‖B − B0‖_F, ‖B‖_F): ‖B‖₂ ≤ ‖B0‖₂ + ‖B − B0‖₂ (triangle) and ‖·‖₂ ≤ ‖·‖_F."""
+    moved = torch.linalg.matrix_norm(B - B0, ord="fro")
+    return torch.minimum(norm_B0 + moved, torch.linalg.matrix_norm(B, ord="fro"))
+
+
+def spectral_norm_upper(M: Tensor, M0: Tensor, norm_M0: Tensor | None = None) -> Tensor:
+    """Certified upper bound on ‖M‖₂ for each matrix of M (S, p, q), anchored at M0 (S, p, q); shape (S,).
+
+    min(‖M0‖₂ + ‖M − M0‖_F, ‖M‖_F), with ‖M0‖₂ by an exact SVD (:func:`spectral_norm_exact`) unless
+    ``norm_M0`` (S,) is given. Exact up to float64 round-off of one SVD (relative ~1e-15) and two
+    Frobenius norms; tight when M stays near M0, which is the regime of a GD trajectory from M0
+    [derived: triangle inequality and ‖·‖₂ ≤ ‖·‖_F]. Unlike :func:`spectral_norm`, never below ‖M‖₂.
+    """
+    if not isinstance(M, Tensor) or M.ndim != 3 or min(M.shape) < 1:
+        raise ValueError(f"M.shape={_shape(M)}: expected (S, p, q), one matrix per seed")
+    if not isinstance(M0, Tensor) or M0.shape != M.shape:
+        raise ValueError(f"M0.shape={_shape(M0)}: expected {tuple(M.shape)} like M")
+    if norm_M0 is None:
+        norm_M0 = spectral_norm_exact(M0)
+    elif not isinstance(norm_M0, Tensor) or tuple(norm_M0.shape) != (M.shape[0],):
+        raise ValueError(f"norm_M0.shape={_shape(norm_M0)}: expected (S,) = {(M.shape[0],)}")
+    return _norm_upper(M, M0, norm_M0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1006,7 +1046,10 @@ class ImplicitTrajectory:
     """Record of batched GD on the implicit layer; K = number of steps, S = number of seeds.
 
     loss:       (S, K+1) L(k) = ½‖ŷ(k) − y‖², +inf from the step a seed is marked diverged on.
-    norm_B:     (S, K+1) Lanczos estimate of ‖B(k)‖₂ (a lower bound, see spectral_norm).
+    norm_B:     (S, K+1) Lanczos estimate of ‖B(k)‖₂ (a lower bound, see spectral_norm); NaN when
+                not tracked (``track_lower=False``).
+    norm_B_upper: (S, K+1) certified upper bound on ‖B(k)‖₂ (:func:`spectral_norm_upper`):
+                min(‖B(0)‖₂ + ‖B(k) − B(0)‖_F, ‖B(k)‖_F), ‖B(0)‖₂ by an exact SVD.
     dist_A:     (S, K+1) ‖A(k) − A(0)‖_F;  dist_u: ‖u(k) − u(0)‖₂;  dist_W: ‖W(k) − W(0)‖_F.
     iterations: (S, K+1) int64 forward-solver updates at step k (0 once a seed is frozen).
     residual:   (S, K+1) forward relative residual at step k (of the frozen Z once diverged).
@@ -1020,6 +1063,7 @@ class ImplicitTrajectory:
 
     loss: Tensor
     norm_B: Tensor
+    norm_B_upper: Tensor
     dist_A: Tensor
     dist_u: Tensor
     dist_W: Tensor
@@ -1045,14 +1089,18 @@ def gd_trajectory(
     warm_start: bool = True,
     adjoint: str = "auto",
     divergence_threshold: float = 1e100,
+    track_lower: bool = True,
 ) -> ImplicitTrajectory:
     """Full-batch GD θ(k+1) = θ(k) − η ∂L/∂θ(k) for θ in ``train``, recorded at k = 0..steps.
 
     Gradients by implicit differentiation (:func:`implicit_grads`) at the equilibrium solved by
     ``method`` to relative residual ``tol``, warm-started from the previous step's Z when
     ``warm_start`` [GD on A and u with W fixed is the recalled training setup of Gao & Gao 2022;
-    CLAIMS.md gao2022]. ``eta`` is a float or an (S,) tensor. ‖B(k)‖₂ is tracked by Lanczos
-    (:func:`spectral_norm`) warm-started from the previous step's top right singular vector.
+    CLAIMS.md gao2022]. ``eta`` is a float or an (S,) tensor. ‖B(k)‖₂ is tracked twice: from
+    below by Lanczos (:func:`spectral_norm`) warm-started from the previous step's top right
+    singular vector, and from above by :func:`spectral_norm_upper` (one SVD of B(0), then a
+    Frobenius norm per step), the bound a well-posedness claim needs. ``track_lower=False`` skips the Lanczos
+    estimate (most of the cost of a step at small N) and records NaN in ``norm_B``; nothing else changes.
 
     Never raises on divergence and never returns NaN: a seed whose forward or adjoint solve does
     not converge, whose loss is non-finite or > ``divergence_threshold``, or whose update is
@@ -1069,6 +1117,8 @@ def gd_trajectory(
     tol, max_iter, _ = _check_solver_args(tol, max_iter, "flag")
     if not isinstance(warm_start, bool):
         raise ValueError(f"warm_start={warm_start!r}: expected True or False")
+    if not isinstance(track_lower, bool):
+        raise ValueError(f"track_lower={track_lower!r}: expected True or False")
     try:
         thr = float(divergence_threshold)
     except (TypeError, ValueError):
@@ -1081,6 +1131,7 @@ def gd_trajectory(
     R = steps + 1
     rec_loss = torch.empty(S, R, **opts)
     rec_norm = torch.empty(S, R, **opts)
+    rec_upper = torch.empty(S, R, **opts)
     rec_dA = torch.empty(S, R, **opts)
     rec_du = torch.empty(S, R, **opts)
     rec_dW = torch.empty(S, R, **opts)
@@ -1092,10 +1143,16 @@ def gd_trajectory(
     c = params.gamma / math.sqrt(m)
     A, W, u = A0.clone(), W0.clone(), u0.clone()
     v = _start_vector(S, m, generator=None, like=A0)
+    B0 = c * A0
+    norm_B0 = spectral_norm_exact(B0)  # one SVD: the anchor of the certified upper bound
     Z = None
     for k in range(R):
         B = c * A
-        sigma, v = _lanczos(B, v, iters=300, rtol=1e-13)
+        rec_upper[:, k] = _norm_upper(B, B0, norm_B0)
+        if track_lower:
+            sigma, v = _lanczos(B, v, iters=300, rtol=1e-13)
+        else:
+            sigma = torch.full((S,), math.nan, **opts)
         Phi = _phi(W, X)[1]
         fp = _solve(B, Phi, method=method, tol=tol, max_iter=max_iter, memory=5, beta=1.0, reg=1e-12,
                     Z0=Z if warm_start else None, norm_B=sigma, active=~diverged, on_fail="flag")
@@ -1134,9 +1191,109 @@ def gd_trajectory(
             W = torch.where(live[:, None, None], new["W"], W)
     final = ImplicitParams(A=A, W=W, u=u, gamma=params.gamma)
     return ImplicitTrajectory(
-        loss=rec_loss, norm_B=rec_norm, dist_A=rec_dA, dist_u=rec_du, dist_W=rec_dW, iterations=rec_it,
+        loss=rec_loss, norm_B=rec_norm, norm_B_upper=rec_upper, dist_A=rec_dA, dist_u=rec_du, dist_W=rec_dW, iterations=rec_it,
         residual=rec_res, converged=rec_conv, diverged=diverged, params=final, train=train,
     )
+
+
+@dataclass(frozen=True, eq=False)
+class ImplicitFlow:
+    """Record of gradient flow on the implicit layer integrated by RK4; K = number of steps.
+
+    time:         (K+1,) 0, h, …, t_end.
+    loss:         (S, K+1) L(t) = ½‖ŷ(t) − y‖².
+    norm_B_upper: (S, K+1) certified upper bound on ‖B(t)‖₂ (:func:`spectral_norm_upper`, anchored at B(0)).
+    dist_A:       (S, K+1) ‖A(t) − A(0)‖_F;  dist_u: ‖u(t) − u(0)‖₂.
+    diverged:     (S,) bool: a forward or adjoint solve failed, or the loss or field became non-finite, at some
+                  RK4 stage; the seed's loss is +inf from that record on and its parameters stay frozen.
+    params:       final :class:`ImplicitParams`.
+    """
+
+    time: Tensor
+    loss: Tensor
+    norm_B_upper: Tensor
+    dist_A: Tensor
+    dist_u: Tensor
+    diverged: Tensor
+    params: ImplicitParams
+
+
+def flow_trajectory(
+    params: ImplicitParams,
+    X: Tensor,
+    y: Tensor,
+    *,
+    t_end: float,
+    steps: int,
+    tol: float = 1e-12,
+) -> ImplicitFlow:
+    """Gradient flow dA/dt = −∂L/∂A, du/dt = −∂L/∂u (W fixed) by classic RK4 at h = t_end/steps.
+
+    The flow of the recalled training setup of Gao & Gao (2022) [abstract: "both GF and GD converge"]. One step
+    for θ' = F(θ) = −∇L(θ): k1 = F(θ), k2 = F(θ + h/2·k1), k3 = F(θ + h/2·k2), k4 = F(θ + h·k3),
+    θ ← θ + h/6·(k1 + 2k2 + 2k3 + k4). Each F solves the equilibrium (Anderson, relative residual ``tol``) and its
+    adjoint (:func:`implicit_grads`). Never raises on divergence: a seed whose solve fails at any stage (the flow
+    left the well-posed region) or whose loss or field is non-finite is marked diverged, its loss is +inf from
+    then on and its parameters stay frozen, as in :func:`gd_trajectory`. The field is discontinuous where an
+    activation pattern flips, so the fourth order holds only between flips. params (S seeds), X (N, d) or
+    (S, N, d), y (N,) or (S, N). Returns :class:`ImplicitFlow`.
+    """
+    S, m, N = _check_model(params, X, y)
+    steps = _int_at_least("steps", steps, 1)
+    t = _finite_float("t_end", t_end, minimum=0.0, strict=True)
+    tol = _finite_float("tol", tol, minimum=0.0)
+    h = t / steps
+    A0, W, u0 = params.A.detach(), params.W.detach(), params.u.detach()
+    c = params.gamma / math.sqrt(m)
+    B0 = c * A0
+    norm_B0 = spectral_norm_exact(B0)
+    opts = {"dtype": A0.dtype, "device": A0.device}
+    rec_loss = torch.empty(S, steps + 1, **opts)
+    rec_upper = torch.empty(S, steps + 1, **opts)
+    rec_dA = torch.empty(S, steps + 1, **opts)
+    rec_du = torch.empty(S, steps + 1, **opts)
+
+    Phi = _phi(W, X)[1]
+    diverged = torch.zeros(S, dtype=torch.bool, device=A0.device)
+    warm: list[Tensor | None] = [None]  # the last solved Z: every stage starts from it
+
+    def field(A: Tensor, u: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+        B = c * A
+        # the certified upper bound stands in for ‖B‖₂ (used in messages and the adjoint's choice), no Lanczos;
+        # seeds already diverged are skipped by the solvers (``active``), as in gd_trajectory
+        fp = _solve(B, Phi, method="anderson", tol=tol, max_iter=None, memory=5, beta=1.0, reg=1e-12, Z0=warm[0],
+                    norm_B=_norm_upper(B, B0, norm_B0), active=~diverged, on_fail="flag")
+        warm[0] = fp.Z
+        cur = ImplicitParams(A=A, W=W, u=u, gamma=params.gamma)
+        e, g = _grads(cur, X, y, fp, wrt=("A", "u"), adjoint="auto", tol=tol, max_iter=None, active=~diverged)
+        L = 0.5 * (e * e).sum(-1)
+        ok = (fp.converged & g.adjoint.converged & torch.isfinite(L) & torch.isfinite(g.A.flatten(1)).all(-1)
+              & torch.isfinite(g.u).all(-1))
+        # a failed seed's field is set to 0 (it is frozen by the caller); no NaN enters the other seeds' arithmetic
+        gA = torch.where(ok[:, None, None], -g.A, torch.zeros_like(A))
+        gu = torch.where(ok[:, None], -g.u, torch.zeros_like(u))
+        return gA, gu, L, ok
+
+    A, u = A0.clone(), u0.clone()
+    for k in range(steps + 1):
+        k1A, k1u, L, ok1 = field(A, u)
+        diverged |= ~ok1
+        rec_loss[:, k] = torch.where(diverged, torch.full_like(L, math.inf), L)
+        rec_upper[:, k] = _norm_upper(c * A, B0, norm_B0)
+        rec_dA[:, k] = torch.linalg.vector_norm((A - A0).flatten(1), dim=-1)
+        rec_du[:, k] = torch.linalg.vector_norm(u - u0, dim=-1)
+        if k == steps:
+            break
+        k2A, k2u, _, ok2 = field(A + 0.5 * h * k1A, u + 0.5 * h * k1u)
+        k3A, k3u, _, ok3 = field(A + 0.5 * h * k2A, u + 0.5 * h * k2u)
+        k4A, k4u, _, ok4 = field(A + h * k3A, u + h * k3u)
+        diverged |= ~(ok2 & ok3 & ok4)
+        live = ~diverged
+        A = torch.where(live[:, None, None], A + (h / 6.0) * (k1A + 2.0 * k2A + 2.0 * k3A + k4A), A)
+        u = torch.where(live[:, None], u + (h / 6.0) * (k1u + 2.0 * k2u + 2.0 * k3u + k4u), u)
+    time = torch.linspace(0.0, t, steps + 1, **opts)
+    return ImplicitFlow(time=time, loss=rec_loss, norm_B_upper=rec_upper, dist_A=rec_dA, dist_u=rec_du,
+                        diverged=diverged, params=ImplicitParams(A=A, W=W, u=u, gamma=params.gamma))
 
 
 # --------------------------------------------------------------------------------------------

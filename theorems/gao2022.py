@@ -3,28 +3,61 @@ arXiv 2205.07463 (2022) (seed 001); also Gao, Liu, Liu, Rajan, Gao, ICLR 2022, a
 Formulas: shared/CLAIMS.md, section gao2022. Implementation: :mod:`impl.implicit`.
 
 Model [recalled; the abstract confirms the scalar γ, ReLU and the square loss]: z* = relu(Bz* + φ(x)),
-B = (γ/√m)A with Gaussian A, φ(x) = sqrt(2/m) relu(Wx), ŷ = uᵀz*, L = ½Σ(ŷ_i − y_i)²; A and u trained,
-W fixed. Every claim built on that model lists it under ``recalled``.
+B = (γ/√m)A, φ(x) = sqrt(2/m) relu(Wx), ŷ = uᵀz*, L = ½Σ(ŷ_i − y_i)²; A, W, u standard Gaussian at init (the NTK
+parametrization, u ~ N(0, 1) since issue 16); A and u trained, W fixed. Every claim built on that model lists it
+under ``recalled``.
 
-The theorem numbers of either paper could not be confirmed: the public copies the search tool reaches give the
-abstracts and introductions only, so every citation below says what it rests on (abstract, derived, recalled).
+Parametrization (issue 16, item 3): what was looked up and why this one. The search tool reaches the abstract of
+2205.07463 (shared/seeds/001; scholarfeed.org, paperswithcode, emergentmind, tomesphere, bzpeer) and, for
+2110.05645v2, SPIQA's copy of the introduction only; no page with the model's equations was found, so the
+scalings of φ and u remain recalled. The abstract says: "we introduce a fixed scalar to scale the weight matrix of
+the implicit layer and show that there exists a small enough scaling constant, keeping the equilibrium equation
+well-posed throughout training" and "both GF and GD converge to a global minimum at a linear rate if the width m
+of the implicit network is linear in the sample size N, i.e., m = Ω(N)". The authors' follow-up (Gao & Gao, ICLR
+2023, arXiv 2209.15562, abstract, found in the ICLR 2023 text corpus) says of these works: "as they train all
+layers together, their analyses are equivalent to only studying the evolution of the output layer. It is unclear
+how the implicit layer contributes to the training." So by the authors' own account the implicit layer is not what
+carries the convergence here. We use u ~ N(0, 1) instead of the u ~ N(0, 1/m) recalled before because (1) it is the
+NTK parametrization of the linear-width literature (every weight standard Gaussian, the 1/√m in the layer maps),
+the one in which the proof's radii, O(1) in norm against initial norms ≈ √m, shrink like 1/√m: with u ~ N(0, 1/m)
+the output layer moves by about its own norm at every width (``movement_mean_field_control``: slope of u's
+relative movement −0.04), which no near-initialization proof allows; (2) in it the implicit layer's share of the
+NTK trace is ≈ 5–9% at γ ≈ 0.3 and does not fall with m, against 0.1–0.6% falling like 1/m with u ~ N(0, 1/m)
+(``implicit_layer_movement``). A skip term vᵀφ(x) in the output (recalled for 2110.05645) is not confirmed and not
+encoded. ``impl.implicit.init_params(u_init="scaled")`` keeps the earlier model for the comparison.
+
+The implicit layer still moves little, and that is a finding (``implicit_layer_movement``, per-width table in the
+report): at N = 4, coherence 0.25, γ = 0.3, η = 1/λ_max(K∞), the seed-mean relative movement
+max_k ‖A(k) − A(0)‖_F/‖A(0)‖₂ is 12%, 3.6%, 3.6%, 2.6% at m = 16, 32, 64, 128 (u ~ N(0, 1/m): 3.1%, 0.5%, 0.2%,
+0.1%), while u moves 54%, 31%, 27%, 19% of its norm (u ~ N(0, 1/m): 117%, 112%, 95%, 99%); the implicit layer's
+share of the NTK trace at init is 8.7%, 5.0%, 6.5%, 6.7% (u ~ N(0, 1/m): 0.61%, 0.16%, 0.11%, 0.06%). Against the
+well-posedness margin, ‖B(k) − B(0)‖_F reaches 58% of 1 − ‖B(0)‖₂ at m = 16 (worst of 8 seeds) and 5–9% at
+m ≥ 32: at the smallest width well-posedness along training is not ‖B(0)‖₂ < 1 again; from m = 32 on it nearly is.
 
 Roles (issue 15). Paper claims: the layer is well-posed at initialization and along GD (``well_posed_at_init``,
 ``well_posed_in_training``), GD converges at a linear rate from a width on (``linear_rate``), and linear width
-suffices (``width_scaling``). Implementation checks: the contraction facts of the layer map z ↦ relu(Bz + φ)
+suffices (``width_scaling``), and so does gradient flow (``gf_linear_rate``); from the proof's structure (recalled): λ₀ > 0 for non-parallel inputs
+(``lambda0_positive``), λ_min(K(0)) ≥ ¾λ₀ at linear width (``init_lambda_min``), and radii that shrink like 1/√m
+(``movement_scaling``). Finding: how much of the well-posedness margin training uses, per width, in both
+parametrizations (``implicit_layer_movement``). Implementation checks: the contraction facts of the layer map z ↦ relu(Bz + φ)
 (``contraction_picard``, ``unique_fixed_point``, ``picard_converges``) build B with a chosen spectral norm ρ
 (B = ρ·A/‖A‖₂), so the contraction premise holds by construction and they are Banach's theorem applied to our
 solvers and our enumeration, not a statement about the paper's network; ``implicit_gradient`` and
 ``gd_step_kernel`` check our implicit differentiation, GD step and NTK against autograd through unrolled Picard
 iterations (an independent reference: no adjoint, no activation pattern). The controls break the contraction
-premise ‖B‖₂ < 1 (two fixed points, Picard diverging), γ < ½ and the step-size premise η ≤ 1/λ_max.
+premise ‖B‖₂ < 1 (two fixed points, Picard diverging), γ < ½, the step-size premise η ≤ 1/λ_max, non-parallel
+inputs (identical inputs: λ₀ = 0), the width (m ≤ 4 < N: λ_min(K(0)) ≪ ¾λ₀) and the output layer's NTK scale
+(u ~ N(0, 1/m): u's relative movement does not shrink).
 
-NOTE (issue 16, item 3): the parametrization is recalled; in it the implicit layer barely trains (its block of
-the NTK is γ²/m of the output layer's, 0.1–0.5% of the trace at m = 16–64), so ``linear_rate`` is close to
-random-features regression and ``well_posed_in_training`` close to ‖B(0)‖₂ ≈ 2γ. λ₀ of the infinite-width NTK is
-estimated here by Monte Carlo over reference networks (about 4% standard error), not computed; the concentration
-step λ_min(K(0)) ≥ ¾λ₀ at m = Θ(N), λ₀ > 0, the 1/√m movement bounds and the flow statement are not encoded;
-‖B(k)‖₂ along training is a Lanczos estimate (a lower bound) where the claim needs an upper bound.
+NOTE (issue 16, item 3): the parametrization is still recalled (see above), now the NTK one. ‖B(k)‖₂ along
+training is bounded from above, certified (``impl.implicit.spectral_norm_upper``: an exact SVD of B(0) plus
+‖B(k) − B(0)‖_F), no longer by a Lanczos lower bound. New: the concentration step λ_min(K(0)) ≥ ¾λ₀ at m = 128N
+(``init_lambda_min``, our constant; λ₀ from 64 reference networks, ≈ 2% standard error), λ₀ > 0 for non-parallel
+inputs (``lambda0_positive``, a Monte Carlo estimate, equicorrelated inputs only), the 1/√m movement radii
+(``movement_scaling``), each with a control, and the gradient-flow statement (``gf_linear_rate``, RK4 on the
+implicit dynamics). Not encoded: a closed form or certified value of K∞ (λ₀ is estimated, so λ₀ > 0 is checked
+for equicorrelated inputs, where the estimator's error scales with λ₀, not certified in general), and
+λ_min(K(t)) ≥ λ₀/2 along the path.
 """
 
 from __future__ import annotations
@@ -35,6 +68,7 @@ from typing import Any
 
 import sympy as sp
 import torch
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from impl import implicit as im
@@ -47,8 +81,8 @@ PAPER = ("Gao & Gao (2022), Gradient descent optimizes infinite-depth ReLU impli
          "Gao, Liu, Liu, Rajan, Gao (ICLR 2022)")
 ARXIV = "2205.07463"
 DELTA = 0.1
-MODEL_RECALLED = ("the model (B = (γ/√m)A, φ = sqrt(2/m) relu(Wx), u ~ N(0, 1/m), A and u trained) is recalled, "
-                  "not re-read in the paper",)
+MODEL_RECALLED = ("the model (B = (γ/√m)A, φ = sqrt(2/m) relu(Wx), A, W, u ~ N(0, 1), A and u trained) is "
+                  "recalled, not re-read in the paper (no public copy of its equations was found)",)
 
 
 def cite(where: str, source: str = "paper", note: str = "") -> Citation:
@@ -286,7 +320,8 @@ def run_training(inst: Instance) -> dict[str, Any]:
     # two step axes: "k" = 1..K for the rate (k = 0 is the identity L(0) ≤ L(0)), "k_all" = 0..K for ‖B(k)‖₂
     return {"loss": per_seed(tr.loss[:, 1:], "k"), "loss_0": per_seed(tr.loss[:, 0]),
             "k": shared(torch.arange(1.0, K + 1), "k"), "eta": per_seed(step), "lambda_ntk": per_seed(lam_min),
-            "norm_B_path": per_seed(tr.norm_B, "k_all"), "N": inst.premises["N"],
+            "norm_B_path": per_seed(tr.norm_B_upper, "k_all"), "norm_B_lanczos": per_seed(tr.norm_B, "k_all"),
+            "N": inst.premises["N"],
             "one": shared(torch.ones(K + 1), "k_all"), "k_all": shared(torch.arange(K + 1.0), "k_all")}
 
 
@@ -303,17 +338,21 @@ well_posed_in_training = Claim(
     statement=sp.Lt(norm_B_path, 1),
     premises=lambda p: net_premises(p, max_gamma=0.3, eta_frac=st.floats(0.1, 1.0)),
     run=run_training,
-    tolerance=Tolerance(atol=1e-9, reason="‖B‖₂ by Lanczos to 1e-13 relative; strict: must stay below 1 − 1e-9"),
+    tolerance=Tolerance(atol=1e-9, reason="‖B(k)‖₂ bounded from above (certified: exact SVD of B(0) plus "
+                                          "‖B(k) − B(0)‖_F, round-off ~1e-15); strict: must stay below 1 − 1e-9"),
     delta=DELTA,
     regime=Regime(size="m", ladder=_ladder, practical=sp.Max(16, 2 * N), theory=N,
                   note="ours: γ ≤ 0.3, η ≤ 1/λ_max(K(0)), m ≥ max(16, 2N), k ≤ 4/(ηλ_min) (capped per profile)"),
     recalled=MODEL_RECALLED,
-    symbols={"norm_B_path": "‖B(k)‖₂ at every GD step", "one": "the well-posedness limit ‖B‖₂ = 1"},
-    tightness=Tightness(expr=norm_B_path, meaning="largest ‖B(k)‖₂ over the run against the well-posedness limit 1",
-                        reduce="max"),
+    symbols={"norm_B_path": "certified upper bound min(‖B(0)‖₂ + ‖B(k) − B(0)‖_F, ‖B(k)‖_F) on ‖B(k)‖₂ at every "
+                            "GD step", "norm_B_lanczos": "Lanczos estimate of ‖B(k)‖₂ (a lower bound)",
+             "one": "the well-posedness limit ‖B‖₂ = 1"},
+    tightness=Tightness(expr=norm_B_path, meaning="largest upper bound on ‖B(k)‖₂ over the run against the "
+                                                  "well-posedness limit 1", reduce="max"),
     examples=({"N": 6, "d": 2, "gamma": 0.3, "coherence": 0.5, "eta_frac": 1.0, "seed": 1},),  # adversarial corner
-    figures=(Figure("‖B(k)‖₂ along training against the line 1", x="k_all", ys=("norm_B_path", "one"),
-                    xlabel="k", ylabel="‖B‖₂", styles=("line", "dashed")),),
+    figures=(Figure("‖B(k)‖₂ along training, bracketed (certified upper bound, Lanczos lower bound), against the "
+                    "line 1", x="k_all", ys=("norm_B_path", "norm_B_lanczos", "one"), xlabel="k", ylabel="‖B‖₂",
+                    styles=("line", "line", "dashed")),),
     seeds=8,
     examples_scale=0.5,
 )
@@ -325,6 +364,9 @@ def run_implicit_gradient(inst: Instance) -> dict[str, Any]:
     fp = im.solve_equilibrium(params, X, tol=1e-14, on_fail="raise")
     grads = im.implicit_grads(params, X, y, fp=fp, wrt=("A", "u"), adjoint="direct")
     rho_max = float(fp.norm_B.max())
+    # the unrolled reference needs a contraction: at m = 2, γ = 0.44 a seed of 8 had ‖B‖₂ = 1.09 (the premises bound
+    # γ, not ‖B‖₂), where ℓ below is negative and autograd sees no A; such draws are rare and are rejected
+    assume(rho_max < 1.0)
     ell_steps = int(math.ceil(math.log(1e-16) / math.log(rho_max))) + 10  # ‖B‖^ℓ ≤ 1e-16: truncation below round-off
     A = params.A.clone().requires_grad_(True)
     u = params.u.clone().requires_grad_(True)
@@ -387,8 +429,9 @@ def run_step_kernel(inst: Instance) -> dict[str, Any]:
     """Per trained block b ∈ {A, u}: one GD step on b alone, (ŷ(1) − ŷ(0))/η, and −K_b(ŷ(0) − y) from gram_ntk,
     both against the reference −J_b J_bᵀ(ŷ(0) − y) with J_b by autograd through unrolled Picard steps.
 
-    The blocks are stepped one at a time because the A block is γ²/m of the u block (0.1–0.5% of the trace):
-    with both trained at once, an error in it hides under the O(η) remainder of the u block. The step and
+    The blocks are stepped one at a time because the A block is small next to the u block (≈ 5–9% of the trace at
+    γ ≈ 0.3 with u ~ N(0, 1), shrinking like γ²; 0.1–0.5% with u ~ N(0, 1/m)): with both trained at once, an error
+    in it hides under the O(η) remainder of the u block. The step and
     gram_ntk share the adjoint solve (I − DB)⁻ᵀ of impl.implicit, so a bug there is wrong in both alike; the
     autograd reference shares none of it.
     """
@@ -397,6 +440,7 @@ def run_step_kernel(inst: Instance) -> dict[str, Any]:
     y0, _ = im.predict(params, X, fp=fp)
     e = (y0 - y).unsqueeze(-1)
     # ℓ with ‖B‖₂^ℓ ≤ 1e-16: the unrolled truncation sits below round-off (as in implicit_gradient)
+    assume(float(fp.norm_B.max()) < 1.0)  # the unrolled reference needs a contraction (see run_implicit_gradient)
     ell = int(math.ceil(math.log(1e-16) / math.log(float(fp.norm_B.max())))) + 10
     jac = unrolled_jacobians(params, X, iterations=ell)
     out, ker, ref, scale = [], [], [], []
@@ -432,11 +476,12 @@ gd_step_kernel = Claim(
     run=run_step_kernel,
     tolerance=Tolerance(stderr="velocity_scale", z=2e-4,
                         reason="a scale, not a standard error: 2e-4·λ_max(J_bJ_bᵀ)‖ŷ − y‖, the size of the "
-                               "velocity. The step is η = 1e-6/λ_max(K_b); its O(η) remainder measured ≤ 1.2e-5 of "
-                               "that scale over 60 random instances (A block; u enters ŷ linearly: ≤ 7e-10), "
-                               "16× below; solves to 1e-14 give ≈ 1e-8 in the difference quotient; gram_ntk "
-                               "matched the reference to 1.4e-14. A dropped adjoint inverse moved the A block by "
-                               "≥ 6.8e-3 of the scale in 30 of 30 instances"),
+                               "velocity. The step is η = 1e-6/λ_max(K_b); its O(η) remainder measured ≤ 3.6e-6 of "
+                               "that scale over 59 random instances with u ~ N(0, 1) (1.2e-5 with u ~ N(0, 1/m)); "
+                               "A block; u enters ŷ linearly: ≤ 9e-9), 55× below; solves to 1e-14 give ≈ 1e-8 in "
+                               "the difference quotient; gram_ntk matched the reference to 1.4e-14. A dropped "
+                               "adjoint inverse moved the A block by ≥ 6.8e-3 of the scale in 30 of 30 instances "
+                               "(measured with u ~ N(0, 1/m))"),
     recalled=MODEL_RECALLED,
     seeds=8,
     symbols={"output_velocity": "(ŷ(1) − ŷ(0))/η after one step of gd_trajectory on block b alone",
@@ -455,7 +500,8 @@ REFERENCE_WIDTH = 256  # width of the networks whose averaged Gram estimates the
 # 16 reference networks. torch keeps the low 32 bits of a generator's seed; verify.streams uses only bits 31–30
 # = 0, 1, 2 (initialization, data, a seed's own streams), so seeds with bits 31–30 = 3 never meet a network
 # under test
-REFERENCE_SEEDS = tuple((3 << 30) + i for i in range(16))
+REFERENCE_SEEDS_ALL = tuple((3 << 30) + i for i in range(64))
+REFERENCE_SEEDS = REFERENCE_SEEDS_ALL[:16]
 
 
 def equicorrelated_inputs(N: int, coherence: float, *, dtype: torch.dtype, device: torch.device) -> torch.Tensor:
@@ -471,17 +517,24 @@ def equicorrelated_inputs(N: int, coherence: float, *, dtype: torch.dtype, devic
 
 @functools.lru_cache(maxsize=512)  # the same (N, γ, c) recurs at every width and seed batch of one example
 def reference_gram_spectrum(N: int, gamma: float, coherence: float = 0.0, *, dtype: torch.dtype,
-                            device: torch.device) -> tuple[float, float]:
+                            device: torch.device, u_init: str = "standard",
+                            networks: int = 16) -> tuple[float, float]:
     """(λ_min, λ_max) of the infinite-width Gram K∞ for equicorrelated inputs (:func:`equicorrelated_inputs`), estimated.
 
     For such inputs the limit kernel depends on the inputs only through ⟨x_i, x_j⟩ (Gaussian W, A, u are rotation
     invariant), so K∞ = aI + b11ᵀ with eigenvalues a − b and a + (N − 1)b. a and b are estimated from the Gram
     averaged over 16 networks of width 256 (diagonal mean and off-diagonal mean); the symmetric form removes most
     of the Monte Carlo noise. What is left is the per-network scale of ‖z*‖²: two disjoint sets of 16 reference
-    networks gave λ_min 5–10% apart (measured at N = 2, 6, 16, c = 0, 0.5), about 4% standard error each.
+    networks gave λ_min 5–10% apart (measured at N = 2, 6, 16, c = 0, 0.5), about 4% standard error each (in the
+    u ~ N(0, 1/m) model; the u block ZᵀZ, which carries most of K, does not depend on u). ``networks`` > 16 (at
+    most 64) averages more reference networks (standard error ∝ 1/√networks). ``u_init`` as in
+    :func:`impl.implicit.init_params`.
     """
+    if not 1 <= networks <= 64:
+        raise ValueError(f"networks={networks}: expected 1..64 reference networks")
     X = equicorrelated_inputs(N, coherence, dtype=dtype, device=device)
-    params = im.init_params(REFERENCE_WIDTH, X.shape[1], REFERENCE_SEEDS, gamma=gamma, dtype=dtype, device=device)
+    params = im.init_params(REFERENCE_WIDTH, X.shape[1], REFERENCE_SEEDS_ALL[:networks], gamma=gamma, dtype=dtype,
+                            device=device, u_init=u_init)
     K = im.gram_ntk(params, X).mean(0)
     a = float(K.diagonal().mean())
     b = float((K.sum() - K.trace()) / (N * (N - 1))) if N > 1 else 0.0
@@ -509,7 +562,7 @@ def run_rate_limit_kernel(inst: Instance) -> dict[str, Any]:
     cap = inst.profile.pick(80, 400, 2000)
     steps = int(min(cap, math.ceil(4.0 / (step * lam0))))  # the envelope falls to e^{−2} (capped per profile)
     params = im.init_params(p["m"], X.shape[1], inst.seeds, gamma=p["gamma"], dtype=inst.dtype, device=inst.device)
-    tr = im.gd_trajectory(params, X, y, eta=step, steps=steps)
+    tr = im.gd_trajectory(params, X, y, eta=step, steps=steps, track_lower=False)
     # k = 0 is the identity L(0) ≤ L(0): the step axis starts at k = 1
     return {"loss": per_seed(tr.loss[:, 1:], "k"), "loss_0": per_seed(tr.loss[:, 0]),
             "k": shared(torch.arange(1.0, steps + 1), "k"), "eta": step, "lambda0": lam0, "N": N}
@@ -522,10 +575,11 @@ RATE_BOUND = (1 - eta * lam0_sym / 2) ** k * loss_0
 # the width under test (a narrower net gets its own, looser envelope), so it could not see the width it claims to
 # test. λ₀ and η now come from the infinite-width kernel (estimated from reference networks), the same for every
 # width, so the regime's threshold is a measurement. The regime m ≥ max(16, 2N) is the one declared before.
-# Result (ci, 2026-12-07): refuted at the adversarial corner N = 6, coherence 0.5, γ = 0.3, η = 1/λ_max(K∞): at
-# m = max(16, 2N) = 16, 13 of 49 seeds leave the envelope (25 of 98 on replication), at m = 32 5 of 147. The
-# constant 2 in m ≥ 2N is ours and too small there with the infinite-width λ₀; it stays as declared, and the
-# verdict is listed in tests/claims/known.py.
+# Result (ci, 2026-12-07, u ~ N(0, 1/m)): refuted at the adversarial corner N = 6, coherence 0.5, γ = 0.3,
+# η = 1/λ_max(K∞): at m = max(16, 2N) = 16, 13 of 49 seeds leave the envelope (25 of 98 on replication), at m = 32
+# 5 of 147. Since issue 16 (u ~ N(0, 1), the NTK parametrization): inconclusive at the same corner, 27 of 147 seeds
+# at m = 16 and 20 of 196 on replication, m = 32 held. The constant 2 in m ≥ 2N is ours and too small there with
+# the infinite-width λ₀; it stays as declared, and the verdict is listed in tests/claims/known.py.
 linear_rate = Claim(
     id="gao2022.linear_rate",
     title="m = Ω(N) ⇒ GD converges at a linear rate: ‖ŷ(k) − y‖² ≤ (1 − ηλ₀/2)^k ‖ŷ(0) − y‖², λ₀ = λ_min(K∞) of "
@@ -610,7 +664,7 @@ def run_width_scaling(inst: Instance) -> dict[str, Any]:
 
         def holds(m: int) -> bool:
             params = im.init_params(m, N, inst.seeds, gamma=p["gamma"], dtype=inst.dtype, device=inst.device)
-            tr = im.gd_trajectory(params, X, y, eta=step, steps=steps)
+            tr = im.gd_trajectory(params, X, y, eta=step, steps=steps, track_lower=False)
             left = (tr.loss > envelope * tr.loss[:, :1] * (1 + WIDTH_RTOL)).any(1) | tr.diverged
             return int(left.sum()) <= allowed
 
@@ -660,6 +714,371 @@ width_scaling = Claim(
 )
 
 
+# ---------------------------------------------------------------------------------------------
+# issue 16, item 3: the concentration step at linear width, λ₀ > 0, and how far the weights move
+# ---------------------------------------------------------------------------------------------
+
+def lambda0_premises(p: Profile, *, min_coherence: float = 0.0, max_coherence: float = 0.95,
+                     **extra: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """N equicorrelated unit inputs (coherence → 1 pushes them together), γ, a seed."""
+    return st.fixed_dictionaries({
+        "N": st.integers(2, p.pick(6, 16, 32)), "gamma": st.floats(0.02, 0.3),
+        "coherence": st.floats(min_coherence, max_coherence), "seed": st.integers(0, 2**20), **extra,
+    })
+
+
+def run_lambda0(inst: Instance) -> dict[str, Any]:
+    """λ₀ = λ_min(K∞) of N equicorrelated inputs, estimated from the averaged Gram of 16 reference networks."""
+    p = inst.premises
+    lam0, lam_max = reference_gram_spectrum(p["N"], p["gamma"], p["coherence"], dtype=inst.dtype, device=inst.device)
+    return {"lambda0": lam0, "lambda_max_inf": lam_max}
+
+
+LAMBDA0_FLOOR = 1e-9  # eigenvalue round-off of averaged Grams with O(1) entries is ~1e-15; far above it, far below λ₀
+
+lambda0_positive = Claim(
+    id="gao2022.lambda0_positive",
+    title="No two inputs parallel ⇒ λ₀ = λ_min(K∞) > 0 for the infinite-width NTK of the implicit network",
+    citation=cite("the positivity of the limiting Gram matrix the rate is stated with (lemma number not confirmed)",
+                  "recalled", "that the paper assumes or proves λ₀ > 0 for non-parallel inputs is recalled; the "
+                              "abstract states only the linear rate at m = Ω(N)"),
+    kind=Kind.EXACT,
+    statement=sp.Gt(lam0_sym, 0),
+    premises=lambda p: lambda0_premises(p),
+    run=run_lambda0,
+    tolerance=Tolerance(atol=LAMBDA0_FLOOR,
+                        reason="λ₀ must exceed 1e-9 to count as positive: the eigenvalue round-off of a Gram averaged "
+                               "over 16 networks, entries O(1), is ~1e-15. For equicorrelated inputs the estimator "
+                               "a − b (diagonal minus off-diagonal mean) is a difference of per-network PSD forms, so "
+                               "its Monte Carlo error scales with λ₀ itself and cannot push it below 0"),
+    recalled=MODEL_RECALLED,
+    symbols={"lambda0": "λ₀ = λ_min(K∞) (16 reference networks of width 256)",
+             "lambda_max_inf": "λ_max(K∞)", "coherence": "⟨x_i, x_j⟩ for i ≠ j"},
+    given="N equicorrelated unit inputs x_i, ⟨x_i, x_j⟩ = coherence ≤ 0.95 (never parallel)",
+    examples=({"N": 6, "gamma": 0.3, "coherence": 0.95, "seed": 1},),  # adversarial: the inputs nearly parallel
+    tightness=Tightness(LAMBDA0_FLOOR / lam0_sym, "the floor 1e-9 over λ₀ (1: λ₀ at the floor; the search pushes "
+                                                  "the inputs together to shrink λ₀)"),
+    seeds=1,
+    examples_scale=0.5,  # each example estimates K∞ afresh from 16 reference networks (≈ 4 s under load)
+)
+
+lambda0_parallel_control = control(
+    lambda0_positive,
+    name="lambda0_parallel_control",
+    premises=lambda p: lambda0_premises(p, min_coherence=1.0, max_coherence=1.0),
+    broken="no two inputs parallel (here coherence 1: every x_i is the same unit vector)",
+    title="Control: identical inputs make every Gram, and so K∞, singular: λ₀ = 0",
+)
+
+
+def _lemma_ladder(premises: dict, profile: Profile) -> list[int]:
+    """Widths c·N for c from 1 (m = N: the Gram is near singular) up past the practical constant 128."""
+    N = premises["N"]
+    return [c * N for c in profile.pick([1, 16, 128], [1, 8, 32, 128, 256], [1, 8, 32, 128, 256, 512])]
+
+
+LEMMA_REFERENCE_NETWORKS = 64  # K∞ for this claim from 64 reference networks: ≈ 2% standard error, not 4%
+
+
+def run_init_lambda_min(inst: Instance) -> dict[str, Any]:
+    """λ_min(K(0)) of S networks at width m against λ₀ = λ_min(K∞) of the same N equicorrelated inputs."""
+    p = inst.premises
+    X = equicorrelated_inputs(p["N"], p["coherence"], dtype=inst.dtype, device=inst.device)
+    lam0, _ = reference_gram_spectrum(p["N"], p["gamma"], p["coherence"], dtype=inst.dtype, device=inst.device,
+                                      networks=LEMMA_REFERENCE_NETWORKS)
+    params = im.init_params(p["m"], X.shape[1], inst.seeds, gamma=p["gamma"], dtype=inst.dtype, device=inst.device)
+    K0 = im.gram_ntk(params, X)
+    return {"lambda_min_K0": per_seed(im.lambda_min(K0)), "lambda0": lam0, "N": p["N"], "m": p["m"]}
+
+
+lam_k0 = sp.Symbol("lambda_min_K0")
+
+init_lambda_min = Claim(
+    id="gao2022.init_lambda_min",
+    title="Concentration at linear width: m = Θ(N) ⇒ w.h.p. λ_min(K(0)) ≥ ¾λ₀, λ₀ = λ_min of the infinite-width NTK",
+    citation=cite("the Gram matrix at initialization (lemma number not confirmed)", "recalled",
+                  "the step λ_min(K(0)) ≥ ¾λ₀ at m = Θ(N) is recalled from the proof's structure (as in Du et al. "
+                  "2019, Lemma 3.1, at linear rather than quadratic width); the constant ¾ is recalled"),
+    kind=Kind.ASYMPTOTIC,
+    statement=sp.Ge(lam_k0, sp.Rational(3, 4) * lam0_sym),
+    # N ≤ 4 in ci keeps the widest net at 512 (49 seeds per batch)
+    premises=lambda p: rate_premises(p, eta_frac=st.just(1.0), N=st.integers(1, p.pick(4, 16, 64))),
+    run=run_init_lambda_min,
+    tolerance=Tolerance(rtol=1e-10, reason="float64 round-off of N×N eigenvalues; λ₀'s ≈ 2% Monte Carlo error (64 "
+                                          "reference networks) is not a tolerance: the practical constant carries it"),
+    delta=DELTA,
+    regime=Regime(size="m", ladder=_lemma_ladder, practical=128 * N, theory=N,
+                  note="ours, declared before the first run: m ≥ 128N. The Marchenko–Pastur edge (1 − √(N/m))² of a "
+                       "Gram of m i.i.d. rows reaches ¾ at m ≈ 56N; the constant is doubled for λ₀'s ≈ 2% error and "
+                       "for features that are not Gaussian. N ≤ 6, γ ≤ 0.3, coherence ≤ 0.5 (ci)"),
+    recalled=("the constant ¾ and m = Θ(N) for this step", "λ₀ = λ_min of the infinite-width NTK Gram matrix",
+              *MODEL_RECALLED),
+    symbols={"lambda_min_K0": "λ_min(K(0)) of the network at width m", "lambda0": "λ₀ = λ_min(K∞) (64 reference "
+             "networks of width 256)", "coherence": "⟨x_i, x_j⟩ for i ≠ j"},
+    tightness=Tightness(sp.Rational(3, 4) * lam0_sym / lam_k0, "¾λ₀ over λ_min(K(0)) (1: at the bound), at the "
+                                                               "widths of the practical regime", reduce="max"),
+    examples=({"N": 4, "gamma": 0.3, "coherence": 0.5, "eta_frac": 1.0, "seed": 1},),
+    seeds=16,
+    examples_scale=0.5,
+)
+
+init_lambda_min_narrow = control(
+    init_lambda_min,
+    name="init_lambda_min_narrow_control",
+    kind=Kind.PROBABILISTIC,
+    premises=lambda p: rate_premises(p, eta_frac=st.just(1.0), N=st.integers(4, p.pick(6, 16, 64)),
+                                     m=st.integers(2, 4)),
+    broken="m = Θ(N) with a large enough constant (here m ∈ [2, 4] ≤ N: the u block ZᵀZ has rank ≤ m < N)",
+    title="Control: at a width at or below N the Gram at init is far below ¾λ₀ (the u block is rank-deficient)",
+)
+
+
+# How far the weights move: GD on the same data at a ladder of widths with a width-independent step and horizon.
+MOVE_WIDTHS = ([16, 32, 64, 128], [16, 32, 64, 128, 256], [32, 64, 128, 256, 512, 1024])
+
+
+def movement_premises(p: Profile, **extra: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries({
+        "N": st.integers(2, p.pick(4, 8, 16)), "gamma": st.floats(0.1, 0.3), "coherence": st.floats(0.0, 0.5),
+        "eta_frac": st.floats(0.5, 1.0), "seed": st.integers(0, 2**20), **extra,
+    })
+
+
+def _movement(inst: Instance, u_init: str) -> dict[str, torch.Tensor]:
+    """Per width of the ladder (seed means unless said): the relative movements max_k ‖A(k) − A(0)‖_F/‖A(0)‖₂ and
+    max_k ‖u(k) − u(0)‖/‖u(0)‖, the margin used max_k ‖B(k) − B(0)‖_F/(1 − ‖B(0)‖₂) (max over seeds), the
+    implicit layer's share tr K_A(0)/tr K(0), and the final loss ratio. η = eta_frac/λ_max(K∞) and k ≤ 4/(ηλ₀)
+    (capped per profile) are the same at every width."""
+    p = inst.premises
+    N = p["N"]
+    X = equicorrelated_inputs(N, p["coherence"], dtype=inst.dtype, device=inst.device)
+    y = tl.bounded_labels(N, generator=inst.generator(0), dtype=inst.dtype, device=inst.device)
+    lam0, lam_max = reference_gram_spectrum(N, p["gamma"], p["coherence"], dtype=inst.dtype, device=inst.device,
+                                            u_init=u_init)
+    step = p["eta_frac"] / lam_max
+    steps = int(min(inst.profile.pick(60, 200, 1000), math.ceil(4.0 / (step * lam0))))
+    out: dict[str, list[float]] = {"rel_A": [], "rel_u": [], "radius_A": [], "radius_u": [], "margin": [],
+                                   "share_A": [], "loss_ratio": []}
+    for m in MOVE_WIDTHS[inst.profile.level]:
+        params = im.init_params(m, X.shape[1], inst.seeds, gamma=p["gamma"], dtype=inst.dtype, device=inst.device,
+                                u_init=u_init)
+        fp = im.solve_equilibrium(params, X, on_fail="raise")
+        tr_K = torch.diagonal(im.gram_ntk(params, X, fp=fp), dim1=-2, dim2=-1).sum(-1)
+        tr_KA = torch.diagonal(im.gram_ntk(params, X, fp=fp, train=("A",)), dim1=-2, dim2=-1).sum(-1)
+        tr = im.gd_trajectory(params, X, y, eta=step, steps=steps, track_lower=False)
+        norm_A0 = im.spectral_norm_exact(params.A)
+        norm_B0 = (p["gamma"] / math.sqrt(m)) * norm_A0
+        moved_B = (p["gamma"] / math.sqrt(m)) * tr.dist_A.max(1).values  # ‖B(k) − B(0)‖_F = (γ/√m)‖A(k) − A(0)‖_F
+        rel_A = tr.dist_A.max(1).values / norm_A0
+        rel_u = tr.dist_u.max(1).values / torch.linalg.vector_norm(params.u, dim=-1)
+        out["rel_A"].append(float(rel_A.mean()))
+        out["rel_u"].append(float(rel_u.mean()))
+        # the radii of the proof are proportional to the initial residual ‖ŷ(0) − y‖ = sqrt(2L(0)), an O(1) random
+        # scale with a large spread across seeds: divided out per seed, the seed mean compares widths, not residuals
+        residual0 = torch.sqrt(2.0 * tr.loss[:, 0])
+        out["radius_A"].append(float((rel_A / residual0).mean()))
+        out["radius_u"].append(float((rel_u / residual0).mean()))
+        out["margin"].append(float((moved_B / (1.0 - norm_B0)).max()))
+        out["share_A"].append(float((tr_KA / tr_K).mean()))
+        out["loss_ratio"].append(float((tr.loss[:, -1] / tr.loss[:, 0]).max()))
+    return {k: torch.tensor(v, dtype=torch.float64) for k, v in out.items()}
+
+
+def _widths(inst: Instance) -> torch.Tensor:
+    return torch.tensor(MOVE_WIDTHS[inst.profile.level], dtype=torch.float64)
+
+
+def run_movement_scaling(inst: Instance) -> dict[str, Any]:
+    """Log–log slopes against m of the seed-mean relative movements of A and u (one fit per example)."""
+    mv = _movement(inst, inst.premises["u_init"])
+    lw = torch.log(_widths(inst))
+    return {"slope_A": least_squares_slope(lw, torch.log(mv["radius_A"])),
+            "slope_u": least_squares_slope(lw, torch.log(mv["radius_u"])),
+            "widths": shared(_widths(inst), "width"), "rel_move_A": shared(mv["radius_A"], "width"),
+            "rel_move_u": shared(mv["radius_u"], "width")}
+
+
+slope_A, slope_u = sp.symbols("slope_A slope_u")
+MOVE_FIGURE = Figure("relative movement of the trained weights per unit initial residual against width m (log–log)",
+                     x="widths", ys=("rel_move_A", "rel_move_u"), xlabel="m",
+                     ylabel="max_k ‖θ(k) − θ(0)‖/(‖θ(0)‖·‖ŷ(0) − y‖)", logx=True, logy=True, styles=("points", "points"))
+
+movement_scaling = Claim(
+    id="gao2022.movement_scaling",
+    title="The trained weights stay near initialization, at radii ∝ ‖ŷ(0) − y‖ that shrink like 1/√m relative to "
+          "their initial norms: log–log slopes of ‖A − A(0)‖_F/(‖A(0)‖₂‖ŷ(0) − y‖) and ‖u − u(0)‖/(‖u(0)‖‖ŷ(0) − y‖) "
+          "against m are ≤ −½",
+    citation=cite("weights stay near initialization (lemma number not confirmed)", "recalled",
+                  "the proof keeps A and u within radii O(√N‖ŷ(0) − y‖/λ₀) in norm (as Du et al. 2019, Cor. 4.1, "
+                  "per neuron) while ‖A(0)‖₂ ≈ 2√m and ‖u(0)‖ ≈ √m; the form of the radii is recalled, as is the "
+                  "NTK parametrization it needs"),
+    kind=Kind.TREND,
+    statement=sp.And(sp.Le(slope_A, sp.Rational(-1, 2)), sp.Le(slope_u, sp.Rational(-1, 2))),
+    premises=lambda p: movement_premises(p, u_init=st.just("standard")),
+    run=run_movement_scaling,
+    tolerance=Tolerance(atol=0.15, reason="declared before the fit: ±0.15 on a log–log slope over a width range of "
+                                          "4 (ci) keeps −½ apart from a flat line and from −¼; finite-width "
+                                          "corrections of relative size O(1/√m) bend the curve by less at m ≥ 16"),
+    recalled=("the 1/√m form of the radii", *MODEL_RECALLED),
+    seeds=16,
+    examples_scale=0.25,
+    symbols={"slope_A": "log–log slope of the seed mean of max_k ‖A(k) − A(0)‖_F/(‖A(0)‖₂‖ŷ(0) − y‖) against m",
+             "slope_u": "log–log slope of the seed mean of max_k ‖u(k) − u(0)‖/(‖u(0)‖‖ŷ(0) − y‖) against m",
+             "rel_move_A": "seed mean of max_k ‖A(k) − A(0)‖_F/(‖A(0)‖₂‖ŷ(0) − y‖)",
+             "rel_move_u": "seed mean of max_k ‖u(k) − u(0)‖/(‖u(0)‖‖ŷ(0) − y‖)", "widths": "width m"},
+    figures=(MOVE_FIGURE,),
+    examples=({"N": 4, "gamma": 0.3, "coherence": 0.5, "eta_frac": 1.0, "seed": 1, "u_init": "standard"},),
+    tightness=Tightness(sp.Max(slope_A, slope_u) / sp.Rational(-1, 2),
+                        "the larger fitted slope over −½ (1: exactly 1/√m; below 1: slower than 1/√m)", reduce="max"),
+)
+
+movement_mean_field_control = control(
+    movement_scaling,
+    name="movement_mean_field_control",
+    premises=lambda p: movement_premises(p, u_init=st.just("scaled")),
+    broken="the NTK parametrization of the output layer (here u ~ N(0, 1/m), the model used before issue 16: u "
+           "moves by about its own norm at every width)",
+    title="Control: with the output layer at mean-field scale, u ~ N(0, 1/m), u's relative movement does not "
+          "shrink like 1/√m",
+)
+
+
+def run_layer_movement(inst: Instance) -> dict[str, Any]:
+    """How much the implicit layer moves at each width, in the NTK parametrization and in the u ~ N(0, 1/m) one."""
+    ntk = _movement(inst, "standard")
+    old = _movement(inst, "scaled")
+    w = _widths(inst)
+    return {"margin_used": float(torch.maximum(ntk["margin"], old["margin"]).max()),
+            "widths": shared(w, "width"),
+            "rel_move_A_ntk": shared(ntk["rel_A"], "width"), "rel_move_A_scaled": shared(old["rel_A"], "width"),
+            "rel_move_u_ntk": shared(ntk["rel_u"], "width"), "rel_move_u_scaled": shared(old["rel_u"], "width"),
+            "margin_ntk": shared(ntk["margin"], "width"), "margin_scaled": shared(old["margin"], "width"),
+            "share_A_ntk": shared(ntk["share_A"], "width"), "share_A_scaled": shared(old["share_A"], "width"),
+            "loss_ratio_ntk": shared(ntk["loss_ratio"], "width")}
+
+
+margin_used = sp.Symbol("margin_used")
+
+implicit_layer_movement = Claim(
+    id="gao2022.implicit_layer_movement",
+    title="Finding: along GD the implicit layer spends at most half of its well-posedness margin, "
+          "‖B(k) − B(0)‖_F ≤ ½(1 − ‖B(0)‖₂), at every width m ≥ 16, in either parametrization: well-posedness in "
+          "training is inherited from initialization",
+    citation=cite("abstract: a small enough γ keeps the equilibrium equation well-posed throughout training "
+                  "(our measurement of how much of the margin training uses)", "derived",
+                  "per width: relative movements of A and u, the implicit layer's share of the NTK trace, the margin "
+                  "used, for u ~ N(0, 1) (NTK) and u ~ N(0, 1/m)"),
+    kind=Kind.EXACT,
+    statement=sp.Le(margin_used, sp.Rational(1, 2)),
+    # a table more than a search: three values of γ at one data set keep ci's shrinking (both parametrizations,
+    # four widths per example) near 20 s
+    premises=lambda p: st.fixed_dictionaries({"N": st.just(4), "gamma": st.sampled_from([0.1, 0.2, 0.3]),
+                                              "coherence": st.just(0.25), "eta_frac": st.just(1.0),
+                                              "seed": st.integers(0, 2**20)}),
+    run=run_layer_movement,
+    tolerance=Tolerance(reason="exact norms of recorded weights (float64); the threshold ½ is ours"),
+    recalled=MODEL_RECALLED,
+    seeds=8,
+    examples_scale=0.25,
+    symbols={"margin_used": "max over widths, seeds and steps of ‖B(k) − B(0)‖_F/(1 − ‖B(0)‖₂), both "
+                            "parametrizations",
+             "rel_move_A_ntk": "mean max_k ‖A(k) − A(0)‖_F/‖A(0)‖₂, u ~ N(0, 1)",
+             "rel_move_A_scaled": "the same, u ~ N(0, 1/m)",
+             "rel_move_u_ntk": "mean max_k ‖u(k) − u(0)‖/‖u(0)‖, u ~ N(0, 1)",
+             "rel_move_u_scaled": "the same, u ~ N(0, 1/m)",
+             "margin_ntk": "max over seeds of max_k ‖B(k) − B(0)‖_F/(1 − ‖B(0)‖₂), u ~ N(0, 1)",
+             "margin_scaled": "the same, u ~ N(0, 1/m)",
+             "share_A_ntk": "mean tr K_A(0)/tr K(0), the implicit layer's share of the NTK at init, u ~ N(0, 1)",
+             "share_A_scaled": "the same, u ~ N(0, 1/m)", "loss_ratio_ntk": "max over seeds of L(K)/L(0), u ~ N(0, 1)",
+             "widths": "width m"},
+    figures=(Figure("relative movement of A and u against width m, NTK (u ~ N(0, 1)) and u ~ N(0, 1/m)", x="widths",
+                    ys=("rel_move_A_ntk", "rel_move_A_scaled", "rel_move_u_ntk", "rel_move_u_scaled"), xlabel="m",
+                    ylabel="max_k ‖θ(k) − θ(0)‖/‖θ(0)‖", logx=True, logy=True,
+                    styles=("points", "points", "points", "points")),
+             Figure("the implicit layer's share of the NTK trace at init and the well-posedness margin used", x="widths",
+                    ys=("share_A_ntk", "share_A_scaled", "margin_ntk", "margin_scaled"), xlabel="m", ylabel="fraction",
+                    logx=True, logy=True, styles=("points", "points", "line", "line"))),
+    examples=({"N": 4, "gamma": 0.3, "coherence": 0.25, "eta_frac": 1.0, "seed": 1},),
+    tightness=Tightness(margin_used / sp.Rational(1, 2), "the largest margin fraction used over ½"),
+    role="finding",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# gradient flow (issue 16, item 3): the abstract's GF statement, integrated by RK4
+# ---------------------------------------------------------------------------------------------
+
+GF_HORIZON = 4.0  # t_end = 4/λ₀: the envelope e^{−λ₀t/2} falls to e^{−2}
+GF_STEPS_PER_UNIT = 4.0  # RK4 steps per unit of t·λ_max(K∞); see GF_TOL
+
+
+def flow_premises(p: Profile, **extra: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """N ≤ 4 equicorrelated inputs with coherence ≤ ¼ in ci (λ_max/λ₀ ≤ 5 keeps the RK4 grid near 80 steps)."""
+    return st.fixed_dictionaries({
+        "N": st.integers(1, p.pick(4, 8, 32)), "gamma": st.floats(0.02, 0.3),
+        "coherence": st.floats(0.0, p.pick(0.25, 0.5, 0.5)), "seed": st.integers(0, 2**20), **extra,
+    })
+
+
+def run_flow_rate(inst: Instance) -> dict[str, Any]:
+    """Gradient flow on (A, u) at width m for t ≤ 4/λ₀ on an RK4 grid of 4 steps per unit of t·λ_max(K∞)."""
+    p = inst.premises
+    N = p["N"]
+    X = equicorrelated_inputs(N, p["coherence"], dtype=inst.dtype, device=inst.device)
+    y = tl.bounded_labels(N, generator=inst.generator(0), dtype=inst.dtype, device=inst.device)
+    lam0, lam_max = reference_gram_spectrum(N, p["gamma"], p["coherence"], dtype=inst.dtype, device=inst.device)
+    t_end = GF_HORIZON / lam0
+    steps = int(math.ceil(GF_STEPS_PER_UNIT * t_end * lam_max))
+    params = im.init_params(p["m"], X.shape[1], inst.seeds, gamma=p["gamma"], dtype=inst.dtype, device=inst.device)
+    fl = im.flow_trajectory(params, X, y, t_end=t_end, steps=steps)
+    # t = 0 is the identity L(0) ≤ L(0): the time axis starts at the first grid point
+    return {"loss": per_seed(fl.loss[:, 1:], "t"), "loss_0": per_seed(fl.loss[:, 0]),
+            "t": shared(fl.time[1:], "t"), "lambda0": lam0, "N": N,
+            "norm_B_path": per_seed(fl.norm_B_upper, "t_all")}
+
+
+t_sym = sp.Symbol("t")
+GF_BOUND = sp.exp(-lam0_sym * t_sym / 2) * loss_0
+GF_TOL = Tolerance(rtol=4e-2, reason="RK4 through activation-pattern flips converges at first order: at 4 steps per "
+                                     "unit of t·λ_max(K∞) the final loss differed from 8 steps per unit by ≤ 0.8% "
+                                     "relative (measured: N = 2–4, coherence 0–0.5, γ = 0.1–0.3, m = 16, 64), so the "
+                                     "error at 4 is ≈ 1.5%; 4e-2 leaves more than 2× margin")
+
+gf_linear_rate = Claim(
+    id="gao2022.gf_linear_rate",
+    title="m = Ω(N) ⇒ gradient flow converges at a linear rate: ‖ŷ(t) − y‖² ≤ e^{−λ₀t/2}‖ŷ(0) − y‖², λ₀ = "
+          "λ_min(K∞) (the η → 0 limit of linear_rate's envelope)",
+    citation=cite("abstract: both GF and GD converge to a global minimum at a linear rate if m = Ω(N) (theorem "
+                  "number not confirmed)", "recalled",
+                  "GF and the linear rate are in the abstract; the constant ½ (linear_rate's c = ½ with t = ηk) and "
+                  "λ₀ = λ_min of the infinite-width NTK Gram are recalled"),
+    kind=Kind.ASYMPTOTIC,
+    statement=sp.Le(loss_k, GF_BOUND),
+    premises=lambda p: flow_premises(p),
+    run=run_flow_rate,
+    tolerance=GF_TOL,
+    delta=DELTA,
+    # ci's ladder starts at the practical width (16 for N ≤ 4): the RK4 grid costs 4 gradient solves per step
+    regime=Regime(size="m", ladder=lambda premises, profile: list(profile.pick([16, 32], [8, 16, 32, 64, 128],
+                                                                              [16, 32, 64, 128, 256, 512])),
+                  practical=sp.Max(16, 2 * N), theory=N,
+                  note="ours, as linear_rate: m ≥ max(16, 2N), γ ≤ 0.3, t ≤ 4/λ₀ on an RK4 grid of 4 steps per unit "
+                       "of t·λ_max(K∞); equicorrelated inputs with coherence ≤ ¼ (ci), λ₀ from 16 reference "
+                       "networks (≈ 4% standard error)"),
+    recalled=("the constant ½ in e^{−λ₀t/2}", "λ₀ = λ_min of the infinite-width NTK Gram matrix", *MODEL_RECALLED),
+    symbols={"loss": "L(t) = ½‖ŷ(t) − y‖² on the RK4 grid", "loss_0": "L(0)", "t": "time t",
+             "lambda0": "λ₀ = λ_min(K∞) (reference networks)",
+             "norm_B_path": "certified upper bound on ‖B(t)‖₂ along the flow"},
+    tightness=Tightness(expr=sp.log(GF_BOUND / loss_0) / sp.log(loss_k / loss_0),
+                        meaning="the envelope's decay exponent over the measured one at t_end", reduce="last"),
+    examples=({"N": 4, "gamma": 0.3, "coherence": 0.25, "seed": 1},),  # adversarial corner of the ci premises
+    figures=(Figure("loss along the flow against the envelope e^{−λ₀t/2} loss(0) (largest width)", x="t",
+                    ys=("lhs", "rhs"), xlabel="t", ylabel="loss", logy=True, styles=("line", "dashed")),),
+    seeds=8,  # raised by the engine to what δ = 0.1 needs in one batch
+    examples_scale=0.25,
+)
+
+
 CLAIMS = [
     contraction_picard,
     unique_fixed_point,
@@ -674,6 +1093,14 @@ CLAIMS = [
     linear_rate,
     rate_large_step_control,
     width_scaling,
+    lambda0_positive,
+    lambda0_parallel_control,
+    init_lambda_min,
+    init_lambda_min_narrow,
+    movement_scaling,
+    movement_mean_field_control,
+    implicit_layer_movement,
+    gf_linear_rate,
 ]
 
 
@@ -686,6 +1113,22 @@ CLAIMS = [
 # 2110.05645v2) give the abstracts and introductions only. Statements the abstract makes are source="paper"; the
 # rest are recalled.
 COVERAGE = [
+    Covered(
+        where="problem setup: the implicit network, its scalings and initialization (section not confirmed)",
+        statement="z* = relu((γ/√m)A z* + φ(x)), φ(x) = sqrt(2/m) relu(Wx), ŷ = uᵀz*, square loss, A and u trained; "
+                  "here A, W, u ~ N(0, 1) (the NTK parametrization)",
+        status="encoded",
+        claims=("gao2022.implicit_layer_movement", "gao2022.movement_mean_field_control"),
+        why="which parametrization and why (issue 16): no public copy of the equations was found (the abstract says "
+            "only that a fixed scalar γ scales the implicit layer's weight), so the scalings are recalled. u ~ N(0, 1) "
+            "replaces the u ~ N(0, 1/m) used before: that one puts the output layer at mean-field scale (u moves by "
+            "its own norm at every width: movement_mean_field_control) and shrinks the implicit layer's NTK share "
+            "like 1/m (0.06–0.6%); in the NTK parametrization the share is 5–9% at γ = 0.3 and every weight's relative "
+            "movement falls like 1/√m. The implicit layer still moves little (A: 2.6–12% of ‖A(0)‖₂ at m = 128…16), "
+            "as the authors' 2023 follow-up (arXiv 2209.15562) says of this line of work: its analyses 'are "
+            "equivalent to only studying the evolution of the output layer'",
+        source="recalled",
+    ),
     Covered(
         where="well-posedness of the equilibrium equation under a contraction (lemma number not confirmed)",
         statement="‖B‖₂ < 1 ⇒ z = relu(Bz + φ) has exactly one solution, Picard iteration converges to it, "
@@ -712,10 +1155,11 @@ COVERAGE = [
         statement="there is a small enough scaling γ that keeps the equilibrium equation well-posed throughout "
                   "training",
         status="encoded",
-        claims=("gao2022.well_posed_in_training",),
-        why="along GD only, at γ ≤ 0.3 in a declared width regime; ‖B(k)‖₂ is a Lanczos estimate, a lower bound "
-            "where the claim needs an upper bound, and in the recalled parametrization B barely moves, so the check "
-            "is close to ‖B(0)‖₂ < 1 (issue 16, item 3)",
+        claims=("gao2022.well_posed_in_training", "gao2022.implicit_layer_movement"),
+        why="along GD only, at γ ≤ 0.3 in a declared width regime; ‖B(k)‖₂ bounded from above, certified (exact "
+            "SVD of B(0) plus ‖B(k) − B(0)‖_F). How much of the margin training uses is the finding "
+            "implicit_layer_movement: 58% at m = 16, under a tenth at m ≥ 32, so from m = 32 on the check is close "
+            "to ‖B(0)‖₂ < 1",
         source="paper",
     ),
     Covered(
@@ -725,45 +1169,52 @@ COVERAGE = [
         claims=("gao2022.linear_rate", "gao2022.rate_large_step_control", "gao2022.width_scaling"),
         why="linear_rate: the rate (1 − ηλ₀/2)^k with λ₀ = λ_min of the infinite-width NTK (estimated from 16 "
             "reference networks, ≈ 4% standard error) in our regime m ≥ max(16, 2N); the constant ½ and λ₀'s "
-            "definition are recalled; refuted at the adversarial corner N = 6, coherence 0.5 (tests/claims/known.py). "
-            "width_scaling: the threshold width's log–log slope in N ≤ 1. The model (B = (γ/√m)A, u ~ N(0, 1/m)) is "
-            "recalled, and in it the implicit layer barely trains, so both are close to random-features regression "
-            "(issue 16, item 3)",
+            "definition are recalled; inconclusive at the adversarial corner N = 6, coherence 0.5, m = 16 "
+            "(tests/claims/known.py). "
+            "width_scaling: the threshold width's log–log slope in N ≤ 1. The model (B = (γ/√m)A, all weights "
+            "N(0, 1)) is recalled; in it the implicit layer carries ≈ 5–9% of the NTK trace at γ ≈ 0.3, so both "
+            "are mostly, not only, the output layer's regression (as the authors' 2023 follow-up says of this work)",
         source="paper",
     ),
     Covered(
         where="abstract: gradient-flow theorem (theorem number not confirmed)",
         statement="if m = Ω(N), gradient flow converges to a global minimum of the square loss at a linear rate",
-        status="not yet",
-        why="only GD is run: the flow needs an ODE integration of the implicit dynamics with a stated "
-            "discretisation error (or GD with η → 0 against exp(−λ₀t/2)) (issue 16, item 3)",
+        status="encoded",
+        claims=("gao2022.gf_linear_rate",),
+        why="RK4 on (A, u) (impl.implicit.flow_trajectory, 4 steps per unit of t·λ_max(K∞), error ≈ 1.5% "
+            "measured) against e^{−λ₀t/2}, the η → 0 limit of linear_rate's envelope; the constant ½ and λ₀'s "
+            "definition are recalled; inconclusive at N = 1, m = 16 (tests/claims/known.py)",
         source="paper",
     ),
     Covered(
         where="Gram matrix at initialization (lemma number not confirmed)",
         statement="at m = Θ(N), λ_min(K(0)) ≥ ¾λ₀ w.h.p., λ₀ the least eigenvalue of the infinite-width NTK Gram",
-        status="not yet",
-        why="the concentration step at linear width is not encoded; λ₀ is only estimated by Monte Carlo over "
-            "reference networks (≈ 4% standard error), so a ¾λ₀ bound cannot be checked to that accuracy without a "
-            "closed form or a certified estimate of the infinite-width kernel (issue 16, item 3); the constant ¾ is "
-            "recalled",
+        status="encoded",
+        claims=("gao2022.init_lambda_min", "gao2022.init_lambda_min_narrow_control"),
+        why="at our practical width m ≥ 128N (the Marchenko–Pastur edge reaches ¾ at ≈ 56N, doubled), with λ₀ "
+            "estimated from 64 reference networks (≈ 2% standard error), equicorrelated inputs; the constant ¾ "
+            "and the step itself are recalled",
         source="recalled",
     ),
     Covered(
         where="positivity of the infinite-width Gram (lemma number not confirmed)",
         statement="λ₀ = λ_min(K∞) > 0 when no two inputs are parallel",
-        status="not yet",
-        why="per dataset a finite computation settles it, but it needs K∞ in closed form or with a certified "
-            "lower bound; today λ₀ is a Monte Carlo estimate, which cannot certify positivity (issue 16, item 3)",
+        status="encoded",
+        claims=("gao2022.lambda0_positive", "gao2022.lambda0_parallel_control"),
+        why="for equicorrelated inputs up to coherence 0.95, where the symmetric estimator a − b of K∞ has an error "
+            "proportional to λ₀ and cannot cross 0; a certificate for general inputs needs K∞ in closed form "
+            "(a fixed point of the equilibrium's kernel map), not encoded",
         source="recalled",
     ),
     Covered(
         where="weights stay near initialization (lemma number not confirmed)",
-        statement="along training ‖A(t) − A(0)‖ and ‖u(t) − u(0)‖ stay within radii that shrink like 1/√m "
-                  "relative to their initial scale, so K(t) stays ≥ λ₀/2 and ‖B(t)‖₂ < 1",
-        status="not yet",
-        why="neither the movement of A and u against 1/√m nor λ_min(K(t)) ≥ λ₀/2 along the path is measured "
-            "(issue 16, item 3); the form of the radii is recalled",
+        statement="along training ‖A(t) − A(0)‖ and ‖u(t) − u(0)‖ stay within radii ∝ ‖ŷ(0) − y‖ that shrink like "
+                  "1/√m relative to their initial scale, so K(t) stays ≥ λ₀/2 and ‖B(t)‖₂ < 1",
+        status="encoded",
+        claims=("gao2022.movement_scaling", "gao2022.movement_mean_field_control",
+                "gao2022.implicit_layer_movement"),
+        why="the 1/√m trend of the relative movements (log–log slope ≤ −½ ± 0.15 over m = 16…128 in ci) along GD; "
+            "λ_min(K(t)) ≥ λ₀/2 along the path is not measured; the form of the radii is recalled",
         source="recalled",
     ),
     Covered(

@@ -81,9 +81,15 @@ def test_init_params_shapes_scaling_and_per_seed_reproducible():
     q = im.init_params(16, 3, [9], gamma=0.3)
     # one seed reproduced alone: bit-identical (same generator, same draw order)
     assert torch.equal(p.A[1], q.A[0]) and torch.equal(p.W[1], q.W[0]) and torch.equal(p.u[1], q.u[0])
-    # u ~ N(0, 1/m): m·mean(u²) over m = 400 draws is χ²₄₀₀/400 = 1 ± 0.07; (1/3, 3) is a loose, seeded check
+    # u ~ N(0, 1) by default: mean(u²) over m = 400 draws is χ²₄₀₀/400 = 1 ± 0.07; (1/3, 3) is a loose, seeded check
     big = im.init_params(400, 2, [0], gamma=0.1)
-    assert 1 / 3 < (big.u**2).mean().item() * 400 < 3
+    assert 1 / 3 < (big.u**2).mean().item() < 3
+    # u_init="scaled": the same draw divided by √m (the model used before issue 16), A and W unchanged
+    small = im.init_params(400, 2, [0], gamma=0.1, u_init="scaled")
+    torch.testing.assert_close(small.u * 20.0, big.u, rtol=1e-15, atol=0)
+    assert torch.equal(small.A, big.A) and torch.equal(small.W, big.W)
+    with pytest.raises(ValueError, match="u_init"):
+        im.init_params(4, 2, [0], gamma=0.1, u_init="ntk")
 
 
 def test_features_and_predict_shapes_shared_and_batched_inputs():
@@ -454,3 +460,66 @@ def test_cuda_matches_cpu():
     # different BLAS kernels: 1e-9 relative in float64 over 10 steps of solves at tol 1e-10
     for name in ("loss", "norm_B", "dist_A", "dist_u"):
         torch.testing.assert_close(getattr(tg, name).cpu(), getattr(tc, name), rtol=1e-9, atol=1e-12)
+
+
+def test_spectral_norm_upper_brackets_the_exact_norm_along_gd():
+    """Lanczos (lower) ≤ exact SVD ≤ the certified bound (upper) at every GD step, and the bound is exact at k = 0."""
+    p, X, y = _problem(N=4, d=3, m=12, seeds=(1, 2), gamma=0.4)
+    tr = im.gd_trajectory(p, X, y, eta=0.5, steps=6)
+    torch.testing.assert_close(tr.norm_B_upper[:, 0], im.spectral_norm_exact(p.B), rtol=1e-14, atol=0)
+    exact_last = im.spectral_norm_exact(tr.params.B)
+    assert bool((tr.norm_B[:, -1] <= exact_last * (1 + 1e-12)).all())
+    assert bool((exact_last <= tr.norm_B_upper[:, -1] * (1 + 1e-12)).all())
+    upper = im.spectral_norm_upper(tr.params.B, p.B)
+    torch.testing.assert_close(upper, tr.norm_B_upper[:, -1], rtol=1e-14, atol=0)
+    # far from the anchor the Frobenius norm takes over: never above ‖M‖_F
+    M = torch.randn(2, 5, 5, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    far = im.spectral_norm_upper(M, -10.0 * M)
+    torch.testing.assert_close(far, torch.linalg.matrix_norm(M, ord="fro"), rtol=1e-15, atol=0)
+    assert bool((im.spectral_norm_exact(M) <= far).all())
+    with pytest.raises(ValueError, match="M0.shape"):
+        im.spectral_norm_upper(M, M[:, :4])
+
+
+def test_flow_trajectory_decreases_the_loss_and_converges_in_the_step():
+    """RK4 on the gradient flow: the loss decreases along the grid, and halving h moves the end point by little
+    (2e-5 relative measured here: first order through activation flips, fourth between them)."""
+    p, X, y = _problem(N=4, d=3, m=12, seeds=(1, 2), gamma=0.3)
+    coarse = im.flow_trajectory(p, X, y, t_end=2.0, steps=20)
+    fine = im.flow_trajectory(p, X, y, t_end=2.0, steps=40)
+    assert coarse.loss.shape == (2, 21) and coarse.time.shape == (21,) and not bool(coarse.diverged.any())
+    assert bool((coarse.loss[:, 1:] <= coarse.loss[:, :-1]).all())
+    assert bool((coarse.dist_A[:, 0] == 0).all()) and bool((coarse.dist_A[:, -1] > 0).all())
+    torch.testing.assert_close(coarse.loss[:, -1], fine.loss[:, -1], rtol=1e-3, atol=1e-12)
+    torch.testing.assert_close(coarse.loss[:, -1], im.loss(coarse.params, X, y), rtol=1e-9, atol=1e-14)
+
+
+def test_flow_trajectory_freezes_a_seed_that_leaves_the_well_posed_region():
+    """Ascending the loss (a flow backwards in time, t_end > 0 with the field reversed by a planted bug) drives ‖B‖
+    past 1 for some seed: it is marked diverged with +inf loss, never a crash or NaN."""
+    p, X, y = _problem(N=4, d=3, m=12, seeds=(1, 2), gamma=0.45)
+    real = im._grads
+
+    def ascend(*args, **kw):
+        e, g = real(*args, **kw)
+        return e, im.ImplicitGrads(A=-50 * g.A, u=-50 * g.u, W=None, adjoint=g.adjoint, valid=g.valid)
+
+    im._grads = ascend
+    try:
+        fl = im.flow_trajectory(p, X, y, t_end=5.0, steps=50)
+    finally:
+        im._grads = real
+    assert not bool(torch.isnan(fl.loss).any())
+    assert bool(fl.diverged.any()) and bool(torch.isinf(fl.loss[fl.diverged, -1]).all())
+
+
+def test_gd_without_the_lower_bound_is_the_same_run():
+    """track_lower=False skips Lanczos only: the same losses, movements and upper bound, NaN in norm_B."""
+    p, X, y = _problem(N=4, d=3, m=12, seeds=(1, 2), gamma=0.3)
+    a = im.gd_trajectory(p, X, y, eta=0.3, steps=5)
+    b = im.gd_trajectory(p, X, y, eta=0.3, steps=5, track_lower=False)
+    for name in ("loss", "norm_B_upper", "dist_A", "dist_u"):
+        torch.testing.assert_close(getattr(b, name), getattr(a, name), rtol=0, atol=0)
+    assert bool(torch.isnan(b.norm_B).all()) and bool(torch.isfinite(a.norm_B).all())
+    with pytest.raises(ValueError, match="track_lower"):
+        im.gd_trajectory(p, X, y, eta=0.3, steps=1, track_lower=1)
