@@ -321,7 +321,8 @@ def run_path(inst: Instance) -> dict[str, Any]:
     ev = torch.linalg.eigvalsh(ps.two_layer_tangent_kernel(W, a, X, train_a=True))
     mu_, lmax = ev[:, 0], ev[:, -1]
     ok = mu_ > MU_FLOOR * lmax  # also False where K(w₀) = 0 (every unit dead on every input)
-    step = torch.where(lmax > 0, ETA_FRAC / lmax.clamp_min(torch.finfo(lmax.dtype).tiny), torch.zeros_like(lmax))
+    eta_frac = float(p.get("eta_frac", ETA_FRAC))  # η·λ_max(K(w₀)); only the ball's step-size control changes it
+    step = torch.where(lmax > 0, eta_frac / lmax.clamp_min(torch.finfo(lmax.dtype).tiny), torch.zeros_like(lmax))
     kappa = torch.where(ok, lmax / mu_.clamp_min(torch.finfo(mu_.dtype).tiny), torch.full_like(mu_, math.inf))
     # steps from the median seed's condition number: HORIZON/(ημ) = HORIZON·κ/ETA_FRAC
     steps = int(min(MAX_STEPS, max(1, math.ceil(HORIZON * float(kappa.median().clamp(max=1e9)) / ETA_FRAC))))
@@ -342,6 +343,12 @@ def run_path(inst: Instance) -> dict[str, Any]:
         # for the tightness figures only: NaN on seeds where PL* fails at init (vacuous seeds), which leaves them out
         "kernel_ratio_held": per_seed(torch.where(ok.unsqueeze(-1), ratio, math.nan)[:, 1:], "t"),
         "mu_held": per_seed(torch.where(ok, mu_, math.nan)),
+        # the ball of the local PL* theorem: ‖θ_t − θ₀‖ against R = 2√(2βL(w₀))/μ_ball, with μ_ball = μ/2 (the PL*
+        # constant on the path, kernel_stays_conditioned's conclusion) and β = max_t λ_max(K(w_t)) (a lower estimate
+        # of the loss's smoothness on the ball: it makes R smaller than the theorem's, the claim stronger)
+        "dist": per_seed(path.dist[:, 1:], "t"),
+        "radius": per_seed(torch.where(ok, 2 * torch.sqrt(2 * path.lambda_max.amax(-1) * path.loss[:, 0]) / (mu_ / 2),
+                                       math.inf)),
     }
 
 
@@ -417,6 +424,47 @@ gd_linear_rate = Claim(
 )
 
 
+dist_sym, radius = sp.symbols("dist radius")
+
+gd_stays_in_ball = Claim(
+    id="liu2022.gd_stays_in_ball",
+    title="Local PL* theorem: GD with η ≤ 1/β stays in the ball B(w₀, R), R = 2√(2βL(w₀))/μ, where a global "
+          "minimizer lies (wide two-layer nets, both layers trained)",
+    citation=cite("the local PL* convergence theorem (number recalled): μ-PL* on B(w₀, R) with R = 2√(2βL(w₀))/μ "
+                  "⇒ a solution exists in the ball and GD converges to it inside the ball", "recalled",
+                  "R from Σ_t η‖∇L(w_t)‖ ≤ Σ_t η√(2βL(w_t)) with L(w_t) ≤ (1 − ημ)^t L(w₀)"),
+    kind=Kind.ASYMPTOTIC,
+    statement=sp.Implies(sp.Gt(mu_rel, MU_FLOOR), sp.Le(dist_sym, radius)),
+    premises=lambda p: path_premises(p),
+    run=run_path,
+    tolerance=Tolerance(rtol=1e-9, reason="float64 round-off of a distance accumulated over ≤ 2000 GD steps"),
+    delta=DELTA,
+    regime=kernel_stays_conditioned.regime,
+    recalled=("the theorem's number and its radius R = 2√(2βL(w₀))/μ",
+              "β = max_t λ_max(K(w_t)) on the path stands for the loss's smoothness on the ball (a lower estimate: "
+              "the ball checked is no larger than the theorem's)"),
+    symbols={**PATH_SYMBOLS, "dist": "‖θ_t − θ₀‖, all trained parameters", "radius": "R = 2√(2βL(w₀))/(μ/2), β = "
+             "max_t λ_max(K(w_t)), μ/2 the PL* constant on the path"},
+    given="both layers trained by full-batch GD, η = 0.5/λ_max(K(w₀)); PL* on the ball read as λ_min(K) ≥ μ/2 "
+          "(kernel_stays_conditioned); seeds with μ/λ_max(K(w₀)) ≤ 1e-6 are vacuous",
+    tightness=Tightness(expr=dist_sym / radius, meaning="‖θ_t − θ₀‖ over R, worst step (1 = the path reaches the "
+                                                        "ball's boundary)"),
+    figures=(Figure("‖θ_t − θ₀‖ against the ball's radius R (worst seed)", x="t", ys=("lhs", "rhs"),
+                    xlabel="GD step t", ylabel="distance from init", logy=True, styles=("line", "dashed")),),
+    examples_scale=0.5,
+    seeds=16,
+)
+
+gd_ball_large_step = control(
+    gd_stays_in_ball,
+    name="gd_ball_large_step_control",
+    kind=Kind.EXACT,
+    premises=lambda p: path_premises(p, m=st.integers(64, 256), eta_frac=st.floats(3.0, 6.0)),
+    broken="η ≤ 1/β (here η = 3–6/λ_max(K(w₀)), past the stability limit 2/λ_max)",
+    title="Control of the ball: with η past 2/λ_max(K(w₀)) GD leaves B(w₀, R)",
+)
+
+
 def small_width_premises(p: Profile) -> st.SearchStrategy[dict[str, Any]]:
     # m(d + 1) ≥ 2·5 = 10 parameters for n ≤ 4 samples, so K(w₀) can be (and mostly is) full rank: PL* holds at
     # init, and seeds where it does not are vacuous (the Implies condition), so a break is a collapse on the path
@@ -448,6 +496,8 @@ CLAIMS = [
     identity_implicit,
     kernel_stays_conditioned,
     gd_linear_rate,
+    gd_stays_in_ball,
+    gd_ball_large_step,
     kernel_small_width,
     gd_rate_small_width,
 ]
@@ -505,10 +555,13 @@ COVERAGE = [
         statement="μ-PL* in B(w₀, R) with R = 2√(2βL(w₀))/μ ⇒ a global minimizer exists in the ball and GD stays in "
                   "it, converging as L(w_t) ≤ (1 − ημ)^t L(w₀)",
         status="encoded",
-        claims=("liu2022.gd_linear_rate", "liu2022.gd_rate_small_width_control"),
+        claims=("liu2022.gd_linear_rate", "liu2022.gd_rate_small_width_control", "liu2022.gd_stays_in_ball",
+                "liu2022.gd_ball_large_step_control"),
         why="encoded: the exponential rate, as (1 − ημ/2)^t with μ = λ_min(K(w₀)) along the path of wide two-layer "
-            "nets. Not yet: that the iterates stay in B(w₀, R) with the theorem's R, and that a minimizer lies "
-            "there (issue 17); the radius' form and the rate's constant are recalled",
+            "nets, and the ball: ‖θ_t − θ₀‖ ≤ R = 2√(2βL(w₀))/(μ/2) at every step (β = max_t λ_max(K(w_t)), a lower "
+            "estimate of the smoothness, so the ball checked is no larger than the theorem's), where GD converges "
+            "to a minimizer (the rate), with a step-size control; PL* uniformly over the ball (not only on the "
+            "path) is not checked; the radius' form and the rate's constant are recalled",
         source="paper",
     ),
     Covered(

@@ -146,3 +146,12 @@ def test_planted_false_pl_constant_is_refuted(tmp_path: Path, capsys: pytest.Cap
     assert premises["n"] <= 2 and premises["m"] <= 2, premises
     assert main(shlex.split(res["reproduce"])[1:]) == 1
     capsys.readouterr()
+
+
+
+@pytest.mark.catches("liu2022.gd_stays_in_ball")
+def test_output_layer_ascent_leaves_the_ball(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    """Issue 17 (the PL* ball): with the output layer climbing the loss the iterates leave B(w₀, R)."""
+    monkeypatch.setattr(tl, "_grad_a", grad_a_wrong_sign)
+    verdict = verdict_of("liu2022.gd_stays_in_ball")
+    assert verdict.startswith("refuted"), verdict
