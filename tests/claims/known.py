@@ -51,4 +51,11 @@ KNOWN_VERDICTS: dict[str, tuple[str, str]] = {
         "regime's width 64, 47 of 49 seeds keep a misclassified point after the horizon T (33 of 49 after 4T); at "
         "width 256 all fit: the width chosen at n <= 16 does not carry over",
     ),
+    "lyuli2020.smoothed_margin_gd": (
+        "refuted",
+        "the GD version of Lyu & Li's Thm 4.1 needs steps small against the local smoothness (condition recalled, "
+        "not evaluated); our declared loss-based step eta0 = 1/2 (poggio2020's NGD_ETA) is not small enough just "
+        "after L falls below l(0): K = 2, m = n = d = 2, planted data, exp loss, 1 of 8 seeds, the smoothed margin "
+        "fell from 0.19021 to 0.18991 at step 12. A refutation of our step size, not of the paper; kept as declared",
+    ),
 }

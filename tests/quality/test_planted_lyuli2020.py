@@ -45,3 +45,19 @@ def test_planted_non_increasing_flow_is_refuted(registered_claims) -> None:
     verdict, reason, ex = _verdict(planted)
     assert verdict == "refuted", reason
     assert ex is not None and any(a["violated"] for a in ex["detail"]["atoms"])
+
+
+margin_before, margin_after = sp.symbols("margin_before margin_after")
+
+
+@pytest.mark.catches("lyuli2020.smoothed_margin_gd")
+def test_planted_non_increasing_gd_margin_is_refuted(registered_claims) -> None:
+    """The opposite direction along GD ('γ̃ never increases'): false wherever a step moves γ̃ up, as nearly every
+    step does once L < ℓ(0). (The claim itself is refuted at the declared η₀ = ½ on some seeds, a recorded result;
+    this test shows the encoding can also fail a false statement of the other sign.)"""
+    planted = replace(registered_claims["lyuli2020.smoothed_margin_gd"], id="planted.smoothed_margin_gd_decreasing",
+                      statement=sp.Implies(sp.Ge(checked, 1), sp.Le(margin_after, margin_before)), tightness=None,
+                      seeds=4)
+    verdict, reason, ex = _verdict(planted)
+    assert verdict == "refuted", reason
+    assert ex is not None and any(a["violated"] for a in ex["detail"]["atoms"])
