@@ -26,4 +26,14 @@ KNOWN_VERDICTS: dict[str, tuple[str, str]] = {
         "regime's width 64, 47 of 49 seeds keep a misclassified point after the horizon T (33 of 49 after 4T); at "
         "width 256 all fit: the width chosen at n <= 16 does not carry over",
     ),
+    "zou2020.gaussian_width_free_threshold": (
+        "refuted",
+        "a finding of ours (issue 16, item 3): the width from which GD from zero with Gaussian A, B stays under the "
+        "width-free envelope (1 - eta_frac/(e kappa))^t (L(0) - L*) is 16 in every failing example, whatever kappa "
+        "(1 to 10) and depth (1 to 16): it is set by d and k (the spread of the singular values of A and B), not by "
+        "k r kappa^2 (1 to 400 here). The declared regime m >= m_cond (the theorem's condition width with C = 1, "
+        "computed from the data) is below it for small kappa: at d = 1, k = 2, n = 1, L = 1, kappa = 1, eta_frac = 1 "
+        "and m = 4 >= m_cond = 1.67, sigma_min(B) = 0.46 and L(t) - L* = 0.187 at t = 8 against the envelope's "
+        "0.0064 (3 of 8 seeds); m = 16 held in every example",
+    ),
 }
