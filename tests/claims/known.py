@@ -58,4 +58,14 @@ KNOWN_VERDICTS: dict[str, tuple[str, str]] = {
         "after L falls below l(0): K = 2, m = n = d = 2, planted data, exp loss, 1 of 8 seeds, the smoothed margin "
         "fell from 0.19021 to 0.18991 at step 12. A refutation of our step size, not of the paper; kept as declared",
     ),
+    "zou2020.gaussian_width_free_threshold": (
+        "refuted",
+        "a finding of ours (issue 16, item 3): the width from which GD from zero with Gaussian A, B stays under the "
+        "width-free envelope (1 - eta_frac/(e kappa))^t (L(0) - L*) is 16 in every failing example, whatever kappa "
+        "(1 to 10) and depth (1 to 16): it is set by d and k (the spread of the singular values of A and B), not by "
+        "k r kappa^2 (1 to 400 here). The declared regime m >= m_cond (the theorem's condition width with C = 1, "
+        "computed from the data) is below it for small kappa: at d = 1, k = 2, n = 1, L = 1, kappa = 1, eta_frac = 1 "
+        "and m = 4 >= m_cond = 1.67, sigma_min(B) = 0.46 and L(t) - L* = 0.187 at t = 8 against the envelope's "
+        "0.0064 (3 of 8 seeds); m = 16 held in every example",
+    ),
 }

@@ -5,7 +5,13 @@ The rate claims (with their recalled 1/e) are loose enough that backward-pass bu
 the implementation checks are what catch those: the descent identity (gradient bugs, against central differences of
 a loss written in the theorem module), the one-epoch identity of SGD (the n/b scale), and the fitted Nesterov
 exponent (the momentum; a finding). The paper claims are made to fail by a bug they can see (GD that ascends) and by
-a false variant (weights falling like L^{−3/2}); ``catches`` names them (tests/quality/test_coverage.py)."""
+a false variant (weights falling like L^{−3/2}); ``catches`` names them (tests/quality/test_coverage.py).
+
+Issue 16, item 2: an L* computed with a ridge term (never smaller than the true one, so every upper bound still holds)
+must be refuted by the lower side (L(t) − L*)/L(0) ≥ −tol of the rate items; the main theorem's condition must carry
+the conditioned claim (with a negligible constant C the narrow, large-target examples count and GD leaves the
+envelope there) and its control (with that constant no example violates the condition any more); the SGD ε-accuracy
+claim must catch an SGD that ascends."""
 
 from __future__ import annotations
 
@@ -152,3 +158,108 @@ def test_planted_false_nag_exponent_is_refuted(tmp_path: Path, capsys: pytest.Ca
     assert premises["d"] <= 3 and premises["L"] <= 2, premises  # shrunk toward the smallest network
     assert main(shlex.split(res["reproduce"])[1:]) == 1
     capsys.readouterr()
+
+
+# ---------------------------------------------------------------------------------------------
+# L* from both sides (issue 16, item 2): an L* with a ridge term is never smaller than the true one, so every upper
+# bound on L(t) − L* still holds with it; the lower side (L(t) − L*)/L(0) ≥ −tol must catch it
+# ---------------------------------------------------------------------------------------------
+
+RIDGE = 1e-2  # λ = 1% of ‖X‖₂²: a plausible "regularized for stability" least-squares solve
+
+
+def _ridge_loss(X: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
+    """½‖Y − Θ_λX‖² with Θ_λ = YXᵀ(XXᵀ + λI)⁻¹, λ = RIDGE·‖X‖₂²: ≥ the true minimum, by L*_λ − L* ≈ λ²-small terms."""
+    G = X @ X.transpose(-1, -2)
+    lam = RIDGE * torch.linalg.matrix_norm(X, ord=2) ** 2
+    eye = torch.eye(G.shape[-1], dtype=X.dtype, device=X.device)
+    theta = Y @ X.transpose(-1, -2) @ torch.linalg.inv(G + lam[..., None, None] * eye)
+    return 0.5 * ((theta @ X - Y) ** 2).sum((-2, -1))
+
+
+def ridge_optimum(A, B, X, Y):
+    """``lr.optimum`` with a ridge term (the transforms have full rank in every item that uses it)."""
+    return _ridge_loss(X, Y).expand(A.shape[0]).clone()
+
+
+def ridge_least_squares_optimum(X, Y):
+    return _ridge_loss(X, Y)
+
+
+def _refuted_by_the_lower_side(claim_id: str, registered_claims) -> None:
+    res = run_claim(registered_claims[claim_id], profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu",
+                    dtype=torch.float64)
+    assert res.verdict == "refuted", res.reason
+    violated = [a["relation"] for a in res.counterexample["detail"]["atoms"] if a["violated"]]
+    # refuted by the lower side, not by the envelope (a larger L* only lowers L(t) − L*, which helps the envelope)
+    assert violated == ["excess_rel >= 0"], violated
+
+
+@pytest.mark.catches("zou2020.identity_gd_rate")
+def test_ridge_optimum_breaks_the_identity_rate(monkeypatch: pytest.MonkeyPatch, registered_claims) -> None:
+    monkeypatch.setattr(lr, "optimum", ridge_optimum)
+    monkeypatch.setattr(lr, "least_squares_optimum", ridge_least_squares_optimum)
+    _refuted_by_the_lower_side("zou2020.identity_gd_rate", registered_claims)
+
+
+def test_ridge_optimum_breaks_the_gaussian_rate(monkeypatch: pytest.MonkeyPatch, registered_claims) -> None:
+    monkeypatch.setattr(lr, "optimum", ridge_optimum)
+    monkeypatch.setattr(lr, "least_squares_optimum", ridge_least_squares_optimum)
+    _refuted_by_the_lower_side("zou2020.gaussian_gd_rate", registered_claims)
+
+
+# ---------------------------------------------------------------------------------------------
+# The main theorem's condition (issue 16, item 2)
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.catches("zou2020.gaussian_gd_rate_conditioned")
+def test_ridge_optimum_breaks_the_conditioned_rate(monkeypatch: pytest.MonkeyPatch, registered_claims) -> None:
+    monkeypatch.setattr(lr, "optimum", ridge_optimum)
+    monkeypatch.setattr(lr, "least_squares_optimum", ridge_least_squares_optimum)
+    _refuted_by_the_lower_side("zou2020.gaussian_gd_rate_conditioned", registered_claims)
+
+
+def _plant_condition_constant(monkeypatch: pytest.MonkeyPatch, registered_claims, value: float) -> None:
+    """Set COND_C in the module the registered claims run from (the registry executes the theorem file as a module of
+    its own, so patching the test's import of theorems.zou2020 would not reach them)."""
+    run = registered_claims["zou2020.gaussian_gd_rate_conditioned"].run
+    monkeypatch.setitem(run.__globals__, "COND_C", value)
+
+
+@pytest.mark.catches("zou2020.gaussian_gd_rate_conditioned")
+def test_condition_with_a_negligible_constant_is_refuted(monkeypatch: pytest.MonkeyPatch, verdict_of,
+                                                         registered_claims) -> None:
+    # a planted false variant: C = 1e-6 makes the condition hold for almost every seed, including narrow nets with large
+    # targets where GD from zero leaves the envelope (diverges: e.g. d = 3, k = 2, m = 4, target ×10^0.5): the
+    # condition carries the claim, so evaluating it wrongly must make the claim fail
+    _plant_condition_constant(monkeypatch, registered_claims, 1e-6)
+    verdict = verdict_of("zou2020.gaussian_gd_rate_conditioned")
+    assert verdict.startswith("refuted"), verdict
+
+
+# (catches() names paper claims only: this test is the control's, which test_coverage does not track)
+def test_condition_control_needs_the_condition(monkeypatch: pytest.MonkeyPatch, verdict_of, registered_claims) -> None:
+    # the same planted constant: with C = 1e-6 the large-target examples satisfy the "condition", so the control's
+    # Implies(cond_margin < 1, …) is vacuous everywhere and the control can no longer show that the premise matters
+    _plant_condition_constant(monkeypatch, registered_claims, 1e-6)
+    verdict = verdict_of("zou2020.gaussian_condition_control")
+    assert not verdict.startswith("verified"), verdict
+
+
+# ---------------------------------------------------------------------------------------------
+# The SGD theorem as stated (issue 16, item 2)
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.catches("zou2020.sgd_epsilon_accuracy")
+def test_sgd_that_ascends_misses_epsilon(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    # the shared update kernel with its sign flipped: SGD climbs, L(T) − L* ends far above ε = eps_frac·L(0)
+    monkeypatch.setattr(lr, "_gd_step", gd_ascends)
+    verdict = verdict_of("zou2020.sgd_epsilon_accuracy")
+    assert verdict.startswith("refuted"), verdict
+
+
+@pytest.mark.catches("zou2020.sgd_epsilon_accuracy")
+def test_ridge_optimum_breaks_the_sgd_epsilon_claim(monkeypatch: pytest.MonkeyPatch, registered_claims) -> None:
+    monkeypatch.setattr(lr, "optimum", ridge_optimum)
+    monkeypatch.setattr(lr, "least_squares_optimum", ridge_least_squares_optimum)
+    _refuted_by_the_lower_side("zou2020.sgd_epsilon_accuracy", registered_claims)
