@@ -132,6 +132,18 @@ def tightness_rows(claims: list[dict[str, Any]]) -> list[list[str]]:
     return rows
 
 
+LADDER_MARKS = {"held": "✓", "failed": "✗", "vacuous": "∅", "undecided": "?", "nonfinite": "NaN",
+                "out_of_regime": "·"}
+LADDER_LEGEND = ("✓ held, ✗ failed, ∅ vacuous (no seed met the claim's condition at that size), ? undecided "
+                 "(the sequential test did not separate from δ), NaN non-finite")
+
+
+def ladder_text(t: dict[str, Any]) -> str:
+    """One threshold record's ladder: each size with its status mark (a vacuous size is not a failure)."""
+    return ", ".join(f"{s['size']}{LADDER_MARKS.get(s.get('status', 'held' if s.get('held') else 'failed'), '?')}"
+                     for s in t.get("sizes", []))
+
+
 def width_tightness(c: dict[str, Any]) -> list[float]:
     """Per example of an asymptotic claim whose regime gives the proof's explicit width: threshold / explicit."""
     out = []
@@ -360,10 +372,12 @@ def _claim_lines_md(c: dict[str, Any], plots: list[tuple[str, str, str]], contro
                  + ("proof's explicit width | " if explicit else "") + "ladder (held?) |")
         L.append("|---|---|---|---|" + ("---|" if explicit else "") + "---|")
         for t in th[:20]:
-            ladder = ", ".join(f"{s['size']}{'✓' if s['held'] else '✗'}" for s in t.get("sizes", []))
+            ladder = ladder_text(t)
             L.append(f"| {code(t['premises'])} | {_fmt(t['threshold'])} | {_fmt(t['practical_min'])} | "
                      f"{_fmt(t['theory_size'])} | " + (f"{_fmt(t.get('explicit_size'))} | " if explicit else "")
                      + f"{ladder} |")
+        L.append("")
+        L.append(f"Ladder: {LADDER_LEGEND}.")
         L.append("")
     for stem, title, _ in plots:
         L.append(f"![{md(title)}](plots/{stem}.svg)")
@@ -601,8 +615,9 @@ def _html_details(c: dict[str, Any], controls: list[dict[str, Any]]) -> list[str
                          + (["proof's explicit width"] if explicit else []) + ["ladder (held?)"], [
             [f"<code>{e(str(t['premises']))}</code>", e(_fmt(t["threshold"])), e(_fmt(t["practical_min"])),
              e(_fmt(t["theory_size"]))] + ([e(_fmt(t.get("explicit_size")))] if explicit else [])
-            + [e(", ".join(f"{s['size']}{'✓' if s['held'] else '✗'}" for s in t.get("sizes", [])))]
+            + [e(ladder_text(t))]
             for t in th[:20]])
+        H.append(f"<p>Ladder: {e(LADDER_LEGEND)}.</p>")
     if controls:
         H.append("<p>Premise necessity (negative controls):</p>")
         H += _html_table(["premise broken", "control", "conclusion then", "evidence"], [

@@ -363,3 +363,12 @@ def test_the_proofs_explicit_width_sits_beside_the_empirical_threshold(run_dir: 
     html_text = (run_dir / "report.html").read_text(encoding="utf-8")
     assert "<th>proof&#x27;s explicit width</th>" in html_text or "<th>proof's explicit width</th>" in html_text
     assert "<script>alert" not in html_text
+
+
+def test_a_vacuous_ladder_size_is_not_drawn_as_a_failure() -> None:
+    """A size where no seed met the claim's condition is ∅, not ✗ (issue 16: zou2020's conditioned rate)."""
+    from verify.report import ladder_text
+    t = {"sizes": [{"size": 4, "held": False, "status": "failed"}, {"size": 8, "held": False, "status": "vacuous"},
+                   {"size": 16, "held": True, "status": "held"}, {"size": 32, "held": False, "status": "undecided"}]}
+    assert ladder_text(t) == "4✗, 8∅, 16✓, 32?"
+    assert ladder_text({"sizes": [{"size": 2, "held": True}]}) == "2✓"  # records without a status (older files)
