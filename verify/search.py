@@ -77,6 +77,33 @@ class SearchOutcome:
         return [r for r in self.records if r.phase != "shrink"]
 
 
+def _without_local_constants() -> Callable[[], None]:
+    """Stop Hypothesis from mixing "local constants" into its draws for the duration of one search.
+
+    Hypothesis (≥ 6.131) draws, with a small probability, literals collected from every *local* module loaded in
+    the process so far (``hypothesis.internal.conjecture.providers._get_local_constants``). The pool grows as the
+    process imports more of our modules or writes test files, so the same derandomized claim drew different examples
+    in a fresh ``lemmata verify`` process and late in a pytest session (poggio2020.kkt_residual_shrinks: refuted in
+    one, verified in the other). A verdict must not depend on what ran before it: the pool is emptied (and the cache
+    of permitted constants cleared) while our search runs, and restored after. Hypothesis's global constants stay.
+    Returns the function that restores the previous state; a no-op where this Hypothesis has no such pool.
+    """
+    try:
+        from hypothesis.internal.conjecture import providers
+        constants_cls, cache, original = providers.Constants, providers.CONSTANTS_CACHE, providers._get_local_constants
+    except (ImportError, AttributeError):  # an older Hypothesis: no local constants to remove
+        return lambda: None
+    empty = constants_cls()
+    cache.cache.clear()
+    providers._get_local_constants = lambda: empty
+
+    def restore() -> None:
+        providers._get_local_constants = original
+        cache.cache.clear()
+
+    return restore
+
+
 def _key(premises: Mapping[str, Any]) -> str:
     return json.dumps(premises, sort_keys=True, default=repr)
 
@@ -329,6 +356,7 @@ class Search:
 
         saved = hypothesis_engine.MAX_SHRINKING_SECONDS
         hypothesis_engine.MAX_SHRINKING_SECONDS = 10**9
+        restore_constants = _without_local_constants()
         try:
             test()
         except _Failed as exc:
@@ -344,6 +372,7 @@ class Search:
                                        "assume())")
         finally:
             hypothesis_engine.MAX_SHRINKING_SECONDS = saved
+            restore_constants()
         if "first" in found:  # Hypothesis ended without re-raising (it should not): keep the failure
             return found["first"]
         return None

@@ -182,6 +182,28 @@ def test_the_same_profile_gives_the_same_numbers(run_ci) -> None:
     assert a.worst_slack == b.worst_slack and a.counterexample == b.counterexample
 
 
+def test_draws_do_not_depend_on_the_modules_loaded_before(run_ci, tmp_path: Path, monkeypatch) -> None:
+    """Hypothesis mixes literals of every loaded local module into its draws; a module imported between two runs
+    (here one full of integers inside the premise range) must not change which examples a derandomized claim draws."""
+    seen: list[int] = []
+
+    def run(inst):
+        seen.append(inst.premises["n"])
+        return {"x": 0.0, "y": 1.0}
+
+    claim = toy("draws", run, n_premises(100000))
+    profile = replace(PROFILES["ci"], max_examples=300)
+    run_ci(claim, profile=profile)
+    before, seen[:] = list(seen), []
+    (tmp_path / "lots_of_constants.py").write_text(
+        "CONSTANTS = [" + ", ".join(str(7919 * k % 100000) for k in range(1, 400)) + "]\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+    importlib.import_module("lots_of_constants")
+    run_ci(claim, profile=profile)
+    assert seen == before
+
+
 # --- --resume notices a change in impl/ ---------------------------------------------------------
 
 @pytest.fixture
