@@ -595,6 +595,11 @@ CONDITION_RECALLED = (
 CONDITION_LADDER = _ladder([4, 16, 64, 256], [4, 8, 16, 32, 64, 128, 256, 512], [4, 8, 16, 32, 64, 128, 256, 512, 1024])
 
 
+def _condition_regime(note: str) -> Regime:
+    """Widths decided from m_cond (the condition's width for Gaussian A, B, from the data), 'theory' k·r·κ²."""
+    return Regime(size="m", ladder=CONDITION_LADDER, practical=m_cond_s, theory=k_s * r_s * kappa_s**2, note=note)
+
+
 def conditioned_premises(p: Profile, *, target: st.SearchStrategy[float]) -> st.SearchStrategy[dict[str, Any]]:
     """Small d, k, n and κ ≤ 10^0.6 (ci), so that the condition's width m_cond ≈ k·r·κ²·(target scale)² fits the
     ladder; the target scale is a premise (the knob the condition depends on)."""
@@ -620,17 +625,12 @@ gaussian_gd_rate_conditioned = Claim(
     premises=lambda p: conditioned_premises(p, target=st.floats(-1.0, 0.5)),
     run=run_gaussian_rate,
     tolerance=GAUSSIAN_TOLERANCE,
-    regime=Regime(
-        size="m",
-        ladder=CONDITION_LADDER,
-        practical=m_cond_s,
-        theory=k_s * r_s * kappa_s**2,
-        note="the theorem is not asymptotic: its condition, evaluated per seed on the realized A, B and L(0) − L*, "
-             "decides which seeds must satisfy the rate (the others are vacuous). The regime m ≥ m_cond (the width at "
-             "which the condition holds for Gaussian transforms as m → ∞, computed from the data with C = 1, declared "
-             "from the theorem, not from a run) only sets which ladder widths are decided; below it each width is "
-             "run and reported. 'theory' is the recalled width k·r·κ² with its constant set to 1",
-    ),
+    regime=_condition_regime(
+        "the theorem is not asymptotic: its condition, evaluated per seed on the realized A, B and L(0) − L*, "
+        "decides which seeds must satisfy the rate (the others are vacuous). The regime m ≥ m_cond (the width at "
+        "which the condition holds for Gaussian transforms as m → ∞, computed from the data with C = 1, declared "
+        "from the theorem, not from a run) only sets which ladder widths are decided; below it each width is "
+        "run and reported. 'theory' is the recalled width k·r·κ² with its constant set to 1"),
     recalled=CONDITION_RECALLED,
     symbols=CONDITION_SYMBOLS,
     tightness=RATE_TIGHTNESS,
@@ -681,15 +681,10 @@ gaussian_width_free = Claim(
                                          log10_kappa=st.floats(0.0, p.pick(1.0, 1.5, 2.0))),
     run=run_gaussian_rate,
     tolerance=GAUSSIAN_TOLERANCE,
-    regime=Regime(
-        size="m",
-        ladder=CONDITION_LADDER,
-        practical=m_cond_s,
-        theory=k_s * r_s * kappa_s**2,
-        note="ours: decided from m_cond (the condition's width for Gaussian A, B with C = 1, from the data; declared "
-             "from the theorem, not from a run). The threshold against κ and L is the finding; 'theory' is the "
-             "recalled k·r·κ² with constant 1",
-    ),
+    regime=_condition_regime(
+        "ours: decided from m_cond (the condition's width for Gaussian A, B with C = 1, from the data; declared "
+        "from the theorem, not from a run). The threshold against κ and L is the finding; 'theory' is the "
+        "recalled k·r·κ² with constant 1"),
     recalled=CONDITION_RECALLED,
     symbols=CONDITION_SYMBOLS,
     figures=(Figure("GD, Gaussian A, B (largest width): L(t) − L* against the width-free envelope", x="t",
