@@ -722,14 +722,15 @@ gf_invariant = Claim(
     tightness=INVARIANT_TIGHTNESS,
 )
 
-def _gd(inst: Instance, *, eta_frac: float, horizon: float = 8.0, train_a: bool = False) -> tuple[dict[str, Any], tl.Trajectory, float]:
+def _gd(inst: Instance, *, eta_frac: float, horizon: float = 8.0, train_a: bool = False,
+        track_lambda: bool = False) -> tuple[dict[str, Any], tl.Trajectory, float]:
     """GD with η = eta_frac/λ_max(H^∞) for K = horizon/(ηλ₀) steps (the bound falls to ≈ e^{−horizon/2})."""
     D = _data(inst)
     p = inst.premises
     W, a = tl.init_weights(p["m"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
     step = eta_frac / D["lambda_max"]
     K = int(min(5000, math.ceil(horizon / (step * D["lambda0"]))))
-    tr = tl.gd_trajectory(W, a, D["X"], D["y"], eta=step, steps=K, train_a=train_a)
+    tr = tl.gd_trajectory(W, a, D["X"], D["y"], eta=step, steps=K, train_a=train_a, track_lambda=track_lambda)
     return D, tr, step
 
 
@@ -822,16 +823,11 @@ gd_distance = Claim(
 
 
 def run_gd_invariant(inst: Instance) -> dict[str, Any]:
-    """λ_min(H(k)) at every GD step k ≤ 8/(ηλ₀), η = eta_frac/λ_max(H^∞), first layer trained."""
-    D = _data(inst)
-    p = inst.premises
-    W, a = tl.init_weights(p["m"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
-    step = p["eta_frac"] / D["lambda_max"]
-    K = int(min(5000, math.ceil(8.0 / (step * D["lambda0"]))))
-    tr = tl.gd_trajectory(W, a, D["X"], D["y"], eta=step, steps=K, track_lambda=True)
+    """λ_min(H(k)) at every GD step k ≤ 8/(ηλ₀), η = eta_frac/λ_max(H^∞), first layer trained (gd_linear_rate's run)."""
+    D, tr, _ = _gd(inst, eta_frac=inst.premises["eta_frac"], track_lambda=True)
     assert tr.lambda_min_h is not None
     return {"lambda_min_H_run": per_seed(tr.lambda_min_h, "k"), "k": shared(tr.time, "k"), "lambda0": D["lambda0"],
-            "n": p["n"], "delta": DELTA}
+            "n": inst.premises["n"], "delta": DELTA}
 
 
 gd_invariant = Claim(
