@@ -75,6 +75,14 @@ def test_gradient_ascent_is_caught_by_zero_error(monkeypatch: pytest.MonkeyPatch
     assert verdict.startswith("refuted"), f"gradient_ascent was not caught by gd_zero_error: {verdict}"
 
 
+@pytest.mark.catches("nitanda2019.gd_zero_error_singular_gram")
+def test_gradient_ascent_is_caught_with_a_singular_gram(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    """Issue 17: the singular-Gram claim has teeth too: an ascending GD never reaches zero training error."""
+    monkeypatch.setattr(lg, "_grad", gradient_ascent)
+    verdict = verdict_of("nitanda2019.gd_zero_error_singular_gram")
+    assert verdict.startswith("refuted"), f"gradient_ascent was not caught: {verdict}"
+
+
 FALSE_CLAIMS = '''
 import math
 
