@@ -40,3 +40,20 @@ def test_unscaled_svm_duals_break_the_limit(monkeypatch: pytest.MonkeyPatch, ver
     monkeypatch.setattr(hm, "svm", svm_dual_not_rescaled)
     verdict = verdict_of("soudry2018.linear_svm_limit")
     assert verdict.startswith("refuted"), verdict
+
+
+_real_grad_log_loss = hm._grad_log_loss
+
+
+def grad_log_loss_without_mean(Ws, zs, hs, y, loss):
+    """∇log L twenty times too large (a factor of the loss's scale left in): GD steps far past the step condition."""
+    logL, G = _real_grad_log_loss(Ws, zs, hs, y, loss)
+    return logL, tuple(20.0 * g for g in G)
+
+
+@pytest.mark.catches("soudry2018.gd_descent_step_condition")
+def test_an_oversized_gradient_breaks_descent(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    """Issue 17 (Soudry's GD theorem): with the gradient 20× too large the loss rises at some step."""
+    monkeypatch.setattr(hm, "_grad_log_loss", grad_log_loss_without_mean)
+    verdict = verdict_of("soudry2018.gd_descent_step_condition")
+    assert verdict.startswith("refuted"), verdict
