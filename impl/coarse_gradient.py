@@ -41,8 +41,8 @@ from typing import Literal
 import torch
 from torch import Tensor
 
-from impl._checks import finite_float as _finite_float
-from impl._checks import int_at_least as _int_at_least
+from lemmata.impl._checks import finite_float as _finite_float
+from lemmata.impl._checks import int_at_least as _int_at_least
 
 __all__ = [
     "coarse_gradient",

@@ -23,8 +23,8 @@ from typing import Literal
 import torch
 from torch import Tensor
 
-from impl import two_layer as tl
-from impl._checks import int_at_least as _int_at_least
+from lemmata.impl import two_layer as tl
+from lemmata.impl._checks import int_at_least as _int_at_least
 
 __all__ = ["base_weights", "coupled_init", "pair_signs"]
 

@@ -41,9 +41,9 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from impl._checks import finite_float as _finite_float
-from impl._checks import int_at_least as _int_at_least
-from impl._checks import step_sizes as _step_sizes
+from lemmata.impl._checks import finite_float as _finite_float
+from lemmata.impl._checks import int_at_least as _int_at_least
+from lemmata.impl._checks import step_sizes as _step_sizes
 
 __all__ = [
     "Equilibrium",

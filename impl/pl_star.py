@@ -27,10 +27,10 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from impl import linear_resnet as lr
-from impl import two_layer as tl
-from impl._checks import int_at_least as _int_at_least
-from impl._checks import step_sizes as _step_sizes
+from lemmata.impl import linear_resnet as lr
+from lemmata.impl import two_layer as tl
+from lemmata.impl._checks import int_at_least as _int_at_least
+from lemmata.impl._checks import step_sizes as _step_sizes
 
 __all__ = [
     "KernelPath",

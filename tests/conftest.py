@@ -17,11 +17,19 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from verify import Citation, Claim, Figure, Kind, Regime, Tolerance, control, per_seed, shared
+from lemmata.verify import Citation, Claim, Figure, Kind, Regime, Tolerance, control, per_seed, shared
 
 CIT = Citation(paper="Toy paper (tests)", where="Theorem 1", source="derived")
 EXACT = Tolerance(reason="exact arithmetic on small integers")
 '''
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_catalog_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`lemmata list`/`show` cache the items' metadata (verify/catalog.py); the tests keep theirs out of ~/.cache."""
+    import os
+
+    os.environ["LEMMATA_CACHE_DIR"] = str(tmp_path_factory.mktemp("lemmata-cache"))
 
 
 @pytest.fixture
@@ -48,8 +56,8 @@ def run_ci() -> Callable[..., Any]:
     """``run_ci(claim, **kw)``: :func:`verify.runner.run_claim` under the ``ci`` profile on CPU, float64."""
     import torch
 
-    from verify.profiles import PROFILES
-    from verify.runner import run_claim
+    from lemmata.verify.profiles import PROFILES
+    from lemmata.verify.runner import run_claim
 
     def run(claim: Any, **kw: Any) -> Any:
         kw.setdefault("profile", PROFILES["ci"])

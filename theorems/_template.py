@@ -36,7 +36,7 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from verify import Citation, Claim, Instance, Kind, Profile, Tolerance, per_seed
+from lemmata.verify import Citation, Claim, Instance, Kind, Profile, Tolerance, per_seed
 
 inner, norms = sp.symbols("inner norms")
 

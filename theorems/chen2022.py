@@ -56,9 +56,9 @@ import torch
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from impl import two_layer as tl
-from theorems import du2019 as du
-from verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Tightness, Tolerance, control,
+from lemmata.impl import two_layer as tl
+from lemmata.theorems import du2019 as du
+from lemmata.verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Tightness, Tolerance, control,
                     per_seed, shared)
 
 PAPER = ("Chen, Vanden-Eijnden, Bruna (2022), On Feature Learning in Neural Networks with Global Convergence "

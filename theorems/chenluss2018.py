@@ -82,8 +82,8 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from impl import consistent_sgd as cs
-from verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Tightness, Tolerance, control, per_seed,
+from lemmata.impl import consistent_sgd as cs
+from lemmata.verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Tightness, Tolerance, control, per_seed,
                     shared)
 
 PAPER = "Chen, Luss (2018), Stochastic Gradient Descent with Biased but Consistent Gradient Estimators"

@@ -68,8 +68,8 @@ import torch
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from impl import games as gm
-from verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control,
+from lemmata.impl import games as gm
+from lemmata.verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control,
                     per_seed, shared)
 
 PAPER = ("Daskalakis, Panageas (2019), Last-Iterate Convergence: Zero-Sum Games and Constrained Min-Max "

@@ -42,11 +42,11 @@ import torch
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from impl import two_layer as tl
-from verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control,
+from lemmata.impl import two_layer as tl
+from lemmata.verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control,
                     per_seed, shared)
-from verify.trend import least_squares_slope
-from verify.experiment import Experiment, ExperimentContext
+from lemmata.verify.trend import least_squares_slope
+from lemmata.verify.experiment import Experiment, ExperimentContext
 
 PAPER = "Du, Zhai, Póczos, Singh (2019), Gradient Descent Provably Optimizes Over-parameterized Neural Networks, ICLR"
 ARXIV = "1810.02054"

@@ -37,9 +37,9 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from impl import homogeneous as hm
-from theorems.poggio2020 import ROUNDOFF_TOL, _biases, _data, _init, _slope, bias_premises, net_premises
-from verify import Citation, Claim, Covered, Instance, Kind, Profile, Regime, Tightness, Tolerance, control, per_seed
+from lemmata.impl import homogeneous as hm
+from lemmata.theorems.poggio2020 import ROUNDOFF_TOL, _biases, _data, _init, _slope, bias_premises, net_premises
+from lemmata.verify import Citation, Claim, Covered, Instance, Kind, Profile, Regime, Tightness, Tolerance, control, per_seed
 
 PAPER = ("Du, Hu, Lee (2018), Algorithmic regularization in learning deep homogeneous models: layers are "
          "automatically balanced, NeurIPS")

@@ -71,11 +71,11 @@ import torch
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from impl import implicit as im
-from impl import two_layer as tl
-from verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance,
+from lemmata.impl import implicit as im
+from lemmata.impl import two_layer as tl
+from lemmata.verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance,
                     control, per_seed, shared)
-from verify.trend import first_of_two_holding, least_squares_slope
+from lemmata.verify.trend import first_of_two_holding, least_squares_slope
 
 PAPER = ("Gao & Gao (2022), Gradient descent optimizes infinite-depth ReLU implicit networks with linear widths; "
          "Gao, Liu, Liu, Rajan, Gao (ICLR 2022)")

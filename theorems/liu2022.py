@@ -41,11 +41,11 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from impl import implicit as ig
-from impl import linear_resnet as lr
-from impl import pl_star as ps
-from impl import two_layer as tl
-from verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance,
+from lemmata.impl import implicit as ig
+from lemmata.impl import linear_resnet as lr
+from lemmata.impl import pl_star as ps
+from lemmata.impl import two_layer as tl
+from lemmata.verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance,
                     control, per_seed, shared)
 
 PAPER = ("Liu, Zhu, Belkin (2022), Loss landscapes and optimization in over-parameterized non-linear systems "

@@ -37,10 +37,10 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from impl import homogeneous as hm
-from theorems.poggio2020 import LOG_L0, NGD_ETA, _data, _flat, _init, _loss_gd, net_premises
-from theorems.soudry2018 import linear_premises, run_linear_flow
-from verify import Citation, Claim, Covered, Figure, Instance, Kind, Tightness, Tolerance, control, per_seed, shared
+from lemmata.impl import homogeneous as hm
+from lemmata.theorems.poggio2020 import LOG_L0, NGD_ETA, _data, _flat, _init, _loss_gd, net_premises
+from lemmata.theorems.soudry2018 import linear_premises, run_linear_flow
+from lemmata.verify import Citation, Claim, Covered, Figure, Instance, Kind, Tightness, Tolerance, control, per_seed, shared
 
 PAPER = "Lyu & Li (2020), Gradient descent maximizes the margin of homogeneous neural networks, ICLR"
 ARXIV = "1906.05890"

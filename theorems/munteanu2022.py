@@ -51,12 +51,12 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from impl import coupled as cp
-from impl import two_layer as tl
-from theorems import du2019 as du
-from verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control,
+from lemmata.impl import coupled as cp
+from lemmata.impl import two_layer as tl
+from lemmata.theorems import du2019 as du
+from lemmata.verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control,
                     per_seed, shared)
-from verify.trend import first_of_two_holding, least_squares_slope
+from lemmata.verify.trend import first_of_two_holding, least_squares_slope
 
 PAPER = ("Munteanu, Omlor, Song, Woodruff (2022), Bounding the Width of Neural Networks via Coupled "
          "Initialization – A Worst Case Analysis, ICML")

@@ -91,11 +91,11 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from impl import logistic as lg
-from impl import two_layer as tl
-from verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance,
+from lemmata.impl import logistic as lg
+from lemmata.impl import two_layer as tl
+from lemmata.verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance,
                     control, per_seed, shared)
-from verify.trend import first_of_two_holding, least_squares_slope, slope_resolution
+from lemmata.verify.trend import first_of_two_holding, least_squares_slope, slope_resolution
 
 PAPER = ("Nitanda, Chinot, Suzuki (2019), Gradient Descent can Learn Less Over-parameterized Two-layer Neural "
          "Networks on Classification Problems")

@@ -54,8 +54,8 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from impl import homogeneous as hm
-from verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Tightness, Tolerance, control,
+from lemmata.impl import homogeneous as hm
+from lemmata.verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Tightness, Tolerance, control,
                     per_seed)
 
 PAPER = "Poggio, Banburski, Liao (2020), Theoretical issues in deep networks, PNAS 117(48)"

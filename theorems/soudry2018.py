@@ -38,9 +38,9 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from impl import homogeneous as hm
-from theorems.poggio2020 import _flat, _slope
-from verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control,
+from lemmata.impl import homogeneous as hm
+from lemmata.theorems.poggio2020 import _flat, _slope
+from lemmata.verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control,
                     per_seed, shared)
 
 PAPER = ("Soudry, Hoffer, Nacson, Gunasekar, Srebro (2018), The implicit bias of gradient descent on separable data, "

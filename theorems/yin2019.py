@@ -24,8 +24,8 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from impl import coarse_gradient as cg
-from verify import Citation, Claim, Covered, Instance, Kind, Profile, Tightness, Tolerance, control, per_seed
+from lemmata.impl import coarse_gradient as cg
+from lemmata.verify import Citation, Claim, Covered, Instance, Kind, Profile, Tightness, Tolerance, control, per_seed
 
 PAPER = ("Yin, Zhang, Lyu, Osher, Qi, Xin (2019), Blended coarse gradient descent for full quantization of deep "
          "neural networks, Res. Math. Sci. 6")

@@ -58,10 +58,10 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from impl import sparse_regression as sr
-from verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control,
+from lemmata.impl import sparse_regression as sr
+from lemmata.verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control,
                     per_seed, shared)
-from verify.stats import clopper_pearson
+from lemmata.verify.stats import clopper_pearson
 
 PAPER = "Zhou, Ge (2023), Implicit Regularization Leads to Benign Overfitting for Sparse Linear Regression, ICML"
 ARXIV = "2302.00257"

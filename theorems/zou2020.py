@@ -78,8 +78,8 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from impl import linear_resnet as lr
-from verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control,
+from lemmata.impl import linear_resnet as lr
+from lemmata.verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control,
                     per_seed, shared)
 
 PAPER = "Zou, Long, Gu (2020), On the Global Convergence of Training Deep Linear ResNets, ICLR"

@@ -20,7 +20,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from verify.errors import ClaimDefinitionError
+from lemmata.verify.errors import ClaimDefinitionError
 
 SEED = "seed"
 
@@ -134,7 +134,7 @@ def check_values(values: Mapping[str, Any], S: int, *, where: str) -> dict[str, 
             raise ClaimDefinitionError(
                 f"{where}: run() returned {name!r} as a bare array of shape {data.shape}; say what its axes are: "
                 f"per_seed({name}, ...) for one value per seed (seed axis first) or shared({name}, ...) for one "
-                "value for every seed, naming the further axes (from verify import per_seed, shared)"
+                "value for every seed, naming the further axes (from lemmata.verify import per_seed, shared)"
             )
         raise ClaimDefinitionError(
             f"{where}: run() returned {name!r} as a {type(raw).__name__}; return numbers, tensors wrapped in "

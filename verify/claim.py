@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     import torch
     from hypothesis.strategies import SearchStrategy
 
-    from verify.profiles import Profile
+    from lemmata.verify.profiles import Profile
 
 
 class Kind(str, Enum):
@@ -214,7 +214,7 @@ class Instance:
         """
         import torch
 
-        from verify.streams import data_seed
+        from lemmata.verify.streams import data_seed
 
         batch = self.batch if self.random_data else 0
         return torch.Generator().manual_seed(data_seed(self.base, batch, stream))
@@ -225,7 +225,7 @@ class Instance:
         other stream of the example."""
         import torch
 
-        from verify.streams import own_seed
+        from lemmata.verify.streams import own_seed
 
         return [torch.Generator().manual_seed(own_seed(self.base, self.batch, i, stream)) for i in range(self.S)]
 

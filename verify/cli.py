@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
-from verify.errors import LemmataError, UsageError
+from lemmata.verify.errors import LemmataError, UsageError
 
 VERDICT_MARK = {"verified": "✓", "refuted": "✗", "inconclusive": "?", "invalid": "!", "skipped": "-"}
 
@@ -103,64 +103,39 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _claims(args: argparse.Namespace):
-    from verify.registry import load_claims
+    from lemmata.verify.registry import load_claims
 
     return load_claims(args.theorems)
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from verify.registry import select
+    from lemmata.verify.catalog import load_catalog
+    from lemmata.verify.sources import match_ids
 
-    claims = select(_claims(args), args.patterns)
+    items = load_catalog(args.theorems)
+    chosen = [items[cid] for cid in match_ids({cid: e["paper"] for cid, e in items.items()}, args.patterns)]
     if args.json:
-        out = [{"id": c.id, "paper": c.paper, "title": c.title, "citation": c.citation.short(),
-                "source": c.citation.source, "kind": c.kind.value, "role": c.role, "expect": c.expect,
-                "control_of": c.control_of, "recalled": list(c.recalled)} for c in claims]
-        print(json.dumps(out, indent=1, ensure_ascii=False))
+        print(json.dumps([{k: v for k, v in e.items() if k not in ("show", "where")} for e in chosen],
+                         indent=1, ensure_ascii=False))
         return 0
-    w = max((len(c.id) for c in claims), default=10)
+    w = max((len(e["id"]) for e in chosen), default=10)
     print(f"{'claim':<{w}}  {'kind':<13}  citation")
-    for c in claims:
-        tag = "" if c.role == "claim" else f" [{c.role}]"
-        print(f"{c.id:<{w}}  {c.kind.value:<13}  {c.citation.where} ({c.citation.source}){tag}")
-    print(f"{len(claims)} claims")
+    for e in chosen:
+        tag = "" if e["role"] == "claim" else f" [{e['role']}]"
+        print(f"{e['id']:<{w}}  {e['kind']:<13}  {e['where']} ({e['source']}){tag}")
+    print(f"{len(chosen)} claims")
     return 0
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    import sympy
+    from lemmata.verify.catalog import load_catalog
+    from lemmata.verify.sources import match_ids
 
-    from verify.profiles import PROFILES
-    from verify.registry import select
-
-    claims = _claims(args)
-    if args.claim not in claims:
-        select(claims, [args.claim])  # raises UnknownClaimError with the choices
+    items = load_catalog(args.theorems)
+    if args.claim not in items:
+        match_ids({cid: e["paper"] for cid, e in items.items()}, [args.claim])  # raises UnknownClaimError
         raise UsageError(f"{args.claim!r} matches several claims; `lemmata show` takes one claim id")
-    c = claims[args.claim]
-    print(f"{c.id}: {c.title}")
-    print(f"  citation:  {c.citation.short()}  [{c.citation.source}]")
-    if c.citation.note:
-        print(f"  note:      {c.citation.note}")
-    print(f"  role:      {c.role}" + ("" if c.role == "claim" else " (not counted as the paper's)"))
-    print(f"  kind:      {c.kind.value}" + (f" (δ = {c.delta})" if c.delta is not None else ""))
-    if c.expect == "breaks":
-        print(f"  control:   breaks '{c.broken_premise}' of {c.control_of}; verified when the conclusion fails")
-    if c.given:
-        print(f"  given:     {c.given}")
-    print(f"  statement: {sympy.pretty(c.statement, use_unicode=True)}")
-    print(f"  tolerance: {c.tolerance.describe()}")
-    if c.recalled:
-        print(f"  recalled:  {'; '.join(c.recalled)} (constant as recalled, not re-read in the paper)")
-    if c.regime is not None:
-        print(f"  regime:    size {c.regime.size} ≥ {c.regime.practical} (declared practical regime; "
-              f"theorem's scaling {c.regime.theory}) — {c.regime.note}")
-    used = {s.name for s in c.statement.free_symbols}
-    for name, meaning in c.symbols.items():
-        if name in used:
-            print(f"    {name}: {meaning}")
-    print(f"  premises (ci profile): {c.premises(PROFILES['ci'])!r}")
-    print(f"  file:      {c.source_file}")
+    print("\n".join(items[args.claim]["show"]))
     return 0
 
 
@@ -200,12 +175,12 @@ class _ProgressLine:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from verify import results
-    from verify.device import resolve_device, resolve_dtype
-    from verify.profiles import get_profile
-    from verify.pool import cpu_budget, parse_workers
-    from verify.registry import select, spec_hash
-    from verify.runner import run_claim
+    from lemmata.verify import results
+    from lemmata.verify.device import resolve_device, resolve_dtype
+    from lemmata.verify.profiles import get_profile
+    from lemmata.verify.pool import cpu_budget, parse_workers
+    from lemmata.verify.registry import select, spec_hash
+    from lemmata.verify.runner import run_claim
 
     profile = get_profile(args.profile)
     if args.scheduler is not None:  # each Dask worker resolves the device itself
@@ -256,8 +231,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 progress.done(res.to_json())
                 finished(res.to_json())
         else:
-            from verify.pool import PoolJob, run_parallel
-            from verify.runner import unfinished_result
+            from lemmata.verify.pool import PoolJob, run_parallel
+            from lemmata.verify.runner import unfinished_result
 
             prov["workers"] = workers
             job = PoolJob(theorems=tuple(str(Path(t).resolve()) for t in args.theorems), profile=profile.name,
@@ -286,7 +261,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                                          reason=message).to_json() | {"crashed": True}
 
             if args.scheduler is not None:
-                from verify.pool import run_dask
+                from lemmata.verify.pool import run_dask
 
                 prov["scheduler"] = args.scheduler
                 run_dask([c.id for c in chosen], job, address=args.scheduler, on_done=parallel_done,
@@ -312,7 +287,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     _summary(done)
     print(f"{', '.join(f'{v} {k}' for k, v in counts.items())}; results in {path}")
     if args.report:
-        from verify.report import write_report
+        from lemmata.verify.report import write_report
 
         try:
             for written in write_report(out):
@@ -328,7 +303,7 @@ def _coverage(registered: dict, theorems: Sequence[Path], papers: set[str]) -> d
     """The coverage maps (``COVERAGE`` of each theorem module) of the papers being verified, for results.json."""
     from dataclasses import asdict
 
-    from verify.registry import load_coverage
+    from lemmata.verify.registry import load_coverage
 
     return {paper: [asdict(e) for e in entries]
             for paper, entries in load_coverage(registered, theorems).items() if paper in papers}
@@ -342,7 +317,7 @@ def _resume(folder: Path, chosen: list, registered: dict, *, profile: str, dtype
     hash, checked for every kept claim, selected or not), it did not crash, and the earlier run used
     the same profile and dtype. Everything else is dropped, and the chosen claims among it re-run.
     """
-    from verify import results
+    from lemmata.verify import results
 
     if not (folder / results.RESULTS_NAME).is_file():
         raise UsageError(f"--resume {folder}: there is no {results.RESULTS_NAME} to resume; start with --out {folder}")
@@ -390,10 +365,10 @@ def _summary(done: list[dict[str, Any]]) -> None:
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:
-    from verify.device import resolve_device, resolve_dtype
-    from verify.profiles import get_profile
-    from verify.registry import select
-    from verify.runner import replay
+    from lemmata.verify.device import resolve_device, resolve_dtype
+    from lemmata.verify.profiles import get_profile
+    from lemmata.verify.registry import select
+    from lemmata.verify.runner import replay
 
     claims = _claims(args)
     if args.claim not in claims:
@@ -420,7 +395,7 @@ def _cmd_replay(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from verify.report import write_report
+    from lemmata.verify.report import write_report
 
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     bad = [f for f in formats if f not in ("md", "html")]
@@ -432,8 +407,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from verify.compare import compare, render
-    from verify.results import write_atomic
+    from lemmata.verify.compare import compare, render
+    from lemmata.verify.results import write_atomic
 
     diff = compare(args.before, args.after)
     text = render(diff, args.before, args.after)
@@ -444,10 +419,10 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_experiment(args: argparse.Namespace) -> int:
-    from verify import results
-    from verify.device import resolve_device, resolve_dtype
-    from verify.experiment import find, run_experiment
-    from verify.registry import load_experiments
+    from lemmata.verify import results
+    from lemmata.verify.device import resolve_device, resolve_dtype
+    from lemmata.verify.experiment import find, run_experiment
+    from lemmata.verify.registry import load_experiments
 
     experiments = load_experiments(args.theorems)
     if args.experiment is None:
@@ -479,7 +454,7 @@ def _cmd_experiment(args: argparse.Namespace) -> int:
         return 130
     print(f"{exp.id}: done in {time.monotonic() - t0:.1f}s; results in {path}")
     if args.report:
-        from verify.report import write_report
+        from lemmata.verify.report import write_report
 
         for written in write_report(out):
             print(f"wrote {written}")
@@ -489,7 +464,7 @@ def _cmd_experiment(args: argparse.Namespace) -> int:
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    from verify.scaffold import new_theorem_file
+    from lemmata.verify.scaffold import new_theorem_file
 
     path = new_theorem_file(args.paper_id, folder=args.dir)
     print(f"wrote {path}; edit it, then run `lemmata verify {args.paper_id}`")

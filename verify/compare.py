@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from verify import results as results_mod
+from lemmata.verify import results as results_mod
 
 
 def _slack(c: dict[str, Any]) -> float | None:

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import math
 
-from verify.claim import Claim, Kind
-from verify.profiles import Profile
-from verify.search import SearchOutcome
-from verify.stats import look_confidence
+from lemmata.verify.claim import Claim, Kind
+from lemmata.verify.profiles import Profile
+from lemmata.verify.search import SearchOutcome
+from lemmata.verify.stats import look_confidence
 
 VERDICTS = ("verified", "refuted", "inconclusive", "invalid", "skipped")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from verify.errors import DeviceError, UsageError
+from lemmata.verify.errors import DeviceError, UsageError
 
 DTYPES = {"float64": torch.float64, "float32": torch.float32}
 

@@ -22,9 +22,9 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import sympy
 
-from verify.axes import SEED, Value, expand, layout
-from verify.claim import Tolerance
-from verify.errors import ClaimDefinitionError
+from lemmata.verify.axes import SEED, Value, expand, layout
+from lemmata.verify.claim import Tolerance
+from lemmata.verify.errors import ClaimDefinitionError
 
 _RELATIONS = {
     sympy.LessThan: ("<=", False),

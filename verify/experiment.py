@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal, Mapping
 
-from verify.claim import _ID, Citation
-from verify.errors import ClaimDefinitionError, ExperimentError, ResultsFileError, UnknownClaimError
+from lemmata.verify.claim import _ID, Citation
+from lemmata.verify.errors import ClaimDefinitionError, ExperimentError, ResultsFileError, UnknownClaimError
 
 Size = Literal["paper", "small"]
 EXPERIMENTS_DIR = "experiments"
@@ -100,7 +100,7 @@ def _finite(value: Any) -> Any:
 def save(out_dir: Path, exp: Experiment, prov: Mapping[str, Any], result: Mapping[str, Any], *,
          size: str, complete: bool, elapsed_s: float, error: str | None = None) -> Path:
     """Write the result atomically (to the ``.partial`` file until it is complete)."""
-    from verify.results import write_atomic
+    from lemmata.verify.results import write_atomic
 
     doc = {"id": exp.id, "title": exp.title, "paper": exp.paper, "description": exp.description, "size": size,
            "citation": {"paper": exp.citation.paper, "where": exp.citation.where, "arxiv": exp.citation.arxiv,
@@ -122,7 +122,7 @@ def run_experiment(exp: Experiment, *, out_dir: Path, device: Any, dtype: Any, s
 
     An error inside the run is recorded in the partial file and raised as :class:`ExperimentError`.
     """
-    from verify.results import now
+    from lemmata.verify.results import now
 
     t0 = time.monotonic()
     last: dict[str, Any] = {"figures": []}

@@ -21,7 +21,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from verify.errors import UsageError
+from lemmata.verify.errors import UsageError
 
 _WORKER: dict[str, Any] = {}
 
@@ -93,9 +93,9 @@ def _setup(job: PoolJob) -> None:
 
         if job.threads > 0:  # 0: leave the process's own setting (Dask workers manage their threads)
             torch.set_num_threads(job.threads)
-        from verify.device import resolve_device, resolve_dtype
-        from verify.profiles import get_profile
-        from verify.registry import load_claims
+        from lemmata.verify.device import resolve_device, resolve_dtype
+        from lemmata.verify.profiles import get_profile
+        from lemmata.verify.registry import load_claims
 
         device, _ = resolve_device(job.device)
         _WORKER.update(claims=load_claims([Path(t) for t in job.theorems]), profile=get_profile(job.profile),
@@ -105,8 +105,8 @@ def _setup(job: PoolJob) -> None:
 
 
 def _run_one(claim_id: str) -> dict[str, Any]:
-    from verify.registry import spec_hash
-    from verify.runner import run_claim
+    from lemmata.verify.registry import spec_hash
+    from lemmata.verify.runner import run_claim
 
     if "setup_error" in _WORKER:
         raise WorkerError(f"the worker process could not load the claims: {_WORKER['setup_error']}")

@@ -13,9 +13,9 @@ from typing import Any, Mapping, Sequence
 
 import sympy
 
-from verify.claim import Claim
-from verify.profiles import Profile
-from verify.trial import json_scalar
+from lemmata.verify.claim import Claim
+from lemmata.verify.profiles import Profile
+from lemmata.verify.trial import json_scalar
 
 
 def premises_text(claim: Claim, profile: Profile) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from verify.errors import UsageError
+from lemmata.verify.errors import UsageError
 
 T = TypeVar("T")
 

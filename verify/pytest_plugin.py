@@ -57,10 +57,10 @@ class ClaimItem(pytest.Item):
         self.claim = claim
 
     def runtest(self) -> None:
-        from verify.device import resolve_device, resolve_dtype
-        from verify.profiles import get_profile
-        from verify.registry import spec_hash
-        from verify.runner import run_claim
+        from lemmata.verify.device import resolve_device, resolve_dtype
+        from lemmata.verify.profiles import get_profile
+        from lemmata.verify.registry import spec_hash
+        from lemmata.verify.runner import run_claim
 
         config = self.config
         profile = get_profile(config.getoption("lemmata_profile") or config.getini("lemmata_profile") or "ci")
@@ -96,7 +96,7 @@ class TheoremFile(pytest.File):
     """A theorem file of a ``--lemmata-theorems`` folder: one item per claim it declares."""
 
     def collect(self) -> Iterator[ClaimItem]:
-        from verify.registry import load_claims
+        from lemmata.verify.registry import load_claims
 
         claims = load_claims([self.path.parent], include_builtin=False)
         for claim in claims.values():
@@ -106,7 +106,7 @@ class TheoremFile(pytest.File):
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     """Append the claims of the configured folders (whatever paths pytest was given)."""
-    from verify.errors import LemmataError
+    from lemmata.verify.errors import LemmataError
 
     for folder in _folders(config):
         if not folder.is_dir():

@@ -7,7 +7,6 @@ claim fails at registration with a message that names the claim and the file.
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import importlib.util
 import math
@@ -18,20 +17,15 @@ from typing import Iterable, Sequence
 
 import sympy
 
-from verify.claim import _ID, COVERAGE_STATUSES, ROLES, Claim, Covered, Kind
-from verify.errors import ClaimDefinitionError, UnknownClaimError
-from verify.evaluate import compile_statement
-
-
-def theorems_dir() -> Path:
-    """The ``theorems/`` package folder of this installation."""
-    import theorems
-
-    return Path(next(iter(theorems.__path__)))
+from lemmata.verify.claim import _ID, COVERAGE_STATUSES, ROLES, Claim, Covered, Kind
+from lemmata.verify.errors import ClaimDefinitionError
+from lemmata.verify.evaluate import compile_statement
+from lemmata.verify.sources import (  # noqa: F401 (theorems_dir, spec_files re-exported)
+    ENGINE_MODULES, match_ids, project_root, spec_files, theorem_files as _theorem_files, theorems_dir)
 
 
 def _module_name(path: Path) -> str:
-    return f"theorems.{path.stem}" if path.parent == theorems_dir() else f"lemmata_user_theorems.{path.stem}"
+    return f"lemmata.theorems.{path.stem}" if path.parent == theorems_dir() else f"lemmata_user_theorems.{path.stem}"
 
 
 def _load_module(path: Path):
@@ -105,19 +99,9 @@ def validate(claim: Claim, path: Path) -> None:
         raise ClaimDefinitionError(f"{where}: examples_scale={claim.examples_scale!r} must lie in (0, 10]")
 
 
-def _theorem_files(extra_dirs: Sequence[Path], include_builtin: bool) -> list[Path]:
-    files: list[Path] = []
-    dirs = ([theorems_dir()] if include_builtin else []) + [Path(d) for d in extra_dirs]
-    for d in dirs:
-        if not d.is_dir():
-            raise ClaimDefinitionError(f"theorems folder {d} does not exist")
-        files.extend(sorted(p for p in d.glob("*.py") if not p.name.startswith("_")))
-    return files
-
-
 def load_experiments(extra_dirs: Sequence[Path] = (), *, include_builtin: bool = True) -> dict:
     """Every theorem module's optional ``EXPERIMENTS`` list, by id (see :mod:`verify.experiment`)."""
-    from verify.experiment import validate_experiment
+    from lemmata.verify.experiment import validate_experiment
 
     found: dict = {}
     for path in _theorem_files(extra_dirs, include_builtin):
@@ -190,99 +174,13 @@ def load_claims(extra_dirs: Sequence[Path] = (), *, include_builtin: bool = True
     return claims
 
 
-#: the engine modules that turn a run into a verdict: a change in any of them changes what a verdict means
-ENGINE_MODULES = ("verify.axes", "verify.box", "verify.claim", "verify.decide", "verify.evaluate",
-                  "verify.profiles", "verify.search", "verify.stats", "verify.streams", "verify.trial")
-PROJECT_PACKAGES = ("verify", "impl", "theorems")
-
-
-def _project_root() -> Path:
-    return Path(__file__).resolve().parent.parent
-
-
-def _module_path(name: str) -> Path | None:
-    """The source file of a project module (``impl.two_layer`` → ``impl/two_layer.py``), or None."""
-    if name.split(".")[0] not in PROJECT_PACKAGES:
-        return None
-    base = _project_root().joinpath(*name.split("."))
-    for cand in (base.with_suffix(".py"), base / "__init__.py"):
-        if cand.is_file():
-            return cand
-    return None
-
-
-_IMPORTS_CACHE: dict[tuple[str, str, int, int], frozenset[str]] = {}
-
-
-def _imports(path: Path, module: str) -> set[str]:
-    """Project modules that the file at ``path`` (module ``module``) imports, read from its syntax tree
-    (cached while the file's modification time and size stay the same)."""
-    try:
-        st = path.stat()
-    except OSError:
-        return set()
-    key = (str(path), module, st.st_mtime_ns, st.st_size)
-    if key not in _IMPORTS_CACHE:
-        _IMPORTS_CACHE[key] = frozenset(_parse_imports(path, module))
-    return set(_IMPORTS_CACHE[key])
-
-
-def _parse_imports(path: Path, module: str) -> set[str]:
-    import ast
-
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, UnicodeDecodeError):
-        return set()
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                parts = package.split(".") if package else []
-                parts = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
-                base = ".".join(parts + ([node.module] if node.module else []))
-            else:
-                base = node.module or ""
-            names = [base] + [f"{base}.{a.name}" for a in node.names]
-        else:
-            continue
-        for name in names:
-            parts = name.split(".")
-            for i in range(1, len(parts) + 1):  # importing a.b.c runs a, a.b and a.b.c
-                if _module_path(".".join(parts[:i])) is not None:
-                    found.add(".".join(parts[:i]))
-    return found
-
-
-def spec_files(source_file: str) -> list[Path]:
-    """The theorem file, every project module it imports (transitively) and the engine's deciding modules."""
-    start = Path(source_file)
-    todo = list(ENGINE_MODULES)
-    seen: dict[str, Path] = {}
-    for name in _imports(start, f"lemmata_spec.{start.stem}"):
-        todo.append(name)
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        path = _module_path(name)
-        if path is None:
-            continue
-        seen[name] = path
-        todo.extend(_imports(path, name) - set(seen))
-    return [start] + [seen[k] for k in sorted(seen)]
-
-
 def spec_hash(claim: Claim) -> str:
     """Hash of what decides the claim's verdict: its theorem file, the ``impl/`` and ``verify/`` modules it
     imports (transitively), and the engine's deciding modules. A change in any of them re-runs it on ``--resume``."""
     h = hashlib.sha256()
     try:
         for path in spec_files(claim.source_file):
-            rel = path.name if path == Path(claim.source_file) else str(path.relative_to(_project_root()))
+            rel = path.name if path == Path(claim.source_file) else str(path.relative_to(project_root()))
             h.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
     except OSError:
         return ""
@@ -294,18 +192,4 @@ def select(claims: dict[str, Claim], patterns: Iterable[str]) -> list[Claim]:
 
     Raises :class:`UnknownClaimError` for a pattern that matches nothing.
     """
-    patterns = list(patterns)
-    if not patterns:
-        return list(claims.values())
-    chosen: dict[str, Claim] = {}
-    for pat in patterns:
-        hits = [c for cid, c in claims.items()
-                if cid == pat or c.paper == pat or fnmatch.fnmatchcase(cid, pat)]
-        if not hits:
-            papers = sorted({c.paper for c in claims.values()})
-            raise UnknownClaimError(
-                f"no claim matches {pat!r}; try a claim id, a paper ({', '.join(papers)}) or a glob like 'du2019.*'"
-            )
-        for c in hits:
-            chosen.setdefault(c.id, c)
-    return list(chosen.values())
+    return [claims[cid] for cid in match_ids({cid: c.paper for cid, c in claims.items()}, patterns)]

@@ -15,8 +15,8 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
-from verify import results as results_mod
-from verify.plots import Series, histogram, line_chart, save_svg
+from lemmata.verify import results as results_mod
+from lemmata.verify.plots import Series, histogram, line_chart, save_svg
 
 def md(text: Any) -> str:
     """Escape text for Markdown: markup characters and raw HTML never pass through."""
@@ -634,7 +634,7 @@ def write_report(out_dir: Path, *, formats: Iterable[str] = ("md", "html")) -> l
 
     A folder with experiment results but no ``results.json`` gets a report of the experiments alone.
     """
-    from verify.experiment import load_results
+    from lemmata.verify.experiment import load_results
 
     out_dir = Path(out_dir)
     experiments = load_results(out_dir)

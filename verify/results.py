@@ -29,7 +29,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from verify.errors import ResultsFileError
+from lemmata.verify.errors import ResultsFileError
 
 SCHEMA_VERSION = 2  # 2: the search record (phases, budgets in examples), the verdict 'invalid', the role
 RESULTS_NAME = "results.json"
@@ -146,7 +146,7 @@ def load(out_dir: Path) -> dict[str, Any]:
 
 def check_writable(out_dir: Path, *, flag: str = "--out") -> None:
     """Raise :class:`UsageError` now, before any claim runs, if results cannot be written to ``out_dir``."""
-    from verify.errors import UsageError
+    from lemmata.verify.errors import UsageError
 
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():

@@ -13,14 +13,14 @@ from typing import Any, Mapping, Sequence
 
 import sympy
 
-from verify.box import box_of
-from verify.claim import Claim
-from verify.decide import decide, worst_slack
-from verify.errors import ClaimDefinitionError, UsageError
-from verify.present import mathml, premises_text, reproduce_command
-from verify.profiles import Profile
-from verify.search import PHASES, Progress, Search, SearchOutcome
-from verify.trial import ExampleRecord, Trial, claim_seeds, json_scalar, seeds_for
+from lemmata.verify.box import box_of
+from lemmata.verify.claim import Claim
+from lemmata.verify.decide import decide, worst_slack
+from lemmata.verify.errors import ClaimDefinitionError, UsageError
+from lemmata.verify.present import mathml, premises_text, reproduce_command
+from lemmata.verify.profiles import Profile
+from lemmata.verify.search import PHASES, Progress, Search, SearchOutcome
+from lemmata.verify.trial import ExampleRecord, Trial, claim_seeds, json_scalar, seeds_for
 
 __all__ = ["ClaimResult", "claim_seeds", "replay", "run_claim", "seeds_for", "unfinished_result"]
 

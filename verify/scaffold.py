@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from verify.errors import UsageError
-from verify.registry import theorems_dir
+from lemmata.verify.errors import UsageError
+from lemmata.verify.registry import theorems_dir
 
 _PAPER = re.compile(r"^[a-z][a-z0-9_]*$")
 

@@ -26,11 +26,11 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from verify.box import Box, box_of
-from verify.claim import Claim
-from verify.errors import ClaimDefinitionError
-from verify.profiles import Profile
-from verify.trial import ExampleRecord, Trial, json_scalar
+from lemmata.verify.box import Box, box_of
+from lemmata.verify.claim import Claim
+from lemmata.verify.errors import ClaimDefinitionError
+from lemmata.verify.profiles import Profile
+from lemmata.verify.trial import ExampleRecord, Trial, json_scalar
 
 Progress = Callable[[dict[str, Any]], None]
 PHASES = ("explicit", "corners", "generate", "target", "shrink")

@@ -26,14 +26,14 @@ from typing import Any, Mapping
 import numpy as np
 import sympy
 
-from verify.axes import Value, check_values
-from verify.claim import Claim, Instance, Kind
-from verify.errors import ClaimDefinitionError, UsageError
-from verify.evaluate import (CompiledStatement, Evaluation, compile_expression, compile_statement, evaluate,
+from lemmata.verify.axes import Value, check_values
+from lemmata.verify.claim import Claim, Instance, Kind
+from lemmata.verify.errors import ClaimDefinitionError, UsageError
+from lemmata.verify.evaluate import (CompiledStatement, Evaluation, compile_expression, compile_statement, evaluate,
                              per_seed_value)
-from verify.profiles import Profile
-from verify.stats import binomial_decision, look_confidence, seeds_needed
-from verify.streams import init_seed
+from lemmata.verify.profiles import Profile
+from lemmata.verify.stats import binomial_decision, look_confidence, seeds_needed
+from lemmata.verify.streams import init_seed
 
 #: batches of a replication start here, so that they never share a seed with the search's batches
 REPLICATION_BATCH = 128

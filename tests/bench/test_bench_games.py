@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from impl import games as gm
+from lemmata.impl import games as gm
 
 pytestmark = pytest.mark.bench
 

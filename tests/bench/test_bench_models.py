@@ -13,9 +13,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from impl import implicit as im
-from impl import linear_resnet as lr
-from impl import two_layer as tl
+from lemmata.impl import implicit as im
+from lemmata.impl import linear_resnet as lr
+from lemmata.impl import two_layer as tl
 
 pytestmark = pytest.mark.bench
 

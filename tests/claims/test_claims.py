@@ -17,10 +17,10 @@ import os
 import pytest
 import torch
 
-from verify.device import resolve_device
-from verify.profiles import get_profile
-from verify.registry import load_claims, spec_hash
-from verify.runner import run_claim
+from lemmata.verify.device import resolve_device
+from lemmata.verify.profiles import get_profile
+from lemmata.verify.registry import load_claims, spec_hash
+from lemmata.verify.runner import run_claim
 
 from known import KNOWN_VERDICTS
 

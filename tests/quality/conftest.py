@@ -7,9 +7,9 @@ from typing import Callable
 import pytest
 import torch
 
-from verify.profiles import PROFILES
-from verify.registry import load_claims
-from verify.runner import run_claim
+from lemmata.verify.profiles import PROFILES
+from lemmata.verify.registry import load_claims
+from lemmata.verify.runner import run_claim
 
 
 @pytest.fixture(scope="session")

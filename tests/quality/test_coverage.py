@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from verify.registry import load_claims
+from lemmata.verify.registry import load_claims
 
 pytestmark = pytest.mark.quality
 

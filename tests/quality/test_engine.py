@@ -22,8 +22,8 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from verify import Citation, Claim, Kind, Tolerance, per_seed, shared
-from verify.profiles import PROFILES
+from lemmata.verify import Citation, Claim, Kind, Tolerance, per_seed, shared
+from lemmata.verify.profiles import PROFILES
 
 pytestmark = pytest.mark.quality
 
@@ -148,7 +148,7 @@ def test_a_failure_rate_at_delta_is_inconclusive(run_ci, monkeypatch) -> None:
     assert res.verdict == "inconclusive", res.reason
     assert "could not be separated from δ=0.1" in res.reason
     # the interval has teeth: decided by the raw failure fraction, each example passes or fails on a coin flip
-    import verify.stats as stats
+    import lemmata.verify.stats as stats
 
     monkeypatch.setattr(stats, "clopper_pearson", lambda k, n, confidence=0.95: (k / n, k / n))
     assert "could not be separated" not in run_ci(claim).reason
@@ -156,7 +156,7 @@ def test_a_failure_rate_at_delta_is_inconclusive(run_ci, monkeypatch) -> None:
 
 def test_a_width_whose_failure_rate_sits_at_delta_does_not_hold(run_ci) -> None:
     """Asymptotic claims use the same rule at each width of the regime: no point estimate with 0 failures allowed."""
-    from verify import Regime
+    from lemmata.verify import Regime
 
     def run(inst):
         out = rate_at_delta(inst)
@@ -212,13 +212,15 @@ def project_copy(tmp_path: Path) -> Path:
     root = Path(__file__).resolve().parents[2]
     dst = tmp_path / "proj"
     for pkg in ("verify", "impl", "theorems"):
-        shutil.copytree(root / pkg, dst / pkg, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(root / pkg, dst / "lemmata" / pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    # a regular package on PYTHONPATH, so that the copy (not the checkout's editable install) is imported
+    (dst / "lemmata" / "__init__.py").write_text("")
     return dst
 
 
 def _lemmata(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(cwd)}
-    return subprocess.run([sys.executable, "-m", "verify.cli", *args], cwd=cwd, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "lemmata.verify.cli", *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=600)
 
 
@@ -230,7 +232,7 @@ def test_resume_reruns_a_claim_whose_impl_module_changed(project_copy: Path) -> 
     kept = _lemmata(project_copy, "verify", "du2019.lambda0_positive", "daskalakis2019.mwu_jensen_identity",
                     "--resume", str(out), "--workers", "1")
     assert "2 results kept, 0 claims to run" in kept.stderr, kept.stderr
-    with open(project_copy / "impl" / "two_layer.py", "a", encoding="utf-8") as fh:
+    with open(project_copy / "lemmata" / "impl" / "two_layer.py", "a", encoding="utf-8") as fh:
         fh.write("\n# an edit in impl/ that du2019 imports\n")
     again = _lemmata(project_copy, "verify", "du2019.lambda0_positive", "daskalakis2019.mwu_jensen_identity",
                      "--resume", str(out), "--workers", "1")

@@ -15,7 +15,7 @@ import math
 import pytest
 import torch
 
-from impl import two_layer as tl
+from lemmata.impl import two_layer as tl
 
 pytestmark = pytest.mark.quality
 
@@ -180,8 +180,8 @@ def test_a_bug_shared_by_gradients_and_kernels_is_caught_by_the_autograd_referen
 
     import sympy as sp
 
-    from verify.profiles import PROFILES
-    from verify.runner import run_claim
+    from lemmata.verify.profiles import PROFILES
+    from lemmata.verify.runner import run_claim
 
     for attr, fn in MEAN_FIELD_EVERYWHERE.items():
         monkeypatch.setattr(tl, attr, fn)

@@ -11,10 +11,10 @@ import pytest
 import sympy as sp
 import torch
 
-from impl import two_layer as tl
-from theorems import chen2022 as ch
-from verify.profiles import PROFILES
-from verify.runner import run_claim
+from lemmata.impl import two_layer as tl
+from lemmata.theorems import chen2022 as ch
+from lemmata.verify.profiles import PROFILES
+from lemmata.verify.runner import run_claim
 
 pytestmark = pytest.mark.quality
 

@@ -18,10 +18,10 @@ import pytest
 import sympy as sp
 import torch
 
-from impl import consistent_sgd as cs
-from theorems import chenluss2018 as cl
-from verify.profiles import PROFILES
-from verify.runner import run_claim
+from lemmata.impl import consistent_sgd as cs
+from lemmata.theorems import chenluss2018 as cl
+from lemmata.verify.profiles import PROFILES
+from lemmata.verify.runner import run_claim
 
 pytestmark = pytest.mark.quality
 

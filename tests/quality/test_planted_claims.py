@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from verify.cli import main
+from lemmata.verify.cli import main
 
 pytestmark = pytest.mark.quality
 
@@ -29,8 +29,8 @@ import math
 import sympy as sp
 from hypothesis import strategies as st
 
-from theorems import du2019 as du
-from verify import Citation, Claim, Kind, Tolerance
+from lemmata.theorems import du2019 as du
+from lemmata.verify import Citation, Claim, Kind, Tolerance
 
 CIT = Citation(paper="planted false claim (quality tier)", where="not a theorem", source="derived")
 n, m, k, eta, lambda0, lambda_max, res, res0, dist, held, cert = sp.symbols(

@@ -18,11 +18,11 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from impl import games as gm
-from theorems import daskalakis2019 as dp
-from verify.cli import main
-from verify.profiles import PROFILES
-from verify.runner import run_claim
+from lemmata.impl import games as gm
+from lemmata.theorems import daskalakis2019 as dp
+from lemmata.verify.cli import main
+from lemmata.verify.profiles import PROFILES
+from lemmata.verify.runner import run_claim
 
 pytestmark = pytest.mark.quality
 
@@ -114,7 +114,7 @@ from dataclasses import replace
 
 from hypothesis import strategies as st
 
-from theorems import daskalakis2019 as dp
+from lemmata.theorems import daskalakis2019 as dp
 
 CLAIMS = [replace(dp.omwu_kl_monotone, id="plantedomwu.kl_monotone_from_zero", examples=(),
                   title="planted: OMWU's KL potential is non-increasing from t = 0 (the first step is plain MWU)",

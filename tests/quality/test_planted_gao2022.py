@@ -20,9 +20,9 @@ from dataclasses import replace
 
 from hypothesis import strategies as st
 
-from impl import implicit as im
-from theorems import gao2022 as gao
-from verify.cli import main
+from lemmata.impl import implicit as im
+from lemmata.theorems import gao2022 as gao
+from lemmata.verify.cli import main
 
 pytestmark = pytest.mark.quality
 
@@ -76,8 +76,8 @@ FALSE_CLAIM = '''
 import sympy as sp
 from hypothesis import strategies as st
 
-from theorems import gao2022 as gao
-from verify import Citation, Claim, Kind, Tolerance
+from lemmata.theorems import gao2022 as gao
+from lemmata.verify import Citation, Claim, Kind, Tolerance
 
 norm_B = sp.Symbol("norm_B")
 CLAIMS = [Claim(id="plantedgao.gamma_too_large", title="planted: gamma < 0.7 keeps ||B(0)|| < 1",
@@ -108,7 +108,7 @@ from dataclasses import replace
 
 import sympy as sp
 
-from theorems import gao2022 as gao
+from lemmata.theorems import gao2022 as gao
 
 CLAIMS = [replace(gao.width_scaling, id="plantedwidth.width_independent_of_n",
                   title="planted: the threshold width does not grow with N", statement=sp.Le(gao.width_slope, 0))]

@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 import torch
 
-from impl import implicit as ig
-from impl import linear_resnet as lr
-from impl import pl_star as ps
-from impl import two_layer as tl
-from verify.cli import main
+from lemmata.impl import implicit as ig
+from lemmata.impl import linear_resnet as lr
+from lemmata.impl import pl_star as ps
+from lemmata.impl import two_layer as tl
+from lemmata.verify.cli import main
 
 pytestmark = pytest.mark.quality
 
@@ -123,8 +123,8 @@ def test_long_steps_are_caught_by_the_kernel_path(monkeypatch: pytest.MonkeyPatc
 FALSE_CLAIM = '''
 import sympy as sp
 
-from theorems import liu2022 as liu
-from verify import Citation, Claim, Kind
+from lemmata.theorems import liu2022 as liu
+from lemmata.verify import Citation, Claim, Kind
 
 grad_sq, quad, pl_bound = sp.symbols("grad_sq quad_form pl_bound")
 CLAIMS = [Claim(id="plantedliu.pl_constant_four", title="planted: ||grad L||^2 >= 4 lambda_min(K) L",

@@ -12,8 +12,8 @@ import pytest
 import sympy as sp
 import torch
 
-from verify.profiles import PROFILES
-from verify.runner import run_claim
+from lemmata.verify.profiles import PROFILES
+from lemmata.verify.runner import run_claim
 
 pytestmark = pytest.mark.quality
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from impl import coupled as cp
-from impl import two_layer as tl
-from verify.cli import main
+from lemmata.impl import coupled as cp
+from lemmata.impl import two_layer as tl
+from lemmata.verify.cli import main
 
 pytestmark = pytest.mark.quality
 
@@ -91,10 +91,10 @@ FALSE_CLAIMS = '''
 import sympy as sp
 from hypothesis import strategies as st
 
-from impl import coupled as cp
-from impl import two_layer as tl
-from theorems import munteanu2022 as mu
-from verify import Citation, Claim, Kind, Tolerance, per_seed
+from lemmata.impl import coupled as cp
+from lemmata.impl import two_layer as tl
+from lemmata.theorems import munteanu2022 as mu
+from lemmata.verify import Citation, Claim, Kind, Tolerance, per_seed
 
 
 def run_gram_vs_full(inst):

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from impl import logistic as lg
-from verify.cli import main
+from lemmata.impl import logistic as lg
+from lemmata.verify.cli import main
 
 pytestmark = pytest.mark.quality
 
@@ -90,10 +90,10 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from impl import logistic as lg
-from impl import two_layer as tl
-from theorems import nitanda2019 as ni
-from verify import Citation, Claim, Kind, Tolerance, per_seed
+from lemmata.impl import logistic as lg
+from lemmata.impl import two_layer as tl
+from lemmata.theorems import nitanda2019 as ni
+from lemmata.verify import Citation, Claim, Kind, Tolerance, per_seed
 
 
 def run_fast(inst):

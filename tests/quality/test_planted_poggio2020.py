@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from impl import homogeneous as hm
+from lemmata.impl import homogeneous as hm
 
 pytestmark = pytest.mark.quality
 

@@ -8,9 +8,9 @@ import pytest
 import sympy as sp
 import torch
 
-from impl import homogeneous as hm
-from verify.profiles import PROFILES
-from verify.runner import run_claim
+from lemmata.impl import homogeneous as hm
+from lemmata.verify.profiles import PROFILES
+from lemmata.verify.runner import run_claim
 
 pytestmark = pytest.mark.quality
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from impl import coarse_gradient as cg
+from lemmata.impl import coarse_gradient as cg
 
 pytestmark = pytest.mark.quality
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from impl import sparse_regression as sr
-from verify.cli import main
+from lemmata.impl import sparse_regression as sr
+from lemmata.verify.cli import main
 
 pytestmark = pytest.mark.quality
 
@@ -69,8 +69,8 @@ FALSE_L1 = '''
 import sympy as sp
 from hypothesis import strategies as st
 
-from theorems import zhouge2023 as z
-from verify import Citation, Claim, Kind, Tolerance
+from lemmata.theorems import zhouge2023 as z
+from lemmata.verify import Citation, Claim, Kind, Tolerance
 
 l1_gd, l1_lower = sp.symbols("l1_gd l1_lower")
 CLAIMS = [Claim(id="plantedzg.below_l1_min", title="planted: the Hadamard GD interpolator beats the min-l1 lower bound",
@@ -84,8 +84,8 @@ CLAIMS = [Claim(id="plantedzg.below_l1_min", title="planted: the Hadamard GD int
 FALSE_L2 = '''
 import sympy as sp
 
-from theorems import zhouge2023 as z
-from verify import Citation, Claim, Kind, Tolerance
+from lemmata.theorems import zhouge2023 as z
+from lemmata.verify import Citation, Claim, Kind, Tolerance
 
 ex_gd, ex_l2 = sp.symbols("excess_gd excess_l2")
 CLAIMS = [Claim(id="plantedzg2.l2_wins", title="planted: the min-l2 interpolator beats Hadamard GD on a sparse truth",

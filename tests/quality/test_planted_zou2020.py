@@ -26,11 +26,11 @@ from dataclasses import replace
 
 import sympy as sp
 
-from impl import linear_resnet as lr
-from theorems import zou2020 as zou
-from verify.cli import main
-from verify.profiles import PROFILES
-from verify.runner import run_claim
+from lemmata.impl import linear_resnet as lr
+from lemmata.theorems import zou2020 as zou
+from lemmata.verify.cli import main
+from lemmata.verify.profiles import PROFILES
+from lemmata.verify.runner import run_claim
 
 pytestmark = pytest.mark.quality
 
@@ -136,8 +136,8 @@ def test_planted_optimizer_bug_is_caught(attr: str, bug, claim_id: str, monkeypa
 FALSE_CLAIM = '''
 import sympy as sp
 
-from theorems import zou2020 as zou
-from verify import Citation, Claim, Kind, Tolerance
+from lemmata.theorems import zou2020 as zou
+from lemmata.verify import Citation, Claim, Kind, Tolerance
 
 nag_exponent = sp.Symbol("nag_exponent")
 CLAIMS = [Claim(id="plantedzou.nag_exponent_one", title="planted: NAG needs iterations proportional to kappa",

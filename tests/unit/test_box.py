@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import strategies as st
 
-from verify.box import Axis, box_of
+from lemmata.verify.box import Axis, box_of
 
 pytestmark = pytest.mark.unit
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from verify.cli import main
+from lemmata.verify.cli import main
 
 pytestmark = pytest.mark.unit
 

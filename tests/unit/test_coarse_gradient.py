@@ -11,7 +11,7 @@ import math
 import pytest
 import torch
 
-from impl import coarse_gradient as cg
+from lemmata.impl import coarse_gradient as cg
 
 pytestmark = pytest.mark.unit
 

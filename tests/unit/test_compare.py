@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from verify.cli import main
-from verify.compare import compare
-from verify.results import CLAIM_FIELDS, SCHEMA_VERSION
+from lemmata.verify.cli import main
+from lemmata.verify.compare import compare
+from lemmata.verify.results import CLAIM_FIELDS, SCHEMA_VERSION
 
 pytestmark = pytest.mark.unit
 

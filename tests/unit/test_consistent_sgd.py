@@ -11,7 +11,7 @@ import math
 import pytest
 import torch
 
-from impl import consistent_sgd as cs
+from lemmata.impl import consistent_sgd as cs
 
 pytestmark = pytest.mark.unit
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from impl import coupled as cp
-from impl import two_layer as tl
+from lemmata.impl import coupled as cp
+from lemmata.impl import two_layer as tl
 
 pytestmark = pytest.mark.unit
 
@@ -89,7 +89,7 @@ def test_invalid_arguments(kwargs, match: str) -> None:
 
 
 def test_even_width_ladder() -> None:
-    from theorems.munteanu2022 import even_width_ladder
+    from lemmata.theorems.munteanu2022 import even_width_ladder
 
     widths = even_width_ladder(4, 64)
     assert widths[0] == 4 and widths[-1] <= 64

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from verify.cli import main
+from lemmata.verify.cli import main
 
 pytestmark = pytest.mark.unit
 

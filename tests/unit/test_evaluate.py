@@ -11,10 +11,10 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from verify.axes import Measured, check_values, per_seed, shared, to_numpy
-from verify.claim import Tolerance
-from verify.errors import ClaimDefinitionError
-from verify.evaluate import compile_statement, evaluate
+from lemmata.verify.axes import Measured, check_values, per_seed, shared, to_numpy
+from lemmata.verify.claim import Tolerance
+from lemmata.verify.errors import ClaimDefinitionError
+from lemmata.verify.evaluate import compile_statement, evaluate
 
 pytestmark = pytest.mark.unit
 

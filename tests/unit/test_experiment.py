@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from verify.cli import main
-from verify.errors import ClaimDefinitionError
-from verify.registry import load_experiments
+from lemmata.verify.cli import main
+from lemmata.verify.errors import ClaimDefinitionError
+from lemmata.verify.registry import load_experiments
 
 pytestmark = pytest.mark.unit
 
@@ -54,7 +54,7 @@ def test_bad_input_exits_2_with_one_line(argv: list[str], needle: str, capsys: p
 
 def test_a_malformed_experiment_names_its_file(tmp_path: Path) -> None:
     (tmp_path / "mypaper.py").write_text(
-        "from verify.experiment import Experiment\nfrom verify import Citation\nCLAIMS = []\n"
+        "from lemmata.verify.experiment import Experiment\nfrom lemmata.verify import Citation\nCLAIMS = []\n"
         "EXPERIMENTS = [Experiment(id='otherpaper.x', title='t', citation=Citation(paper='p', where='w'), "
         "run=lambda ctx: {})]\n", encoding="utf-8")
     with pytest.raises(ClaimDefinitionError, match="mypaper.py"):
@@ -62,15 +62,15 @@ def test_a_malformed_experiment_names_its_file(tmp_path: Path) -> None:
 
 
 def _exp(run):
-    from verify import Citation
-    from verify.experiment import Experiment
+    from lemmata.verify import Citation
+    from lemmata.verify.experiment import Experiment
 
     return Experiment(id="toyexp.x", title="toy", citation=Citation(paper="p", where="w"), run=run)
 
 
 def test_a_failing_experiment_keeps_its_finished_parts_and_exits_1(tmp_path: Path) -> None:
-    from verify.errors import ExperimentError
-    from verify.experiment import load_results, run_experiment
+    from lemmata.verify.errors import ExperimentError
+    from lemmata.verify.experiment import load_results, run_experiment
 
     def run(ctx):
         ctx.partial({"figures": [{"title": "t", "series": [{"label": "a", "x": [1, 2], "y": [1.0, float("inf")]}]}]})
@@ -83,14 +83,14 @@ def test_a_failing_experiment_keeps_its_finished_parts_and_exits_1(tmp_path: Pat
     (doc,) = load_results(tmp_path)
     assert doc["complete"] is False and "out of memory" in doc["error"]
     assert doc["figures"][0]["series"][0]["y"] == [1.0, None]  # inf stored as null, not a crash
-    from verify.report import write_report
+    from lemmata.verify.report import write_report
 
     write_report(tmp_path)
     assert "failed" in (tmp_path / "report.md").read_text()
 
 
 def test_a_complete_result_is_never_replaced_by_a_partial_one(tmp_path: Path) -> None:
-    from verify.experiment import load_results, run_experiment
+    from lemmata.verify.experiment import load_results, run_experiment
 
     ok = {"figures": [], "notes": ["complete"]}
     run_experiment(_exp(lambda ctx: ok), out_dir=tmp_path, device="cpu", dtype=None, size="paper", prov={},

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from impl import games as gm
+from lemmata.impl import games as gm
 
 pytestmark = pytest.mark.unit
 

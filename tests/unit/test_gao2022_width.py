@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from impl import implicit as im
-from theorems import gao2022 as gao
+from lemmata.impl import implicit as im
+from lemmata.theorems import gao2022 as gao
 
 pytestmark = pytest.mark.unit
 

@@ -10,7 +10,7 @@ import math
 import pytest
 import torch
 
-from impl import homogeneous as hm
+from lemmata.impl import homogeneous as hm
 
 pytestmark = pytest.mark.unit
 

@@ -13,7 +13,7 @@ from fractions import Fraction
 import pytest
 import torch
 
-from impl import implicit as im
+from lemmata.impl import implicit as im
 
 pytestmark = pytest.mark.unit
 

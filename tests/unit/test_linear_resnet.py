@@ -10,7 +10,7 @@ import math
 import pytest
 import torch
 
-from impl import linear_resnet as lr
+from lemmata.impl import linear_resnet as lr
 
 pytestmark = pytest.mark.unit
 

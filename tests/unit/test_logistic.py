@@ -11,8 +11,8 @@ import math
 import pytest
 import torch
 
-from impl import logistic as lg
-from impl import two_layer as tl
+from lemmata.impl import logistic as lg
+from lemmata.impl import two_layer as tl
 
 pytestmark = pytest.mark.unit
 

@@ -10,9 +10,9 @@ import math
 import pytest
 import torch
 
-from impl import linear_resnet as lr
-from impl import pl_star as ps
-from impl import two_layer as tl
+from lemmata.impl import linear_resnet as lr
+from lemmata.impl import pl_star as ps
+from lemmata.impl import two_layer as tl
 
 pytestmark = pytest.mark.unit
 

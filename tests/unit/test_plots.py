@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from verify.plots import PALETTE, Series, histogram, line_chart, save_svg
+from lemmata.verify.plots import PALETTE, Series, histogram, line_chart, save_svg
 
 pytestmark = pytest.mark.unit
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from verify.cli import main
-from verify.errors import UsageError
-from verify.pool import parse_workers
+from lemmata.verify.cli import main
+from lemmata.verify.errors import UsageError
+from lemmata.verify.pool import parse_workers
 
 pytestmark = pytest.mark.unit
 
@@ -22,7 +22,7 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from verify import Citation, Claim, Kind, Tolerance, per_seed
+from lemmata.verify import Citation, Claim, Kind, Tolerance, per_seed
 
 x, bound = sp.symbols("x bound")
 CITE = Citation(paper="pool test", where="none", source="derived")

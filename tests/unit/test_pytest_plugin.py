@@ -17,7 +17,7 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from verify import Citation, Claim, Kind, Tolerance, per_seed
+from lemmata.verify import Citation, Claim, Kind, Tolerance, per_seed
 
 x, bound = sp.symbols("x bound")
 

@@ -10,9 +10,9 @@ from typing import Callable
 
 import pytest
 
-from verify.claim import Claim
-from verify.errors import ClaimDefinitionError, UnknownClaimError
-from verify.registry import load_claims, select, spec_hash, validate
+from lemmata.verify.claim import Claim
+from lemmata.verify.errors import ClaimDefinitionError, UnknownClaimError
+from lemmata.verify.registry import load_claims, select, spec_hash, validate
 
 pytestmark = pytest.mark.unit
 
@@ -248,18 +248,18 @@ def test_select_unknown_pattern_names_it_and_the_papers(registry) -> None:
     ('COVERAGE = ["Theorem 1"]', "not a verify.Covered"),
 ])
 def test_a_malformed_coverage_map_names_the_file_and_the_entry(paper, coverage_src: str, fragment: str) -> None:
-    from verify.registry import load_coverage
+    from lemmata.verify.registry import load_coverage
 
-    path = paper('from verify import Covered\nCLAIMS = [claim("one")]\n' + coverage_src)
+    path = paper('from lemmata.verify import Covered\nCLAIMS = [claim("one")]\n' + coverage_src)
     claims = load(path.parent)
     with pytest.raises(ClaimDefinitionError, match=re.escape(fragment)):
         load_coverage(claims, [path.parent], include_builtin=False)
 
 
 def test_a_valid_coverage_map_loads_by_paper(paper) -> None:
-    from verify.registry import load_coverage
+    from lemmata.verify.registry import load_coverage
 
-    path = paper('from verify import Covered\nCLAIMS = [claim("one")]\nCOVERAGE = [Covered(where="Thm 1", '
+    path = paper('from lemmata.verify import Covered\nCLAIMS = [claim("one")]\nCOVERAGE = [Covered(where="Thm 1", '
                  'statement="s", status="encoded", claims=("paperx.one",))]')
     cov = load_coverage(load(path.parent), [path.parent], include_builtin=False)
     assert [e.where for e in cov["paperx"]] == ["Thm 1"]

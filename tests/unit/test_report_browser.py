@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from verify.cli import main
+from lemmata.verify.cli import main
 
 pytestmark = pytest.mark.unit
 
@@ -24,7 +24,7 @@ REFUTED = '''
 import sympy as sp
 import torch
 from hypothesis import strategies as st
-from verify import Citation, Claim, Kind, Tolerance, per_seed
+from lemmata.verify import Citation, Claim, Kind, Tolerance, per_seed
 x, y = sp.symbols("x y")
 CLAIMS = [Claim(id="browsertoy.small", title="n <= 10 <script>alert(1)</script>", citation=Citation("Toy", "Lemma 1"),
     kind=Kind.EXACT, statement=sp.Lt(x, y),

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from verify import results
-from verify.cli import main
-from verify.errors import ResultsFileError
-from verify.report import code, md, write_report
+from lemmata.verify import results
+from lemmata.verify.cli import main
+from lemmata.verify.errors import ResultsFileError
+from lemmata.verify.report import code, md, write_report
 
 pytestmark = pytest.mark.unit
 
@@ -26,7 +26,7 @@ TOY = f'''
 import sympy as sp
 import torch
 from hypothesis import strategies as st
-from verify import Citation, Claim, Covered, Figure, Kind, Regime, Tightness, Tolerance, control, per_seed, shared
+from lemmata.verify import Citation, Claim, Covered, Figure, Kind, Regime, Tightness, Tolerance, control, per_seed, shared
 
 EVIL = {EVIL!r}
 n, m = sp.symbols("n m")
@@ -295,7 +295,7 @@ def test_markdown_helpers() -> None:
                                                                                sp.Lt(sp.Symbol("y"), 2)))],
                          ids=["Lt", "Implies_And_Lt"])
 def test_statement_mathml_is_well_formed(stmt) -> None:
-    from verify.present import mathml
+    from lemmata.verify.present import mathml
 
     ml = mathml(stmt)
     assert ml.startswith("<math")
@@ -303,7 +303,7 @@ def test_statement_mathml_is_well_formed(stmt) -> None:
 
 
 def test_statement_mathml_escapes_symbol_names() -> None:
-    from verify.present import mathml
+    from lemmata.verify.present import mathml
 
     ml = mathml(sp.Le(sp.Symbol(EVIL), 1))
     assert "<script" not in ml
@@ -312,13 +312,13 @@ def test_statement_mathml_escapes_symbol_names() -> None:
 def test_the_required_claim_fields_are_the_fields_of_a_claim_result() -> None:
     from dataclasses import fields
 
-    from verify.runner import ClaimResult
+    from lemmata.verify.runner import ClaimResult
 
     assert results.CLAIM_FIELDS == tuple(f.name for f in fields(ClaimResult))
 
 
 def test_report_on_a_results_file_missing_a_field_is_one_line_exit_2(tmp_path: Path, capsys) -> None:
-    from verify.cli import main
+    from lemmata.verify.cli import main
 
     doc = {"schema_version": results.SCHEMA_VERSION, "provenance": {}, "claims": [{"id": "p.c", "title": "t"}]}
     (tmp_path / "results.json").write_text(json.dumps(doc), encoding="utf-8")
@@ -367,7 +367,7 @@ def test_the_proofs_explicit_width_sits_beside_the_empirical_threshold(run_dir: 
 
 def test_a_vacuous_ladder_size_is_not_drawn_as_a_failure() -> None:
     """A size where no seed met the claim's condition is ∅, not ✗ (issue 16: zou2020's conditioned rate)."""
-    from verify.report import ladder_text
+    from lemmata.verify.report import ladder_text
     t = {"sizes": [{"size": 4, "held": False, "status": "failed"}, {"size": 8, "held": False, "status": "vacuous"},
                    {"size": 16, "held": True, "status": "held"}, {"size": 32, "held": False, "status": "undecided"}]}
     assert ladder_text(t) == "4✗, 8∅, 16✓, 32?"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from verify.cli import main
+from lemmata.verify.cli import main
 
 pytestmark = pytest.mark.unit
 
@@ -16,7 +16,7 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from verify import Citation, Claim, Kind, Tolerance, per_seed
+from lemmata.verify import Citation, Claim, Kind, Tolerance, per_seed
 
 x, bound = sp.symbols("x bound")
 

@@ -13,12 +13,12 @@ from dataclasses import replace
 import pytest
 import torch
 
-from verify.cli import main
-from verify.errors import UsageError
-from verify.profiles import PROFILES
-from verify.registry import load_claims
-from verify.runner import claim_seeds, replay, seeds_for
-from verify.stats import clopper_pearson, look_confidence, seeds_needed
+from lemmata.verify.cli import main
+from lemmata.verify.errors import UsageError
+from lemmata.verify.profiles import PROFILES
+from lemmata.verify.registry import load_claims
+from lemmata.verify.runner import claim_seeds, replay, seeds_for
+from lemmata.verify.stats import clopper_pearson, look_confidence, seeds_needed
 
 pytestmark = pytest.mark.unit
 
@@ -510,7 +510,7 @@ CLAIMS = [Claim(id="rejects.even", title="even n <= 100", citation=CIT, kind=Kin
     premises=lambda p: st.fixed_dictionaries({"n": st.integers(0, 50), "seed": st.just(0)}), run=run,
     tolerance=EXACT)]
 ''')
-    from verify.registry import load_claims
+    from lemmata.verify.registry import load_claims
 
     res = run_ci(load_claims([folder], include_builtin=False)["rejects.even"])
     assert res.verdict == "verified", res.reason
@@ -521,7 +521,7 @@ CLAIMS = [Claim(id="rejects.even", title="even n <= 100", citation=CIT, kind=Kin
 
 def test_tightness_is_measured_over_the_whole_run_on_the_seeds_that_held(toy, run_ci) -> None:
     _, claims = toy(
-        'from verify import Tightness\n'
+        'from lemmata.verify import Tightness\n'
         'k = sp.Symbol("k")\n'
         'def curve(inst):\n'
         '    steps = torch.arange(1, 6, dtype=inst.dtype)\n'

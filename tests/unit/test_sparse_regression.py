@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from impl import sparse_regression as sr
+from lemmata.impl import sparse_regression as sr
 
 pytestmark = pytest.mark.unit
 

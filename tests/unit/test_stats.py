@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from verify.stats import (binomial_decision, clopper_pearson, look_confidence, seeds_needed,
+from lemmata.verify.stats import (binomial_decision, clopper_pearson, look_confidence, seeds_needed,
                           undecidable_band)
 
 pytestmark = pytest.mark.unit

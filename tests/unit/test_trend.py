@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from verify.trend import first_of_two_holding, least_squares_slope, slope_resolution
+from lemmata.verify.trend import first_of_two_holding, least_squares_slope, slope_resolution
 
 pytestmark = pytest.mark.unit
 

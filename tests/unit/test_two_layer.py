@@ -11,7 +11,7 @@ import math
 import pytest
 import torch
 
-from impl import two_layer as tl
+from lemmata.impl import two_layer as tl
 
 pytestmark = pytest.mark.unit
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from impl import two_layer as tl
+from lemmata.impl import two_layer as tl
 
 pytestmark = pytest.mark.unit
 

@@ -8,8 +8,8 @@ import math
 import pytest
 import torch
 
-from impl import linear_resnet as lr
-from theorems import zou2020 as zou
+from lemmata.impl import linear_resnet as lr
+from lemmata.theorems import zou2020 as zou
 
 pytestmark = pytest.mark.unit
 
