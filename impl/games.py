@@ -27,8 +27,8 @@ Conventions shared by every function here:
   ``torch.Generator`` objects and are moved with ``.to(device)``.
 * Invalid arguments raise ``ValueError`` with a ``name=value`` message saying what to fix.
 
-The Nash-equilibrium solver (:func:`solve_zero_sum`) is independent of the generators: a small
-dense simplex method (Bland's rule) on the classical LP of a zero-sum game, in numpy float64, then
+The Nash-equilibrium solver (:func:`solve_zero_sum`) is independent of the generators: SciPy's HiGHS
+(``scipy.optimize.linprog``) on the classical LP of a zero-sum game, in float64, then
 polished on the equilibrium's supports, with the Bohnenblust–Karlin–Shapley uniqueness test.
 """
 
@@ -712,39 +712,20 @@ class Equilibrium:
     why: str = ""
 
 
-def _simplex_max(B: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
-    """max 1ᵀw s.t. Bw ≤ 1, w ≥ 0 (B > 0 entrywise, so bounded and w = 0 feasible).
+def _lp_max(B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """max 1ᵀw s.t. Bw ≤ 1, w ≥ 0 (B > 0 entrywise, so bounded and w = 0 feasible), by SciPy's HiGHS.
 
-    Dense tableau simplex with Bland's rule (no cycling). Returns the primal w (m,) and the dual
-    u (n,) (u ≥ 0, Bᵀu ≥ 1, 1ᵀu = 1ᵀw), read off the slack columns' reduced costs.
+    The reference is SciPy's (``scipy.optimize.linprog``, method ``highs``), independent of the code under
+    test. Returns the primal w (m,) and the dual u (n,) (u ≥ 0, Bᵀu ≥ 1, 1ᵀu = 1ᵀw): HiGHS reports the
+    marginals of the ≤ rows of the minimisation of −1ᵀw, which are −u.
     """
+    from scipy.optimize import linprog
+
     n, m = B.shape
-    T = np.zeros((n + 1, m + n + 1))
-    T[:n, :m] = B
-    T[:n, m:m + n] = np.eye(n)
-    T[:n, -1] = 1.0
-    T[n, :m] = -1.0
-    basis = list(range(m, m + n))
-    for _ in range(50 * (n + m) + 100):
-        enter = next((j for j in range(m + n) if T[n, j] < -tol), None)
-        if enter is None:
-            break
-        col = T[:n, enter]
-        ratios = [(T[i, -1] / col[i], basis[i], i) for i in range(n) if col[i] > tol]
-        if not ratios:  # unbounded: impossible for B > 0
-            raise RuntimeError("simplex: unbounded LP (B must be entrywise positive)")
-        _, _, row = min(ratios)
-        T[row] /= T[row, enter]
-        for i in range(n + 1):
-            if i != row and T[i, enter] != 0.0:
-                T[i] -= T[i, enter] * T[row]
-        basis[row] = enter
-    else:
-        raise RuntimeError("simplex: no convergence within the pivot budget")
-    w = np.zeros(m + n)
-    for i, b in enumerate(basis):
-        w[b] = T[i, -1]
-    return w[:m], T[n, m:m + n].copy()
+    res = linprog(-np.ones(m), A_ub=B, b_ub=np.ones(n), bounds=(0, None), method="highs")
+    if res.status != 0:
+        raise RuntimeError(f"linprog (HiGHS) did not solve the game's LP: status {res.status}, {res.message}")
+    return np.asarray(res.x, dtype=np.float64), -np.asarray(res.ineqlin.marginals, dtype=np.float64)
 
 
 def solve_zero_sum(A: Tensor | np.ndarray, *, tol: float = 1e-9) -> Equilibrium:
@@ -762,7 +743,7 @@ def solve_zero_sum(A: Tensor | np.ndarray, *, tol: float = 1e-9) -> Equilibrium:
     n, m = M.shape
     scale = max(1.0, float(np.abs(M).max()))
     c = 1.0 - float(M.min())
-    w, u = _simplex_max(M + c, tol * 1e-3)
+    w, u = _lp_max(M + c)
     total = float(w.sum())
     x, y = u / u.sum(), w / total
     v = 1.0 / total - c

@@ -38,6 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import torch
 from torch import Tensor
 
@@ -737,54 +738,32 @@ def flow_trajectory(
 # --------------------------------------------------------------------------------------------
 
 
-def nnls(A: Tensor, b: Tensor, *, max_iter: int | None = None, tol: float | None = None) -> Tensor:
-    """min_{x ≥ 0} ‖Ax − b‖₂ by Lawson & Hanson's active-set method (Solving Least Squares Problems, 1974, Ch. 23).
+def nnls(A: Tensor, b: Tensor, *, max_iter: int | None = None) -> Tensor:
+    """min_{x ≥ 0} ‖Ax − b‖₂, by SciPy's Lawson–Hanson active-set solver (``scipy.optimize.nnls``).
 
     A (S, M, N) or (M, N), b (S, M) or (M,): a batch of S independent problems (solved one after
-    another; each is small). Returns x (S, N) (or (N,)). ``tol`` defaults to 10·max(M, N)·ε·‖A‖₁·‖b‖.
+    another on the CPU; each is small). Returns x (S, N) (or (N,)) on A's device and dtype; a problem
+    with a non-finite entry gives NaN. The solver's own iteration cap (``max_iter``, default 3N in
+    SciPy; ours 10N + 50) raises ``RuntimeError`` when it is reached, so an unconverged answer is never
+    returned as if it were the minimiser. The reference is SciPy's, independent of the code under test.
     """
+    from scipy.optimize import nnls as scipy_nnls
+
     squeeze = A.ndim == 2
     if squeeze:
         A, b = A.unsqueeze(0), b.unsqueeze(0)
     if A.ndim != 3 or b.ndim != 2 or b.shape != A.shape[:2]:
         raise ValueError(f"A.shape={_shape(A)}, b.shape={_shape(b)}: expected (S, M, N) and (S, M)")
     S, M, N = A.shape
-    iters = max_iter if max_iter is not None else 3 * N + 30
-    xs = []
+    iters = max_iter if max_iter is not None else 10 * N + 50
+    An = A.detach().to("cpu", torch.float64).numpy()
+    bn = b.detach().to("cpu", torch.float64).numpy()
+    out = np.full((S, N), np.nan)
     for s in range(S):
-        As, bs = A[s], b[s]
-        eps = torch.finfo(As.dtype).eps
-        tl = tol if tol is not None else 10 * max(M, N) * eps * float(As.abs().sum(0).max()) * float(bs.norm() + 1)
-        x = torch.zeros(N, dtype=As.dtype, device=As.device)
-        passive = torch.zeros(N, dtype=torch.bool, device=As.device)
-        if not (bool(torch.isfinite(As).all()) and bool(torch.isfinite(bs).all())):
-            xs.append(torch.full_like(x, math.nan))
-            continue
-        for _ in range(iters):
-            w = As.T @ (bs - As @ x)
-            cand = torch.where(~passive, w, torch.full_like(w, -math.inf))
-            j = int(torch.argmax(cand))
-            if passive.all() or float(cand[j]) <= tl:
-                break
-            passive[j] = True
-            for _inner in range(iters):
-                idx = torch.nonzero(passive).flatten()
-                if idx.numel() == 0:
-                    break
-                z = torch.zeros_like(x)
-                z[idx] = torch.linalg.lstsq(As[:, idx], bs.unsqueeze(1)).solution.flatten() if As.device.type == "cpu" \
-                    else torch.linalg.pinv(As[:, idx]) @ bs
-                if bool((z[idx] > 0).all()):
-                    x = z
-                    break
-                neg = idx[z[idx] <= 0]
-                alpha = torch.min(x[neg] / (x[neg] - z[neg]))
-                x = x + alpha * (z - x)
-                passive &= x > tl * 1e-3
-                x = torch.where(passive, x, torch.zeros_like(x))
-        xs.append(x)
-    out = torch.stack(xs)
-    return out[0] if squeeze else out
+        if np.all(np.isfinite(An[s])) and np.all(np.isfinite(bn[s])):
+            out[s] = scipy_nnls(An[s], bn[s], maxiter=iters)[0]
+    x = torch.from_numpy(out).to(device=A.device, dtype=A.dtype)
+    return x[0] if squeeze else x
 
 
 def svm(X: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
