@@ -68,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="run the claims on a Dask distributed cluster instead of local processes")
     ve.add_argument("--report", action="store_true",
                     help="also write DIR/report.md and DIR/report.html (the exit status stays verify's)")
+    ve.add_argument("--junit-xml", type=Path, default=None, metavar="PATH",
+                    help="also write the verdicts as JUnit XML to PATH (one test case per item), for CI systems")
 
     rp = sub.add_parser("replay", help="run one example exactly (the reproduce command of a counterexample)")
     rp.add_argument("claim")
@@ -175,7 +177,7 @@ class _ProgressLine:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from lemmata.verify import results
+    from lemmata.verify import example_log, junit, results
     from lemmata.verify.device import resolve_device, resolve_dtype
     from lemmata.verify.profiles import get_profile
     from lemmata.verify.pool import cpu_budget, parse_workers
@@ -197,6 +199,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         raise UsageError(f"--resume {args.resume} writes back to {args.resume}; drop --out {args.out}")
     out: Path = args.resume or args.out or Path("reports/latest")
     results.check_writable(out, flag="--resume" if args.resume is not None else "--out")
+    if args.junit_xml is not None:
+        results.check_writable(args.junit_xml.parent, flag="--junit-xml")
+        if args.junit_xml.is_dir():
+            raise UsageError(f"--junit-xml {args.junit_xml} is a folder; give a file path such as {args.junit_xml}/lemmata.xml")
     prov = results.provenance(device=str(device), device_name=device_name, dtype=args.dtype,
                               profile=profile.name, command=results.command_line(args.argv))
     done: list[dict[str, Any]] = []
@@ -212,7 +218,13 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         order.setdefault(r["id"], len(order))
     cli_prefix = ["lemmata", *(x for d in args.theorems for x in ("--theorems", str(d)))]
 
+    if args.resume is not None:
+        example_log.keep_only(out, [r["id"] for r in done])
+    else:
+        example_log.start(out)
+
     def finished(res: dict[str, Any]) -> None:
+        example_log.append(out, res.pop("example_rows", []))
         # per-claim provenance, so results kept by a later --resume still say where they came from
         res.setdefault("run", {"git_commit": prov.get("git_commit"), "git_dirty": prov.get("git_dirty"),
                                "device": prov.get("device_name"), "finished": results.now()})
@@ -273,10 +285,15 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         prov["finished"] = results.now()
         prov["interrupted"] = True
         results.save(out, prov, done, coverage)
+        if args.junit_xml is not None:
+            junit.write(args.junit_xml, done)
         sys.stderr.write(f"\ninterrupted: {len(done)} finished claims kept in {out / results.RESULTS_NAME}\n")
         return 130
     prov["finished"] = results.now()
     path = results.save(out, prov, done, coverage)
+    if args.junit_xml is not None:
+        junit.write(args.junit_xml, done)
+        print(f"wrote {args.junit_xml}")
     counts: dict[str, int] = {}
     for r in done:
         counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1

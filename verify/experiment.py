@@ -21,7 +21,6 @@ and may call ``ctx.partial(result)`` with the same shape after each part.
 from __future__ import annotations
 
 import json
-import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,27 +85,20 @@ def path_for(out_dir: Path, experiment_id: str, size: str = "paper", *, partial:
     return Path(out_dir) / EXPERIMENTS_DIR / (f"{stem}.partial.json" if partial else f"{stem}.json")
 
 
-def _finite(value: Any) -> Any:
-    """JSON-safe copy: non-finite floats become None (a diverged loss is data, not a crash)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, Mapping):
-        return {str(k): _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
-
-
 def save(out_dir: Path, exp: Experiment, prov: Mapping[str, Any], result: Mapping[str, Any], *,
          size: str, complete: bool, elapsed_s: float, error: str | None = None) -> Path:
     """Write the result atomically (to the ``.partial`` file until it is complete)."""
     from lemmata.verify.results import write_atomic
 
+    from lemmata.verify.results import encode_nonfinite
+
+    # non-finite numbers (a diverged loss is data, not a crash) as null + the 'nonfinite' map, as in results.json
+    found, flags = encode_nonfinite({str(k): v for k, v in result.items()})
     doc = {"id": exp.id, "title": exp.title, "paper": exp.paper, "description": exp.description, "size": size,
            "citation": {"paper": exp.citation.paper, "where": exp.citation.where, "arxiv": exp.citation.arxiv,
                         "source": exp.citation.source, "note": exp.citation.note},
            "provenance": dict(prov), "complete": complete, "error": error, "elapsed_s": round(elapsed_s, 2),
-           **_finite(dict(result))}
+           **found, "nonfinite": flags}
     if not isinstance(doc.get("figures"), list):
         raise ExperimentError(f"experiment {exp.id}: run must return a mapping with a 'figures' list")
     path = path_for(out_dir, exp.id, size, partial=not complete)
@@ -161,5 +153,10 @@ def load_results(out_dir: Path) -> list[dict[str, Any]]:
             raise ResultsFileError(f"{path} is not valid JSON ({err}); re-run `lemmata experiment` for it") from None
         if not isinstance(doc, dict) or "id" not in doc or "figures" not in doc:
             raise ResultsFileError(f"{path} is not an experiment result; delete it or re-run `lemmata experiment`")
-        docs.append(doc)
+        from lemmata.verify.results import decode_nonfinite
+
+        try:
+            docs.append(decode_nonfinite(doc, doc.get("nonfinite") or {}))
+        except ResultsFileError as err:
+            raise ResultsFileError(f"{path}: {err}") from None
     return docs

@@ -1,16 +1,21 @@
 """``results.json``: the versioned record of a verification run, written atomically.
 
-Schema (version 2)::
+Schema (version 3; the JSON Schema ships as ``lemmata/verify/results.schema.json``)::
 
-    {"schema_version": 2,
+    {"schema_version": 3,
      "provenance": {"lemmata", "git_commit", "git_dirty", "python", "platform", "packages": {...},
                     "device", "device_name", "dtype", "profile", "started", "finished", "command",
                     ["workers", "scheduler", "resumed_from", "interrupted"]},
-     "claims": [ClaimResult.to_json() + {"run": {...}, ["worker", "crashed"]}, ...],
+     "claims": [{"id", "spec": {SPEC_FIELDS}, "outcome": {OUTCOME_FIELDS}, "nonfinite": {pointer: "inf"|"-inf"|"nan"},
+                 "run": {...}, ["worker": {...}], ["crashed": true]}, ...],
      ["coverage": {paper: [verify.claim.Covered as a dict, ...]}]}
 
-Each claim record has the fields of ``CLAIM_FIELDS``; ``search`` says how many examples each phase
-ran and why the search stopped.
+``spec`` is what the claim says (statement, premises, citation, tolerance: fixed by the theorem file and the
+profile); ``outcome`` is what the run found. A non-finite number (a bound that blew up, a NaN loss) is
+written as ``null`` and named in the record's ``nonfinite`` map by its JSON pointer within the record
+(``"/outcome/worst_slack": "-inf"``), so every field keeps one JSON type; :func:`load` puts the values back and
+returns each claim as one flat dict (spec, outcome and the record's own keys), the form the report, ``diff``
+and ``--resume`` read. The per-example records go to ``examples.jsonl`` beside it (:mod:`verify.example_log`).
 
 The file is rewritten after every claim (write to a temporary file in the same folder, then
 ``os.replace``), so a crash or Ctrl-C loses at most the claim in flight and never leaves a
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import math
 import os
 import platform
 import subprocess
@@ -31,17 +37,99 @@ from typing import Any
 
 from lemmata.verify.errors import ResultsFileError
 
-SCHEMA_VERSION = 2  # 2: the search record (phases, budgets in examples), the verdict 'invalid', the role
+SCHEMA_VERSION = 3  # 3: spec and outcome apart, non-finite numbers as null + the record's 'nonfinite' map
 RESULTS_NAME = "results.json"
+SCHEMA_NAME = "results.schema.json"
 VERDICTS = ("verified", "refuted", "inconclusive", "invalid", "skipped")
-#: the fields every claim record must have for ``report`` and ``diff`` to read it
-#: (the fields of verify.runner.ClaimResult; a unit test keeps the two lists equal)
-CLAIM_FIELDS = (
-    "id", "title", "paper", "kind", "expect", "role", "verdict", "reason", "statement", "statement_latex", "statement_mathml",
-    "given", "premises", "citation", "recalled", "tolerance", "delta", "confidence", "control_of", "broken_premise",
-    "examples", "seeds_per_example", "seeds_total", "elapsed_s", "worst_slack", "ratios", "counterexample",
-    "reproduce", "evidence", "search", "thresholds", "regime", "figures", "tightness", "spec_hash", "source_file",
+#: what the claim states: fixed by its theorem file and the profile (verify.runner.ClaimResult's fields)
+SPEC_FIELDS = (
+    "title", "paper", "kind", "expect", "role", "statement", "statement_latex", "statement_mathml", "given",
+    "premises", "citation", "recalled", "tolerance", "delta", "confidence", "control_of", "broken_premise",
+    "regime", "spec_hash", "source_file",
 )
+#: what the run found
+OUTCOME_FIELDS = (
+    "verdict", "reason", "examples", "seeds_per_example", "seeds_total", "elapsed_s", "worst_slack", "ratios",
+    "counterexample", "reproduce", "evidence", "search", "thresholds", "figures", "tightness",
+)
+#: the record's own keys beside id/spec/outcome/nonfinite: where and how it ran (added by the CLI and the pool)
+RECORD_FIELDS = ("run", "worker", "crashed")
+#: the fields every claim record has for ``report`` and ``diff`` once loaded (flat); a unit test keeps them
+#: equal to the fields verify.runner.ClaimResult writes to results.json
+CLAIM_FIELDS = ("id", *SPEC_FIELDS, *OUTCOME_FIELDS)
+
+
+def encode_nonfinite(value: Any, pointer: str = "", flags: dict[str, str] | None = None) -> tuple[Any, dict[str, str]]:
+    """(a copy of ``value`` with every non-finite float replaced by None, {JSON pointer: "inf"|"-inf"|"nan"}).
+
+    The one encoding of non-finite numbers in lemmata's files (results.json, examples.jsonl, experiments):
+    JSON has no inf or nan, and a string in a numeric field would give pandas a mixed column."""
+    flags = {} if flags is None else flags
+    if isinstance(value, float) and not math.isfinite(value):
+        flags[pointer] = "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+        return None, flags
+    if isinstance(value, dict):
+        return {k: encode_nonfinite(v, f"{pointer}/{_escape(str(k))}", flags)[0] for k, v in value.items()}, flags
+    if isinstance(value, (list, tuple)):
+        return [encode_nonfinite(v, f"{pointer}/{i}", flags)[0] for i, v in enumerate(value)], flags
+    return value, flags
+
+
+def decode_nonfinite(value: Any, flags: dict[str, str]) -> Any:
+    """Put the non-finite numbers named in ``flags`` back into ``value`` (in place where it can); returns it."""
+    for pointer, text in flags.items():
+        number = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}.get(text)
+        parts = [_unescape(p) for p in pointer.split("/")[1:]]
+        if number is None or not parts:
+            raise ResultsFileError(f"nonfinite entry {pointer!r}: {text!r} (expected a JSON pointer to 'inf', "
+                                   "'-inf' or 'nan'); re-run the verification")
+        node = value
+        try:
+            for part in parts[:-1]:
+                node = node[int(part)] if isinstance(node, list) else node[part]
+            last = parts[-1]
+            if isinstance(node, list):
+                node[int(last)] = number
+            else:
+                node[last] = number
+        except (KeyError, IndexError, ValueError, TypeError):
+            raise ResultsFileError(f"nonfinite entry {pointer!r} points nowhere in its record; re-run the "
+                                   "verification") from None
+    return value
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _unescape(part: str) -> str:
+    return part.replace("~1", "/").replace("~0", "~")
+
+
+def to_record(flat: dict[str, Any]) -> dict[str, Any]:
+    """A flat claim result (ClaimResult.to_json() + run/worker/crashed) as the schema's record."""
+    unknown = sorted(set(flat) - set(CLAIM_FIELDS) - set(RECORD_FIELDS))
+    if unknown:  # a programming error of ours: every key must be declared here and in the schema
+        raise ValueError(f"claim {flat.get('id')!r}: keys {unknown} are not fields of a results.json record")
+    rec: dict[str, Any] = {"id": flat["id"], "spec": {k: flat[k] for k in SPEC_FIELDS},
+                           "outcome": {k: flat[k] for k in OUTCOME_FIELDS}}
+    rec.update({k: flat[k] for k in RECORD_FIELDS if k in flat})
+    rec, flags = encode_nonfinite(rec)
+    rec["nonfinite"] = flags
+    return rec
+
+
+def from_record(rec: dict[str, Any]) -> dict[str, Any]:
+    """The schema's record as one flat dict, with its non-finite numbers restored."""
+    rec = decode_nonfinite(dict(rec), rec.get("nonfinite") or {})
+    flat = {"id": rec["id"], **rec["spec"], **rec["outcome"]}
+    flat.update({k: rec[k] for k in RECORD_FIELDS if k in rec})
+    return flat
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of results.json (draft 2020-12), shipped with the package."""
+    return json.loads((Path(__file__).with_name(SCHEMA_NAME)).read_text(encoding="utf-8"))
 
 
 def _git(*args: str) -> str | None:
@@ -102,7 +190,12 @@ def write_atomic(path: Path, text: str) -> None:
 
 def save(out_dir: Path, prov: dict[str, Any], claims: list[dict[str, Any]],
          coverage: dict[str, list[dict[str, Any]]] | None = None) -> Path:
-    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "provenance": prov, "claims": claims}
+    """Write ``claims`` (flat results) as schema-3 records to ``DIR/results.json``, atomically."""
+    prov_clean, prov_flags = encode_nonfinite(prov)
+    if prov_flags:
+        raise ValueError(f"provenance holds non-finite numbers at {sorted(prov_flags)}")
+    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "provenance": prov_clean,
+                           "claims": [to_record(c) for c in claims]}
     if coverage:
         doc["coverage"] = coverage
     path = out_dir / RESULTS_NAME
@@ -111,7 +204,9 @@ def save(out_dir: Path, prov: dict[str, Any], claims: list[dict[str, Any]],
 
 
 def load(out_dir: Path) -> dict[str, Any]:
-    """Read and check ``DIR/results.json``; raise :class:`ResultsFileError` with the fix."""
+    """Read and check ``DIR/results.json``; its claims come back flat (:func:`from_record`).
+
+    Raises :class:`ResultsFileError` with the fix."""
     path = Path(out_dir) / RESULTS_NAME
     if not path.is_file():
         raise ResultsFileError(f"{path} does not exist; run `lemmata verify --out {out_dir}` first")
@@ -131,16 +226,32 @@ def load(out_dir: Path) -> dict[str, Any]:
         raise ResultsFileError(f"{path}: 'provenance' must be an object; re-run the verification")
     if not isinstance(doc["claims"], list):
         raise ResultsFileError(f"{path}: 'claims' must be a list; re-run the verification")
+    flat = []
     for i, c in enumerate(doc["claims"]):
         if not isinstance(c, dict):
             raise ResultsFileError(f"{path}: claims[{i}] is not an object; re-run the verification")
-        missing = [k for k in CLAIM_FIELDS if k not in c]
-        if missing:
-            name = c.get("id", f"claims[{i}]")
-            raise ResultsFileError(f"{path}: claim {name} lacks the field {missing[0]!r}; re-run the verification "
-                                   f"(`lemmata verify --out {out_dir}`)")
-        if c["verdict"] not in VERDICTS:
-            raise ResultsFileError(f"{path}: claim {c['id']} has verdict={c['verdict']!r}, not one of {', '.join(VERDICTS)}")
+        name = c.get("id", f"claims[{i}]")
+        for part in ("spec", "outcome"):
+            if not isinstance(c.get(part), dict):
+                raise ResultsFileError(f"{path}: claim {name} lacks the object {part!r}; re-run the verification "
+                                       f"(`lemmata verify --out {out_dir}`)")
+        if not isinstance(c.get("nonfinite", {}), dict):
+            raise ResultsFileError(f"{path}: claim {name}: 'nonfinite' must be an object; re-run the verification")
+        for part, names in (("spec", SPEC_FIELDS), ("outcome", OUTCOME_FIELDS)):
+            missing = [k for k in names if k not in c[part]]
+            if missing:
+                raise ResultsFileError(f"{path}: claim {name} lacks the field {part}.{missing[0]}; re-run the "
+                                       f"verification (`lemmata verify --out {out_dir}`)")
+        if "id" not in c:
+            raise ResultsFileError(f"{path}: claims[{i}] lacks the field 'id'; re-run the verification")
+        if c["outcome"]["verdict"] not in VERDICTS:
+            raise ResultsFileError(f"{path}: claim {c['id']} has verdict={c['outcome']['verdict']!r}, not one of "
+                                   f"{', '.join(VERDICTS)}")
+        try:
+            flat.append(from_record(c))
+        except ResultsFileError as err:
+            raise ResultsFileError(f"{path}: claim {name}: {err}") from None
+    doc["claims"] = flat
     return doc
 
 

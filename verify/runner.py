@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping, Sequence
 
 import sympy
 
+from lemmata.verify import example_log
 from lemmata.verify.box import box_of
 from lemmata.verify.claim import Claim
 from lemmata.verify.decide import decide, worst_slack
@@ -65,6 +66,8 @@ class ClaimResult:
     tightness: dict[str, Any]
     spec_hash: str
     source_file: str
+    #: one row per example run (verify.example_log); the CLI writes them to examples.jsonl, not results.json
+    example_rows: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -185,6 +188,7 @@ def _result(claim: Claim, out: SearchOutcome, profile: Profile, S: int, device_n
         counterexample=counterexample, reproduce=reproduce, evidence=evidence, search=search,
         thresholds=thresholds, regime=regime, figures=(shown.figures if shown is not None else []),
         spec_hash=spec_hash, source_file=claim.source_file,
+        example_rows=example_log.rows(claim.id, out.records, out.replication),
     )
 
 

@@ -100,11 +100,10 @@ def seeds_for(premises: Mapping[str, Any], S: int, *, batch: int = 0) -> tuple[i
 
 
 def json_scalar(v: Any) -> Any:
-    """A JSON-safe scalar: non-finite floats as the strings 'inf', '-inf', 'nan'."""
-    if isinstance(v, (bool, int, str)) or v is None:
+    """A plain Python scalar (numpy scalars converted). Non-finite floats stay floats: the files encode them
+    once, as null plus a flag (:func:`verify.results.encode_nonfinite`)."""
+    if isinstance(v, (bool, int, str, float)) or v is None:
         return v
-    if isinstance(v, float):
-        return v if math.isfinite(v) else repr(v)
     if isinstance(v, np.integer):
         return int(v)
     if isinstance(v, np.floating):

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from lemmata.verify.cli import main
+from lemmata.verify.results import load as load_results
 
 pytestmark = pytest.mark.quality
 
@@ -83,7 +84,7 @@ def _verify(tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]) -> tu
     code = main(["--theorems", str(folder), "verify", "planted", "--out", str(out)])
     capsys.readouterr()
     assert code == 1, f"a refuted claim must make `verify` exit 1, got {code}"
-    doc = json.loads((out / "results.json").read_text())
+    doc = load_results(out)
     (res,) = doc["claims"]
     return res, str(folder)
 

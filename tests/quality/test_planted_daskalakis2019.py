@@ -23,6 +23,7 @@ from lemmata.theorems import daskalakis2019 as dp
 from lemmata.verify.cli import main
 from lemmata.verify.profiles import PROFILES
 from lemmata.verify.runner import run_claim
+from lemmata.verify.results import load as load_results
 
 pytestmark = pytest.mark.quality
 
@@ -132,7 +133,7 @@ def test_planted_false_monotone_from_t0_is_refuted(tmp_path: Path, capsys: pytes
     folder.mkdir()
     (folder / "plantedomwu.py").write_text(FALSE_FROM_ZERO, encoding="utf-8")
     assert main(["--theorems", str(folder), "verify", "plantedomwu", "--out", str(tmp_path / "R")]) == 1
-    res = json.loads((tmp_path / "R" / "results.json").read_text())["claims"][0]
+    res = load_results(tmp_path / "R")["claims"][0]
     assert res["verdict"] == "refuted", res["reason"]
     prem = res["counterexample"]["premises"]
     assert prem["n"] <= 3 and prem["m"] <= 3, prem

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from lemmata.impl import implicit as im
 from lemmata.theorems import gao2022 as gao
 from lemmata.verify.cli import main
+from lemmata.verify.results import load as load_results
 
 pytestmark = pytest.mark.quality
 
@@ -96,7 +97,7 @@ def test_planted_false_gamma_bound_is_refuted(tmp_path: Path, capsys: pytest.Cap
     folder.mkdir()
     (folder / "plantedgao.py").write_text(FALSE_CLAIM, encoding="utf-8")
     assert main(["--theorems", str(folder), "verify", "plantedgao", "--out", str(tmp_path / "R")]) == 1
-    res = json.loads((tmp_path / "R" / "results.json").read_text())["claims"][0]
+    res = load_results(tmp_path / "R")["claims"][0]
     assert res["verdict"] == "refuted", res["reason"]
     assert res["counterexample"]["premises"]["gamma"] > 0.5  # ‖A‖₂ ≈ 2√m: the break is past γ = ½
     assert main(shlex.split(res["reproduce"])[1:]) == 1
@@ -126,7 +127,7 @@ def test_planted_width_independent_of_n_is_refuted(tmp_path: Path, capsys: pytes
     folder.mkdir()
     (folder / "plantedwidth.py").write_text(FALSE_WIDTH_CLAIM, encoding="utf-8")
     assert main(["--theorems", str(folder), "verify", "plantedwidth", "--out", str(tmp_path / "R")]) == 1
-    res = json.loads((tmp_path / "R" / "results.json").read_text())["claims"][0]
+    res = load_results(tmp_path / "R")["claims"][0]
     assert res["verdict"] == "refuted", res["reason"]
     capsys.readouterr()
 

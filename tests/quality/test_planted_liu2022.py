@@ -24,6 +24,7 @@ from lemmata.impl import linear_resnet as lr
 from lemmata.impl import pl_star as ps
 from lemmata.impl import two_layer as tl
 from lemmata.verify.cli import main
+from lemmata.verify.results import load as load_results
 
 pytestmark = pytest.mark.quality
 
@@ -139,7 +140,7 @@ def test_planted_false_pl_constant_is_refuted(tmp_path: Path, capsys: pytest.Cap
     folder.mkdir()
     (folder / "plantedliu.py").write_text(FALSE_CLAIM, encoding="utf-8")
     assert main(["--theorems", str(folder), "verify", "plantedliu", "--out", str(tmp_path / "R")]) == 1
-    res = json.loads((tmp_path / "R" / "results.json").read_text())["claims"][0]
+    res = load_results(tmp_path / "R")["claims"][0]
     assert res["verdict"] == "refuted", res["reason"]
     premises = res["counterexample"]["premises"]
     # one sample is enough: with n = 1, eᵀKe = λ_min(K)e² < 2λ_min(K)e² whenever K ≠ 0 and e ≠ 0

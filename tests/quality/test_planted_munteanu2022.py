@@ -19,6 +19,7 @@ import torch
 from lemmata.impl import coupled as cp
 from lemmata.impl import two_layer as tl
 from lemmata.verify.cli import main
+from lemmata.verify.results import load as load_results
 
 pytestmark = pytest.mark.quality
 
@@ -129,7 +130,7 @@ def planted_results(tmp_path: Path) -> tuple[Path, list[dict]]:
     folder.mkdir()
     (folder / "plantedmunteanu.py").write_text(FALSE_CLAIMS, encoding="utf-8")
     assert main(["--theorems", str(folder), "verify", "plantedmunteanu", "--out", str(tmp_path / "R")]) == 1
-    return tmp_path, json.loads((tmp_path / "R" / "results.json").read_text())["claims"]
+    return tmp_path, load_results(tmp_path / "R")["claims"]
 
 
 def test_planted_false_claims_are_refuted(planted_results, capsys: pytest.CaptureFixture[str]) -> None:

@@ -22,6 +22,7 @@ import torch
 
 from lemmata.impl import logistic as lg
 from lemmata.verify.cli import main
+from lemmata.verify.results import load as load_results
 
 pytestmark = pytest.mark.quality
 
@@ -141,7 +142,7 @@ def planted_results(tmp_path: Path) -> tuple[Path, list[dict]]:
     folder.mkdir()
     (folder / "plantednitanda.py").write_text(FALSE_CLAIMS, encoding="utf-8")
     assert main(["--theorems", str(folder), "verify", "plantednitanda", "--out", str(tmp_path / "R")]) == 1
-    return tmp_path, json.loads((tmp_path / "R" / "results.json").read_text())["claims"]
+    return tmp_path, load_results(tmp_path / "R")["claims"]
 
 
 def test_planted_false_claims_are_refuted(planted_results, capsys: pytest.CaptureFixture[str]) -> None:

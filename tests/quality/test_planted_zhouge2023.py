@@ -17,6 +17,7 @@ import pytest
 
 from lemmata.impl import sparse_regression as sr
 from lemmata.verify.cli import main
+from lemmata.verify.results import load as load_results
 
 pytestmark = pytest.mark.quality
 
@@ -100,7 +101,7 @@ def _refuted_and_replays(stem: str, source: str, max_n: int, tmp_path: Path) -> 
     folder.mkdir()
     (folder / f"{stem}.py").write_text(source, encoding="utf-8")
     assert main(["--theorems", str(folder), "verify", stem, "--out", str(tmp_path / "R")]) == 1
-    res = json.loads((tmp_path / "R" / "results.json").read_text())["claims"][0]
+    res = load_results(tmp_path / "R")["claims"][0]
     assert res["verdict"] == "refuted", res["reason"]
     premises = res["counterexample"]["premises"]
     assert premises["n"] <= max_n and premises["d"] <= 4 * max_n, premises  # shrunk toward the smallest problem

@@ -31,6 +31,7 @@ from lemmata.theorems import zou2020 as zou
 from lemmata.verify.cli import main
 from lemmata.verify.profiles import PROFILES
 from lemmata.verify.runner import run_claim
+from lemmata.verify.results import load as load_results
 
 pytestmark = pytest.mark.quality
 
@@ -152,7 +153,7 @@ def test_planted_false_nag_exponent_is_refuted(tmp_path: Path, capsys: pytest.Ca
     folder.mkdir()
     (folder / "plantedzou.py").write_text(FALSE_CLAIM, encoding="utf-8")
     assert main(["--theorems", str(folder), "verify", "plantedzou", "--out", str(tmp_path / "R")]) == 1
-    res = json.loads((tmp_path / "R" / "results.json").read_text())["claims"][0]
+    res = load_results(tmp_path / "R")["claims"][0]
     assert res["verdict"] == "refuted", res["reason"]
     premises = res["counterexample"]["premises"]
     assert premises["d"] <= 3 and premises["L"] <= 2, premises  # shrunk toward the smallest network

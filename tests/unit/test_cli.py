@@ -13,6 +13,7 @@ import pytest
 import torch
 
 from lemmata.verify.cli import main
+from lemmata.verify.results import load as load_results
 
 pytestmark = pytest.mark.unit
 
@@ -210,7 +211,7 @@ def test_verify_all_verified_exits_0_and_writes_results(capsys, tdir, tmp_path) 
     code, out, err = run(["--theorems", str(tdir), "verify", "clitoy.ok", "--out", str(out_dir)], capsys)
     assert code == 0, err
     assert (out_dir / "results.json").is_file()
-    doc = json.loads((out_dir / "results.json").read_text())
+    doc = load_results(out_dir)
     assert [c["verdict"] for c in doc["claims"]] == ["verified"]
     assert "1 verified" in out and f"lemmata report {out_dir}" in out
     assert "✓ clitoy.ok: verified" in err  # one progress line per claim (stderr is not a terminal)
@@ -323,7 +324,7 @@ def test_provenance_command_is_the_command_that_ran(capsys, tdir, tmp_path, monk
     argv = ["--theorems", str(tdir), "verify", "clitoy.ok", "--out", str(out_dir)]
     assert main(argv) == 0
     capsys.readouterr()
-    prov = json.loads((out_dir / "results.json").read_text())["provenance"]
+    prov = load_results(out_dir)["provenance"]
     assert prov["command"] == shlex.join(["lemmata", *argv])
 
 
@@ -332,7 +333,7 @@ def test_reproduce_command_quotes_the_theorems_folder(capsys, write_theorem, tmp
     out_dir = tmp_path / "o"
     assert main(["--theorems", str(d), "verify", "clitoy.bad", "--out", str(out_dir)]) == 1
     capsys.readouterr()
-    cmd = json.loads((out_dir / "results.json").read_text())["claims"][0]["reproduce"]
+    cmd = load_results(out_dir)["claims"][0]["reproduce"]
     argv = shlex.split(cmd)
     assert argv[:3] == ["lemmata", "--theorems", str(d)]
     assert main(argv[1:]) == 1
@@ -351,6 +352,6 @@ CLAIMS.append(claim("never_reached"))
                         "--out", str(out_dir), "--workers", "1"], capsys)  # in order, so 'ok' finished first
     assert code == 130
     assert "interrupted" in err
-    doc = json.loads((out_dir / "results.json").read_text())
+    doc = load_results(out_dir)
     assert [c["id"] for c in doc["claims"]] == ["clitoy.ok"]
     assert doc["provenance"]["interrupted"] is True and doc["provenance"]["finished"]

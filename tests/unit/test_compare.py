@@ -9,14 +9,14 @@ import pytest
 
 from lemmata.verify.cli import main
 from lemmata.verify.compare import compare
-from lemmata.verify.results import CLAIM_FIELDS, SCHEMA_VERSION
+from lemmata.verify.results import CLAIM_FIELDS, SCHEMA_VERSION, to_record
 
 pytestmark = pytest.mark.unit
 
 
 def _write(folder: Path, claims: list[dict]) -> Path:
     folder.mkdir()
-    doc = {"schema_version": SCHEMA_VERSION, "provenance": {"profile": "ci"}, "claims": claims}
+    doc = {"schema_version": SCHEMA_VERSION, "provenance": {"profile": "ci"}, "claims": [to_record(c) for c in claims]}
     (folder / "results.json").write_text(json.dumps(doc), encoding="utf-8")
     return folder
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from lemmata.verify.cli import main
+from lemmata.verify.results import load as load_results
 
 pytestmark = pytest.mark.unit
 
@@ -45,7 +46,7 @@ def _verify(tmp_path: Path, name: str, *extra: str) -> tuple[int, dict]:
     (folder / "pooltest.py").write_text(PAPER, encoding="utf-8")
     out = tmp_path / name
     code = main(["--theorems", str(folder), "verify", "pooltest", "--out", str(out), *extra])
-    return code, json.loads((out / "results.json").read_text())
+    return code, load_results(out)
 
 
 def test_dask_verdicts_equal_local_ones(cluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -82,7 +82,10 @@ def test_a_failing_experiment_keeps_its_finished_parts_and_exits_1(tmp_path: Pat
     assert info.value.exit_code == 1
     (doc,) = load_results(tmp_path)
     assert doc["complete"] is False and "out of memory" in doc["error"]
-    assert doc["figures"][0]["series"][0]["y"] == [1.0, None]  # inf stored as null, not a crash
+    assert doc["figures"][0]["series"][0]["y"] == [1.0, float("inf")]  # kept, not a crash
+    raw = json.loads(next((tmp_path / "experiments").glob("*.json")).read_text())
+    assert raw["figures"][0]["series"][0]["y"] == [1.0, None]  # written as null with its flag, as in results.json
+    assert raw["nonfinite"] == {"/figures/0/series/0/y/1": "inf"}
     from lemmata.verify.report import write_report
 
     write_report(tmp_path)

@@ -11,6 +11,7 @@ import pytest
 from lemmata.verify.cli import main
 from lemmata.verify.errors import UsageError
 from lemmata.verify.pool import parse_workers
+from lemmata.verify.results import load as load_results
 
 pytestmark = pytest.mark.unit
 
@@ -66,7 +67,7 @@ def _verify(tmp_path: Path, workers: str, name: str) -> tuple[int, dict]:
     (folder / "pooltest.py").write_text(PAPER, encoding="utf-8")
     out = tmp_path / name
     code = main(["--theorems", str(folder), "verify", "pooltest", "--workers", workers, "--out", str(out)])
-    return code, json.loads((out / "results.json").read_text())
+    return code, load_results(out)
 
 
 def test_parallel_verdicts_equal_serial(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

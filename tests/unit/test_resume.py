@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from lemmata.verify.cli import main
+from lemmata.verify.results import load as load_results, save as results_save
 
 pytestmark = pytest.mark.unit
 
@@ -45,16 +46,16 @@ def _verify(th: Path, *extra: str) -> int:
 
 
 def _results(out: Path) -> dict[str, dict]:
-    return {c["id"]: c for c in json.loads((out / "results.json").read_text())["claims"]}
+    return {c["id"]: c for c in load_results(out)["claims"]}
 
 
 def test_resume_runs_only_the_missing_claim(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "R"
     assert _verify(folder, "--out", str(out)) == 0
-    doc = json.loads((out / "results.json").read_text())
+    doc = load_results(out)
     before = {c["id"]: c for c in doc["claims"]}
     doc["claims"] = [c for c in doc["claims"] if c["id"] != "resumetest.c1"]  # as if interrupted before c1
-    (out / "results.json").write_text(json.dumps(doc))
+    results_save(out, doc["provenance"], doc["claims"], doc.get("coverage"))
     capsys.readouterr()
     assert _verify(folder, "--resume", str(out)) == 0
     err = capsys.readouterr().err
@@ -69,9 +70,9 @@ def test_resume_reruns_a_changed_theorem_file_and_a_crashed_claim(folder: Path, 
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "R"
     assert _verify(folder, "--out", str(out)) == 0
-    doc = json.loads((out / "results.json").read_text())
+    doc = load_results(out)
     doc["claims"][2]["crashed"] = True
-    (out / "results.json").write_text(json.dumps(doc))
+    results_save(out, doc["provenance"], doc["claims"], doc.get("coverage"))
     capsys.readouterr()
     assert _verify(folder, "--resume", str(out)) == 0
     assert "2 results kept, 1 claims to run (1 changed or crashed, 0 missing)" in capsys.readouterr().err
@@ -111,10 +112,10 @@ def test_resume_drops_stale_results_of_unselected_and_unregistered_claims(folder
                                                                          capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "R"
     assert _verify(folder, "--out", str(out)) == 0
-    doc = json.loads((out / "results.json").read_text())
+    doc = load_results(out)
     ghost = dict(doc["claims"][0], id="resumetest.gone", verdict="refuted")  # a claim deleted since
     doc["claims"].append(ghost)
-    (out / "results.json").write_text(json.dumps(doc))
+    results_save(out, doc["provenance"], doc["claims"], doc.get("coverage"))
     (folder / "resumetest.py").write_text(PAPER.replace("8.0", "5.0"), encoding="utf-8")  # every claim now fails
     capsys.readouterr()
     code = main(["--theorems", str(folder), "verify", "resumetest.c0", "--workers", "1", "--resume", str(out)])

@@ -7,6 +7,7 @@ profile on the CPU; each run takes well under a second.
 from __future__ import annotations
 
 import json
+import math
 import shlex
 from dataclasses import replace
 
@@ -19,8 +20,17 @@ from lemmata.verify.profiles import PROFILES
 from lemmata.verify.registry import load_claims
 from lemmata.verify.runner import claim_seeds, replay, seeds_for
 from lemmata.verify.stats import clopper_pearson, look_confidence, seeds_needed
+from lemmata.verify.results import to_record
 
 pytestmark = pytest.mark.unit
+
+
+def _writable(res) -> None:
+    """What results.json and examples.jsonl get from ``res`` is strict JSON (non-finite numbers as null + flag)."""
+    flat = res.to_json()
+    rows = flat.pop("example_rows")
+    json.dumps(to_record(flat), allow_nan=False)
+    json.dumps(rows, allow_nan=False)
 
 COMMON = '''
 n, x, u, m, size = sp.symbols("n x u m size")
@@ -84,7 +94,7 @@ def test_true_exact_claim_is_verified(toy, run_ci) -> None:
     # slack: n <= 50 holds with excess (n - 50)/50 <= 0, so worst slack lies in [0, 1)
     assert res.worst_slack is not None and 0.0 <= res.worst_slack < 1.0
     assert all(0 < r <= 1 for r in res.ratios) and len(res.ratios) == res.examples
-    json.dumps(res.to_json(), allow_nan=False)
+    _writable(res)
 
 
 def test_a_spent_shrink_budget_keeps_the_smallest_failure_so_far(toy, run_ci) -> None:
@@ -318,7 +328,7 @@ def test_nan_run_is_inconclusive_mentioning_nan(toy, run_ci) -> None:
     assert "NaN" in res.reason
     assert res.evidence["nonfinite_seeds_total"] == res.examples * res.seeds_per_example
     assert res.worst_slack is None
-    json.dumps(res.to_json(), allow_nan=False)
+    _writable(res)
 
 
 def test_partially_nan_exact_run_is_inconclusive(toy, run_ci) -> None:
@@ -345,8 +355,8 @@ def test_divergence_to_inf_is_a_counterexample(toy, run_ci) -> None:
     assert res.verdict == "refuted"
     assert res.counterexample["premises"]["n"] == 31
     assert res.counterexample["failed_seeds"] == 1
-    assert res.counterexample["detail"]["atoms"][0]["lhs"] == "inf"
-    json.dumps(res.to_json(), allow_nan=False)
+    assert res.counterexample["detail"]["atoms"][0]["lhs"] == math.inf
+    _writable(res)
 
 
 def test_non_scalar_premise_is_inconclusive_about_json_scalars(toy, run_ci) -> None:
@@ -460,7 +470,7 @@ def test_asymptotic_result_is_json_even_when_the_theory_scale_overflows(toy, run
     _, claims = toy(ASYM + 'CLAIMS = [asym("huge", sp.Integer(8), theory=sp.exp(sp.Integer(1000)))]')
     res = run_ci(claims["toy.huge"])
     assert res.verdict == "verified"
-    json.dumps(res.to_json(), allow_nan=False)
+    _writable(res)
 
 
 # --- reproduce commands -----------------------------------------------------------------------
