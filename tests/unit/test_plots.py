@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import pathlib
+import re
 import stat
 import xml.etree.ElementTree as ET
 
@@ -269,3 +270,20 @@ def test_log_axis_thins_decades_over_wide_ranges() -> None:
     labels = texts(root, "ytick-labels")
     assert 3 <= len(labels) <= 9
     assert "10⁰" in labels
+
+
+def test_a_long_curve_is_thinned_to_what_the_eye_can_see() -> None:
+    import math as _m
+
+    from lemmata.verify.plots import Series, line_chart
+
+    x = list(range(1, 5001))
+    svg = line_chart([Series("loss", x, [_m.exp(-t / 800) for t in x])], title="t", xlabel="k", ylabel="loss",
+                     logy=True)
+    points = re.search(r'<polyline points="([^"]+)"', svg).group(1).split()
+    assert 50 < len(points) < 1300  # 640 px wide: at most ~2 vertices per pixel column, not 5000
+    xs = [float(p.split(",")[0]) for p in points]
+    assert xs == sorted(xs) and len(set(points)) == len(points)
+    again = line_chart([Series("p", [1, 1, 2], [1, 1, 2], "points")], title="t", xlabel="x", ylabel="y")
+    group = again[again.index('<g class="series"'):]
+    assert group[:group.index("</g>")].count("<circle") == 2  # the repeated point is drawn once

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from lemmata.verify.cli import main
+from lemmata.verify.results import load as load_results
 
 pytestmark = pytest.mark.unit
 
@@ -24,13 +25,19 @@ REFUTED = '''
 import sympy as sp
 import torch
 from hypothesis import strategies as st
-from lemmata.verify import Citation, Claim, Kind, Tolerance, per_seed
+from lemmata.verify import Citation, Claim, Kind, Regime, Tolerance, per_seed
 x, y = sp.symbols("x y")
 CLAIMS = [Claim(id="browsertoy.small", title="n <= 10 <script>alert(1)</script>", citation=Citation("Toy", "Lemma 1"),
     kind=Kind.EXACT, statement=sp.Lt(x, y),
     premises=lambda p: st.fixed_dictionaries({"n": st.integers(1, 50), "seed": st.integers(0, 9)}),
     run=lambda inst: {"x": per_seed(torch.full((inst.S,), float(inst.premises["n"]), dtype=torch.float64)), "y": 10.5},
-    tolerance=Tolerance("exact integers"))]
+    tolerance=Tolerance("exact integers")),
+  Claim(id="browsertoy.asym", title="m >= 4", citation=Citation("Toy", "Theorem 2"), kind=Kind.ASYMPTOTIC,
+    statement=sp.Ge(sp.Symbol("m"), 4), premises=lambda p: st.fixed_dictionaries({"seed": st.integers(0, 9)}),
+    run=lambda inst: {"m": per_seed(torch.full((inst.S,), float(inst.premises["m"]), dtype=torch.float64))},
+    tolerance=Tolerance("exact integers"), seeds=4,
+    regime=Regime(size="m", ladder=lambda p, prof: [1, 2, 4, 8, 16], practical=sp.Integer(8), theory=sp.Integer(16),
+                  note="toy regime", explicit=sp.Integer(1024), explicit_note="a toy proof"))]
 '''
 
 
@@ -79,7 +86,7 @@ def test_report_renders_offline_in_chromium(report: Path, tmp_path: Path) -> Non
     dom = _chromium(f"--log-net-log={netlog}", "--dump-dom", page.as_uri(), cwd=tmp_path)
     assert dom.returncode == 0, dom.stderr[-2000:]
     html = dom.stdout
-    results = json.loads((report / "results.json").read_text(encoding="utf-8"))
+    results = load_results(report)
     for c in results["claims"]:
         slug = c["id"].replace(".", "-").replace("_", "-")
         assert f'id="{slug}"' in html, f"section of {c['id']} missing"
@@ -88,6 +95,17 @@ def test_report_renders_offline_in_chromium(report: Path, tmp_path: Path) -> Non
     assert "lemmata" in html and "replay browsertoy.small" in html, "the counterexample's reproduce command is shown"
     # no request leaves the machine (see _page_requests; its teeth are tested below)
     assert not _page_requests(netlog), f"the report requested {_page_requests(netlog)}"
+    # the first screen answers "what did we learn?": per-paper counts by role, the refutations, the tightness table
+    # and the cross-paper width table with its plot all come before the items table and the per-paper sections
+    order = [html.find(marker) for marker in (
+        'class="headline"', '<table class="role-counts"', 'id="refutations"', '<table class="refutations"',
+        '<table class="tightness"', '<table class="widths"', 'id="fig-widths-across-papers"', '<table class="items"',
+        '<h2 id="paper-browsertoy"')]
+    assert -1 not in order and order == sorted(order), order
+    first = html[:order[-2]]
+    assert "browsertoy.small" in first[first.find('<table class="refutations"'):], "the refutation is listed"
+    assert '{"n": 11, "seed": 0}' in first.replace("&quot;", '"'), "with its shrunk counterexample"
+    assert "<svg" in first[order[6]:], "the width plot is inline"
     shot_run = _chromium(f"--screenshot={shot}", "--window-size=1280,3000", page.as_uri(), cwd=tmp_path)
     assert shot_run.returncode == 0 and shot.stat().st_size > 10_000, shot_run.stderr[-2000:]
     shutil.copy(shot, report / "report-screenshot.png")

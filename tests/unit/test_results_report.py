@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -15,6 +16,7 @@ from lemmata.verify import results
 from lemmata.verify.cli import main
 from lemmata.verify.errors import ResultsFileError
 from lemmata.verify.report import code, md, write_report
+from lemmata.verify.results import load as load_results
 
 pytestmark = pytest.mark.unit
 
@@ -86,13 +88,13 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def doc(run_dir: Path) -> dict:
-    return json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
+    return load_results(run_dir)
 
 
 # --- results.json -----------------------------------------------------------------------------
 
 def test_results_schema_and_provenance(doc: dict) -> None:
-    assert doc["schema_version"] == 2 == results.SCHEMA_VERSION
+    assert doc["schema_version"] == 3 == results.SCHEMA_VERSION
     prov = doc["provenance"]
     for key in ("git_commit", "packages", "device", "dtype", "profile", "started", "finished", "command",
                 "python", "device_name"):
@@ -174,10 +176,34 @@ def test_write_atomic_interrupt_keeps_the_old_file(tmp_path: Path, monkeypatch) 
     assert [x.name for x in tmp_path.iterdir()] == ["results.json"]
 
 
-def test_save_rejects_nan(tmp_path: Path) -> None:
-    with pytest.raises(ValueError):
-        results.save(tmp_path, {}, [{"x": float("nan")}])
+def test_save_rejects_an_undeclared_key(tmp_path: Path) -> None:
+    """Every key of a record is declared (results.SPEC_FIELDS, OUTCOME_FIELDS, RECORD_FIELDS) and in the schema."""
+    with pytest.raises(ValueError, match="not fields of a results.json record"):
+        results.save(tmp_path, {}, [{"id": "p.c", "x": 1.0}])
     assert not (tmp_path / "results.json").exists()
+
+
+def test_nonfinite_numbers_are_null_with_a_flag_and_come_back(doc: dict, run_dir: Path, tmp_path: Path) -> None:
+    """JSON has no inf/nan: they are written as null, named by JSON pointer in the record's 'nonfinite', and
+    results.load puts them back, so a reader sees the numbers and pandas sees one type per field."""
+    flat = dict(doc["claims"][0], worst_slack=-math.inf, ratios=[1.0, math.nan, math.inf])
+    results.save(tmp_path, doc["provenance"], [flat])
+    raw = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["claims"][0]
+    assert raw["outcome"]["worst_slack"] is None and raw["outcome"]["ratios"] == [1.0, None, None]
+    assert raw["nonfinite"] == {"/outcome/worst_slack": "-inf", "/outcome/ratios/1": "nan", "/outcome/ratios/2": "inf"}
+    back = results.load(tmp_path)["claims"][0]
+    assert back["worst_slack"] == -math.inf and back["ratios"][0] == 1.0 and math.isnan(back["ratios"][1])
+    assert back["ratios"][2] == math.inf
+
+
+def test_encode_nonfinite_escapes_pointer_keys() -> None:
+    value, flags = results.encode_nonfinite({"a/b": {"~c": math.inf}, "ok": [1.0]})
+    assert value == {"a/b": {"~c": None}, "ok": [1.0]} and flags == {"/a~1b/~0c": "inf"}
+    assert results.decode_nonfinite(value, flags) == {"a/b": {"~c": math.inf}, "ok": [1.0]}
+    with pytest.raises(ResultsFileError, match="points nowhere"):
+        results.decode_nonfinite({"x": 1}, {"/y/z": "inf"})
+    with pytest.raises(ResultsFileError, match="expected a JSON pointer"):
+        results.decode_nonfinite({"x": None}, {"/x": "Infinity"})
 
 
 # --- load errors ------------------------------------------------------------------------------
@@ -195,10 +221,13 @@ def test_load_missing(tmp_path: Path) -> None:
     ('{"schema_version": 1, "provenance": {}, "claims": []}', "schema_version=1"),
     ('{"provenance": {}, "claims": []}', "schema_version=None"),
     ("[1, 2, 3]", "schema_version=None"),
-    ('{"schema_version": 2, "claims": []}', "provenance"),
-    ('{"schema_version": 2, "provenance": {}}', "claims"),
-    ('{"schema_version": 2, "provenance": {}, "claims": [{"id": "p.c"}]}', "claim p.c lacks the field 'title'"),
-    ('{"schema_version": 2, "provenance": {}, "claims": [7]}', "claims[0] is not an object"),
+    ('{"schema_version": 2, "provenance": {}, "claims": []}', "schema_version=2"),
+    ('{"schema_version": 3, "claims": []}', "provenance"),
+    ('{"schema_version": 3, "provenance": {}}', "claims"),
+    ('{"schema_version": 3, "provenance": {}, "claims": [{"id": "p.c"}]}', "claim p.c lacks the object 'spec'"),
+    ('{"schema_version": 3, "provenance": {}, "claims": [{"id": "p.c", "spec": {}, "outcome": {}}]}',
+     "claim p.c lacks the field spec.title"),
+    ('{"schema_version": 3, "provenance": {}, "claims": [7]}', "claims[0] is not an object"),
 ])
 def test_load_bad_files(tmp_path: Path, text: str, fragment: str) -> None:
     (tmp_path / "results.json").write_text(text, encoding="utf-8")
@@ -235,7 +264,7 @@ def test_markdown_links_every_plot_and_lists_every_claim(run_dir: Path) -> None:
     assert "(plots/reptoy-ok-fig0.svg)" in text
     for cid in IDS:
         assert f"### {md(cid)}" in text
-    assert "**Verdict: refuted**" in text and "**Verdict: verified**" in text
+    assert "**Verdict:** **refuted**" in text and "**Verdict:** **verified**" in text
     assert "Reproduce: `lemmata --theorems" in text
     assert "Premise necessity" in text  # the control table under its parent
     assert "| premises | empirical threshold m |" in text
@@ -314,17 +343,20 @@ def test_the_required_claim_fields_are_the_fields_of_a_claim_result() -> None:
 
     from lemmata.verify.runner import ClaimResult
 
-    assert results.CLAIM_FIELDS == tuple(f.name for f in fields(ClaimResult))
+    # every field but the per-example rows, which go to examples.jsonl
+    assert set(results.CLAIM_FIELDS) == {f.name for f in fields(ClaimResult)} - {"example_rows"}
+    assert len(set(results.CLAIM_FIELDS)) == len(results.CLAIM_FIELDS)
 
 
 def test_report_on_a_results_file_missing_a_field_is_one_line_exit_2(tmp_path: Path, capsys) -> None:
     from lemmata.verify.cli import main
 
-    doc = {"schema_version": results.SCHEMA_VERSION, "provenance": {}, "claims": [{"id": "p.c", "title": "t"}]}
+    doc = {"schema_version": results.SCHEMA_VERSION, "provenance": {},
+           "claims": [{"id": "p.c", "spec": {"title": "t"}, "outcome": {}, "nonfinite": {}}]}
     (tmp_path / "results.json").write_text(json.dumps(doc), encoding="utf-8")
     assert main(["report", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "claim p.c lacks the field 'paper'" in err and "Traceback" not in err
+    assert err.count("\n") == 1 and "claim p.c lacks the field spec.paper" in err and "Traceback" not in err
 
 
 def test_the_report_opens_with_the_role_counts_and_the_tightness_table(run_dir: Path) -> None:
