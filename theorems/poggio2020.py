@@ -326,6 +326,8 @@ critical_points_kkt = Claim(
     given="the linear model f(w; x) = wᵀx (K = 1), exponential loss, planted-SVM data; the critical point at radius ρ "
           "is argmin_{‖w‖ = ρ} L(w) (impl.homogeneous.sphere_minimizer_linear: the regularization path of log L, "
           "Newton and bisection); V̇ and the residual are computed separately from it (softmax weights; SciPy NNLS)",
+    tightness=Tightness(kkt_last / CRIT_LEVEL, "the residual at the largest ρ·γ over the declared level 0.05 (1: at the "
+                                               "level)"),
     figures=(Figure("KKT residual of the critical point against ρ·γ", x="rho_gamma", ys=("kkt",), xlabel="ρ·γ",
                     ylabel="KKT residual", logy=True),),
 )
