@@ -5,6 +5,14 @@ claims tier checks that the verdict is still exactly this one; the report shows 
 """
 
 KNOWN_VERDICTS: dict[str, tuple[str, str]] = {
+    "poggio2020.critical_points_kkt_monotone": (
+        "refuted",
+        "issue 17, a finding of ours: the KKT residual of the critical point on the sphere of radius rho (linear model, "
+        "exponential loss) is not monotone in rho. Planted-SVM data n = 16, d = 2, 2 support vectors, margin 0.05, "
+        "gap 0.05: residuals 0.130, 0.229, 0.057, 2.5e-3, 4.8e-6, ... at rho*gamma = 1, 2, 4, 8, 16, down to round-off "
+        "at 256 (found by the dev profile, kept as an explicit example). The paper states the limit only; "
+        "poggio2020.critical_points_kkt (the residual below 0.05 at rho*gamma = 256) holds",
+    ),
     "liu2022.pl_star_over_ball": (
         "refuted",
         "issue 17, a result: PL* with mu = 1/2 lambda_min(K(w0)) over the ball B(w0, R), R = 2 sqrt(2 beta L(w0))/mu "
