@@ -554,8 +554,12 @@ COVERAGE = [
             "a declared 0.05; the control stops at ρ·γ ≤ 1. That the residual decreases at every rung of ρ·γ = 1 … 256 "
             "is our finding critical_points_kkt_monotone, refuted (a rise from ρ·γ = 1 to 2 on one dataset): the "
             "decrease is not monotone, the limit is. Deep networks (K ≥ 2): "
-            "critical points on products of spheres are not located (non-convex); only the finding "
-            "kkt_residual_shrinks (ours, along GD, refuted at our factor ¾) measures the residual there",
+            "critical points on products of spheres are not located: projected descent with line search on "
+            "log L(ρ^{1/2}V_1, ρ^{1/2}V_2) (K = 2, m = 4, d = 3, n = 8, 3000 steps per rung, tried for issue 17) did not "
+            "reach V̇ = 0 — the projected gradient grew with ρ (minimizers on ReLU kinks: Clarke-stationary, not "
+            "stationary) and 1 of 4 seeds stopped at a non-separating critical point — so a smooth V̇ = 0 cannot be "
+            "required there; only the finding kkt_residual_shrinks (ours, along GD, refuted at our factor ¾) measures "
+            "the residual for K ≥ 2",
     ),
     Covered(
         where="Dynamics: ρ grows like log t once the data are separated",
