@@ -48,6 +48,7 @@ from lemmata.impl._checks import int_at_least as _int_at_least
 __all__ = [
     "FlowTrajectory",
     "GDTrajectory",
+    "constrained_flow",
     "Params",
     "dims_of",
     "flow_trajectory",
@@ -73,6 +74,7 @@ __all__ = [
     "separable_data",
     "smoothed_margin",
     "smoothed_margin_ratio",
+    "sphere_minimizer_linear",
     "stack_params",
     "svm",
     "teacher_data",
@@ -440,6 +442,107 @@ def normalized_dynamics(
     v_inner = torch.stack([(V * vd).flatten(1).sum(1) for V, vd in zip(Vs, vdot_paper)], 1)
     return {"vdot_chain": vdot_chain, "vdot_paper": tuple(vdot_paper), "rhodot_chain": rhodot_chain,
             "rhodot_paper": rhodot_paper, "v_inner": v_inner}
+
+
+def constrained_flow(
+    Ws: Params, X: Tensor, y: Tensor, *, loss: LossName = "exp", biases: Params | None = None,
+) -> dict[str, Tensor | Params]:
+    """The gradient flow of the unit-norm-constrained problem, by autograd (independent of :func:`grads`).
+
+    Problem (Poggio, Banburski, Liao 2020): with the norms ρ_k held fixed, minimize
+    ℒ(V) = L(ρ_1 V_1, …, ρ_K V_K) subject to ‖V_k‖ = 1 for every layer. Its gradient flow with
+    Lagrange multipliers ν_k chosen to keep d‖V_k‖²/dt = 0 is::
+
+        V̇_k = −∇_{V_k}ℒ + ν_k V_k,     ν_k = ⟨V_k, ∇_{V_k}ℒ⟩,
+
+    i.e. the projection (I − V_k V_kᵀ) of −∇_{V_k}ℒ onto the sphere's tangent space. ∇_{V_k}ℒ is taken
+    by autograd through :func:`loss` (the forward pass), never through the hand-written gradient.
+    Returns ``vdot`` (K tensors (S, m_k, m_{k−1})), ``grad`` (∇_{V_k}ℒ, the same shapes) and ``multiplier``
+    ν (S, K). Chain rule [derived]:
+    ∇_{V_k}ℒ = ρ_k ∇_{W_k}L, so the flow of W_k/‖W_k‖ under Ẇ = −∇L is this flow times 1/ρ_k².
+    """
+    name = _check_loss(loss)
+    _check_data(Ws, X, y)
+    _check_biases(Ws, biases)
+    rho_k = layer_norms(Ws).detach()
+    with torch.enable_grad():
+        Vs = tuple((W / r.reshape(-1, 1, 1)).detach().requires_grad_(True) for W, r in zip(Ws, rho_k.unbind(1)))
+        total = globals()["loss"](tuple(V * r.reshape(-1, 1, 1) for V, r in zip(Vs, rho_k.unbind(1))), X, y,
+                                  loss=name, biases=biases).sum()
+        G = torch.autograd.grad(total, Vs)
+    nu = torch.stack([(V.detach() * g).flatten(1).sum(1) for V, g in zip(Vs, G)], 1)
+    vdot = tuple(-g + V.detach() * n_.reshape(-1, 1, 1) for V, g, n_ in zip(Vs, G, nu.unbind(1)))
+    return {"vdot": vdot, "grad": tuple(G), "multiplier": nu}
+
+
+def _lse_weights(q: Tensor) -> Tensor:
+    """softmax(−q) over the last axis: −∇_q log Σ_n e^{−q_n}."""
+    return torch.softmax(-q, dim=-1)
+
+
+def _regularized_lse_newton(G: Tensor, lam: Tensor, w: Tensor, *, iters: int) -> Tensor:
+    """argmin_w log Σ_n e^{−g_nᵀw} + (λ/2)‖w‖², batched: G (n, d) rows g_n = y_n x_n, λ (B,), w (B, d) start.
+
+    Damped Newton: the objective is λ-strongly convex and (1 + λ)-smooth for unit rows (the Hessian of
+    log-sum-exp is a covariance of the rows under softmax weights, ⪯ max‖g_n‖²·I), so Newton with
+    halving line search converges from any start."""
+    def obj(w_: Tensor) -> Tensor:
+        return torch.logsumexp(-(w_ @ G.T), -1) + 0.5 * lam * (w_ * w_).sum(-1)
+
+    eye = torch.eye(G.shape[1], dtype=G.dtype, device=G.device)
+    for _ in range(iters):
+        p = _lse_weights(w @ G.T)  # (B, n)
+        mean = p @ G  # (B, d)
+        grad = -mean + lam.unsqueeze(-1) * w
+        cov = torch.einsum("bn,ni,nj->bij", p, G, G) - mean.unsqueeze(-1) * mean.unsqueeze(-2)
+        H = cov + lam.reshape(-1, 1, 1) * eye
+        step = torch.linalg.solve(H, grad.unsqueeze(-1)).squeeze(-1)
+        f0 = obj(w)
+        t = torch.ones_like(lam)
+        for _ls in range(30):
+            bad = obj(w - t.unsqueeze(-1) * step) > f0 - 0.25 * t * (grad * step).sum(-1)
+            if not bool(bad.any()):
+                break
+            t = torch.where(bad, 0.5 * t, t)
+        w = w - t.unsqueeze(-1) * step
+    return w
+
+
+def sphere_minimizer_linear(X: Tensor, y: Tensor, rho: Tensor, *, newton_iters: int = 8,
+                            bisections: int = 60) -> Tensor:
+    """The minimizer of the exponential loss of the linear model on the sphere ‖w‖ = ρ, batched over ρ.
+
+    For linearly separable data L(w) = Σ_n e^{−y_n x_nᵀw} has no minimizer, and min_{‖w‖ ≤ ρ} L(w) is
+    attained on the sphere ‖w‖ = ρ: that point is the critical point V̇ = 0 of the normalized flow at
+    radius ρ (Poggio, Banburski, Liao 2020), where −∇L(w) ∥ w. It is computed on the regularization path:
+    w_λ = argmin log L(w) + (λ/2)‖w‖² (log-sum-exp of linear functions: convex, so w_λ is unique and
+    satisfies −∇log L(w_λ) = λ w_λ, i.e. it is the minimizer of L on its own sphere), with ‖w_λ‖
+    decreasing in λ; λ is found by bisection on log λ so that ‖w_λ‖ = ρ (λ bracketed by [γ/ρ, max‖x_n‖/ρ],
+    γ the hard-margin SVM's margin from :func:`svm`; the bracket shrinks by 2^{−bisections}), each w_λ by
+    damped Newton warm-started from the previous one (the first from ρŵ/‖ŵ‖). X (n, d), y (n,) in {±1}, ρ (B,) > 0. Returns w (B, d).
+    """
+    if not isinstance(X, Tensor) or X.ndim != 2:
+        raise ValueError(f"X.shape={_shape(X)}: expected (n, d)")
+    n, d = X.shape
+    if not isinstance(y, Tensor) or tuple(y.shape) != (n,):
+        raise ValueError(f"y.shape={_shape(y)}: expected (n,) = ({n},)")
+    if not isinstance(rho, Tensor) or rho.ndim != 1 or not bool((rho > 0).all()):
+        raise ValueError(f"rho={rho!r}: expected a (B,) tensor of radii > 0")
+    G = y.unsqueeze(1) * X
+    w_hat, _ = svm(X, y)  # the bracket and the start only (raises when the data are not separable)
+    gamma = 1.0 / w_hat.norm()
+    # stationarity λw_λ = Σ_n p_n g_n (p = softmax weights) brackets λ: γ ≤ ⟨Σ p_n g_n, ŵ/‖ŵ‖⟩ ≤ ‖Σ p_n g_n‖ ≤ max‖g_n‖
+    lo = torch.log(gamma / rho)
+    hi = torch.log(G.norm(dim=1).max() / rho)
+    w = rho.unsqueeze(-1) * (w_hat / w_hat.norm()).unsqueeze(0)
+    for _ in range(bisections):
+        mid = 0.5 * (lo + hi)
+        w = _regularized_lse_newton(G, torch.exp(mid), w, iters=newton_iters)
+        too_big = w.norm(dim=-1) > rho  # λ too small
+        lo = torch.where(too_big, mid, lo)
+        hi = torch.where(too_big, hi, mid)
+    w = _regularized_lse_newton(G, torch.exp(0.5 * (lo + hi)), w, iters=newton_iters)
+    return w * (rho / w.norm(dim=-1)).unsqueeze(-1)
 
 
 # --------------------------------------------------------------------------------------------

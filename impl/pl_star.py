@@ -34,6 +34,11 @@ from lemmata.impl._checks import step_sizes as _step_sizes
 
 __all__ = [
     "KernelPath",
+    "ball_points",
+    "pl_ratio",
+    "pl_ratio_descent",
+    "sgd_batch_counts",
+    "two_layer_sgd_losses",
     "autograd_tangent_kernel",
     "lambda_min",
     "linear_resnet_tangent_kernel",
@@ -206,6 +211,130 @@ def two_layer_gd_kernel_path(
     time = torch.arange(steps + 1, **opts)
     return KernelPath(time=time, loss=loss, lambda_min=lmin, lambda_max=lmax, grad_sq=gsq, dist=dist,
                       diverged=diverged, W=W, a=a)
+
+
+# --------------------------------------------------------------------------------------------
+# PL* over a ball around initialization, and SGD (issue 17)
+# --------------------------------------------------------------------------------------------
+
+
+def _project_to_ball(W: Tensor, a: Tensor, W0: Tensor, a0: Tensor, radius: Tensor) -> tuple[Tensor, Tensor]:
+    """The Euclidean projection of (W, a) (S, P, …) onto B((W0, a0), R) in the joint parameter space, R (S,)."""
+    dW, da = W - W0.unsqueeze(1), a - a0.unsqueeze(1)
+    dist = ((dW * dW).sum((-2, -1)) + (da * da).sum(-1)).sqrt()  # (S, P)
+    shrink = torch.clamp(radius.unsqueeze(1) / dist.clamp_min(torch.finfo(dist.dtype).tiny), max=1.0)
+    return W0.unsqueeze(1) + shrink[..., None, None] * dW, a0.unsqueeze(1) + shrink[..., None] * da
+
+
+def ball_points(W0: Tensor, a0: Tensor, radius: Tensor, *, count: int, generator: torch.Generator) -> tuple[Tensor, Tensor]:
+    """``count`` points of the ball B(θ₀, R) around θ₀ = (W0, a0) per seed: W (S, P, m, d), a (S, P, m).
+
+    Point j of seed s is θ₀ + R_s·(j + 1)/P·u with u a Gaussian direction of the joint space (W, a) normalised
+    to unit length: random directions, radii spread evenly up to the boundary (the last point of each seed
+    lies on it). W0 (S, m, d), a0 (S, m), R (S,) ≥ 0; the directions come from the CPU ``generator``.
+    """
+    count = _int_at_least("count", count, 1)
+    S, m, d = W0.shape
+    if tuple(a0.shape) != (S, m) or not isinstance(radius, Tensor) or tuple(radius.shape) != (S,):
+        raise ValueError(f"a0.shape={_shape(a0)}, radius.shape={_shape(radius)}: expected (S, m) = ({S}, {m}) and (S,)")
+    uW = torch.randn(S, count, m, d, generator=generator, dtype=W0.dtype).to(W0.device)
+    ua = torch.randn(S, count, m, generator=generator, dtype=W0.dtype).to(W0.device)
+    norm = ((uW * uW).sum((-2, -1)) + (ua * ua).sum(-1)).sqrt()
+    r = radius.unsqueeze(1) * torch.arange(1, count + 1, dtype=W0.dtype, device=W0.device) / count / norm
+    return W0.unsqueeze(1) + r[..., None, None] * uW, a0.unsqueeze(1) + r[..., None] * ua
+
+
+def pl_ratio(W: Tensor, a: Tensor, X: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
+    """‖∇L‖² and L at a batch of points, from the hand-written gradients (``two_layer.grad_w``/``grad_a``).
+
+    W (S, P, m, d), a (S, P, m), X (n, d), y (n,) (shared by every point). Returns (‖∇L(θ)‖², L(θ)), each
+    (S, P); both layers are the trained parameters (Liu et al.'s PL*: ½‖∇L‖² ≥ μL).
+    """
+    S, P, m, d = W.shape
+    Wf, af = W.reshape(S * P, m, d), a.reshape(S * P, m)
+    Z = tl._pre(Wf, X)
+    R = torch.relu(Z)
+    e = tl._out(R, af, m) - y
+    gW, ga = tl._grad_w(Z, af, X, e, m), tl._grad_a(R, e, m)
+    g2 = (gW * gW).sum((-2, -1)) + (ga * ga).sum(-1)
+    return g2.reshape(S, P), (0.5 * (e * e).sum(-1)).reshape(S, P)
+
+
+def pl_ratio_descent(W: Tensor, a: Tensor, W0: Tensor, a0: Tensor, X: Tensor, y: Tensor, radius: Tensor, *,
+                     steps: int, step_frac: float = 0.125) -> tuple[Tensor, Tensor]:
+    """Adversarial points of the ball: projected normalised descent on log(‖∇L‖²/(2L)) from (W, a) (S, P, …).
+
+    Each step moves every point by step_frac·R along −∇ log(‖∇L‖²/(2L)) (unit length in the joint space,
+    gradients by autograd through ``two_layer.loss``, twice) and projects back onto B(θ₀, R). A search for
+    where PL* fails, not a certificate. Returns the final points (S, P, m, d), (S, P, m).
+    """
+    steps = _int_at_least("steps", steps, 0)
+    S, P, m, d = W.shape
+    for _ in range(steps):
+        with torch.enable_grad():
+            Wv = W.detach().reshape(S * P, m, d).requires_grad_(True)
+            av = a.detach().reshape(S * P, m).requires_grad_(True)
+            L = tl.loss(Wv, av, X, y)
+            gW, ga = torch.autograd.grad(L.sum(), (Wv, av), create_graph=True)
+            g2 = (gW * gW).sum((-2, -1)) + (ga * ga).sum(-1)
+            obj = (torch.log(g2.clamp_min(1e-300)) - torch.log((2 * L).clamp_min(1e-300))).sum()
+            dW, da = torch.autograd.grad(obj, (Wv, av))
+        dW, da = dW.reshape(S, P, m, d), da.reshape(S, P, m)
+        norm = ((dW * dW).sum((-2, -1)) + (da * da).sum(-1)).sqrt().clamp_min(1e-300)
+        step = step_frac * radius.reshape(S, 1) / norm
+        W, a = _project_to_ball(W.detach() - step[..., None, None] * dW, a.detach() - step[..., None] * da,
+                                W0, a0, radius)
+    return W.detach(), a.detach()
+
+
+def sgd_batch_counts(n: int, batch: int, steps: int, generators: Sequence[torch.Generator]) -> Tensor:
+    """Mini-batch multiplicities c (S, steps, n): step t of seed s draws ``batch`` indices uniformly with
+    replacement from {0, …, n−1} with that seed's generator; c[s, t, i] counts how often i was drawn."""
+    n, batch, steps = _int_at_least("n", n, 1), _int_at_least("batch", batch, 1), _int_at_least("steps", steps, 0)
+    out = torch.zeros(len(generators), steps, n, dtype=torch.float64)
+    for s, g in enumerate(generators):
+        idx = torch.randint(0, n, (steps, batch), generator=g)
+        out[s].scatter_add_(1, idx, torch.ones(steps, batch, dtype=torch.float64))
+    return out
+
+
+def two_layer_sgd_losses(W0: Tensor, a0: Tensor, X: Tensor, y: Tensor, *, eta: float | Tensor, counts: Tensor,
+                         divergence_threshold: float = 1e100) -> Tensor:
+    """Mini-batch SGD on both layers of the two-layer net; returns L(θ_t) = ½‖u − y‖², shape (S, T+1).
+
+    θ_{t+1} = θ_t − η g_t, g_t = (n/b) Σ_{j ∈ B_t} ∇ℓ_{i_j}(θ_t), ℓ_i = ½(u_i − y_i)², B_t the b indices of step t
+    drawn with replacement (``counts`` (S, T, n) from :func:`sgd_batch_counts`, b = counts[s, t].sum()): an
+    unbiased estimate of ∇L = Σ_i ∇ℓ_i (Liu, Zhu, Belkin 2022, SGD on the square loss; recalled). Computed as the
+    hand-written full gradient with the residual e_i weighted by (n/b)·c_{t,i}. A seed whose loss exceeds
+    ``divergence_threshold`` or turns non-finite records +inf from then on and is frozen.
+    W0 (S, m, d), a0 (S, m), X (n, d), y (n,), η a float or (S,).
+    """
+    S, m, d, n = tl._check_all(W0, a0, X, y)
+    if counts.ndim != 3 or counts.shape[0] != S or counts.shape[2] != n:
+        raise ValueError(f"counts.shape={_shape(counts)}: expected (S, T, n) with S={S}, n={n}")
+    T = counts.shape[1]
+    lr_ = _step_sizes(eta, S=S, like=W0)
+    counts = counts.to(dtype=W0.dtype, device=W0.device)
+    weight = counts * (n / counts.sum(-1, keepdim=True))
+    out = torch.empty(S, T + 1, dtype=W0.dtype, device=W0.device)
+    dead = torch.zeros(S, dtype=torch.bool, device=W0.device)
+    W, a = W0.clone(), a0.clone()
+    for t in range(T + 1):
+        Z = tl._pre(W, X)
+        R = torch.relu(Z)
+        e = tl._out(R, a, m) - y
+        L = 0.5 * (e * e).sum(-1)
+        dead |= ~torch.isfinite(L) | (L > divergence_threshold)
+        out[:, t] = torch.where(dead, torch.full_like(L, math.inf), L)
+        if t == T:
+            break
+        ew = e * weight[:, t]
+        W_new = W - lr_[:, None, None] * tl._grad_w(Z, a, X, ew, m)
+        a_new = a - lr_[:, None] * tl._grad_a(R, ew, m)
+        dead |= ~(torch.isfinite(W_new).flatten(1).all(-1) & torch.isfinite(a_new).all(-1))
+        W = torch.where(dead[:, None, None], W, W_new)
+        a = torch.where(dead[:, None], a, a_new)
+    return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -5,6 +5,24 @@ claims tier checks that the verdict is still exactly this one; the report shows 
 """
 
 KNOWN_VERDICTS: dict[str, tuple[str, str]] = {
+    "poggio2020.critical_points_kkt_monotone": (
+        "refuted",
+        "issue 17, a finding of ours: the KKT residual of the critical point on the sphere of radius rho (linear model, "
+        "exponential loss) is not monotone in rho. Planted-SVM data n = 16, d = 2, 2 support vectors, margin 0.05, "
+        "gap 0.05: residuals 0.130, 0.229, 0.057, 2.5e-3, 4.8e-6, ... at rho*gamma = 1, 2, 4, 8, 16, down to round-off "
+        "at 256 (found by the dev profile, kept as an explicit example). The paper states the limit only; "
+        "poggio2020.critical_points_kkt (the residual below 0.05 at rho*gamma = 256) holds",
+    ),
+    "liu2022.pl_star_over_ball": (
+        "refuted",
+        "issue 17, a result: PL* with mu = 1/2 lambda_min(K(w0)) over the ball B(w0, R), R = 2 sqrt(2 beta L(w0))/mu "
+        "(beta = lambda_max(K(w0))), fails inside our declared regime m >= max(64, (n/lambda0)^2): at n = 2, d = 4, "
+        "coherence 0, m = 64, 35 of 49 seeds have a point of the ball with 1/2||grad L||^2/(mu L) < 1 (0.82 for the "
+        "first; R = 6.2), 22 of 98 at m = 256, none of 49 at m = 1024. The random points of the ball all satisfy it "
+        "(least ratio 2.5 there): the violations are found by the projected descent on ||grad L||^2/(2L). The ball "
+        "needs more width than the GD path (kernel_stays_conditioned holds from m = 64); the paper's width is "
+        "'large enough', and the regime is ours",
+    ),
     "poggio2020.kkt_residual_shrinks": (
         "refuted",
         "a finding of ours, not the paper's claim: the factor 3/4 is our practical constant, chosen from 80 measured "

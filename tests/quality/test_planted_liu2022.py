@@ -156,3 +156,53 @@ def test_output_layer_ascent_leaves_the_ball(monkeypatch: pytest.MonkeyPatch, ve
     monkeypatch.setattr(tl, "_grad_a", grad_a_wrong_sign)
     verdict = verdict_of("liu2022.gd_stays_in_ball")
     assert verdict.startswith("refuted"), verdict
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 17: PL* over the ball, SGD under PL*
+# ---------------------------------------------------------------------------------------------
+
+def _ball_worst_ratio(m: int) -> float:
+    """run_ball_pl at a fixed instance (n = 2, d = 4, 16 seeds): the least ½‖∇L‖²/(μL) over the ball's points."""
+    from lemmata.theorems import liu2022 as liu
+    from lemmata.verify.claim import Instance
+    from lemmata.verify.profiles import PROFILES
+
+    inst = Instance(premises={"n": 2, "d": 4, "coherence": 0.0, "seed": 0, "m": m}, seeds=tuple(range(100, 116)),
+                    device=torch.device("cpu"), dtype=torch.float64, profile=PROFILES["ci"])
+    return float(liu.run_ball_pl(inst)["pl_ratio"].data.min())
+
+
+@pytest.mark.catches("liu2022.pl_star_over_ball")
+@pytest.mark.parametrize(("module", "attr", "bug"), [(ps, "_kernel_w", kernel_w_without_1_over_m),
+                                                     (tl, "_grad_w", grad_w_halved)],
+                         ids=["kernel_w_without_1_over_m", "grad_w_halved"])
+def test_planted_bug_breaks_pl_over_the_ball(module, attr: str, bug, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The claim is refuted under ci at the widths of our regime (a result, tests/claims/known.py); at m = 4096,
+    where it holds on this instance (least ratio ≈ 1.65 measured), a μ overestimated by the kernel's missing 1/m or
+    a gradient halved must break it."""
+    assert _ball_worst_ratio(4096) >= 1.0
+    monkeypatch.setattr(module, attr, bug)
+    assert _ball_worst_ratio(4096) < 1.0, f"{bug.__name__} was not caught by liu2022.pl_star_over_ball"
+
+
+@pytest.mark.catches("liu2022.sgd_expected_rate")
+def test_sign_bug_is_caught_by_the_sgd_rate(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    """With the output layer climbing the loss, the mean SGD loss leaves (1 − μη*)^t L(w₀)."""
+    monkeypatch.setattr(tl, "_grad_a", grad_a_wrong_sign)
+    verdict = verdict_of("liu2022.sgd_expected_rate")
+    assert verdict.startswith("refuted"), verdict
+
+
+def sgd_counts_first_sample_only(n, batch, steps, generators):
+    """Every mini-batch is sample 0 only: a biased gradient estimate (the other samples are never fitted)."""
+    out = torch.zeros(len(generators), steps, n, dtype=torch.float64)
+    out[:, :, 0] = batch
+    return out
+
+
+@pytest.mark.catches("liu2022.sgd_expected_rate")
+def test_biased_batches_are_caught_by_the_sgd_rate(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(ps, "sgd_batch_counts", sgd_counts_first_sample_only)
+    verdict = verdict_of("liu2022.sgd_expected_rate")
+    assert verdict.startswith("refuted"), verdict

@@ -1,7 +1,9 @@
 """Quality tier for poggio2020: planted implementation bugs must make its paper claim fail.
 
-The paper's claim here is the normalized dynamics (ρ̇_k and V̇_k written in terms of f(V)), checked against the
-chain rule through the hand-written gradient; the bugs are monkeypatched into impl.homogeneous. The results
+The paper's claims here are the normalized dynamics (ρ̇_k and V̇_k written in terms of f(V)), checked against the
+chain rule through the hand-written gradient; the normalized flow as the flow of the unit-norm-constrained problem
+(against autograd on the spheres); and the critical points V̇ = 0 as KKT points as ρ → ∞ (a ladder of radii). The
+bugs are monkeypatched into impl.homogeneous. The results
 the paper builds on have their own quality tests (test_planted_duhulee2018.py, test_planted_lyuli2020.py,
 test_planted_soudry2018.py, test_planted_yin2019.py). poggio2020.kkt_residual_shrinks is our finding, not a
 claim: its refutation is recorded in tests/claims/known.py.
@@ -41,3 +43,51 @@ def test_planted_bug_breaks_normalized_dynamics(module, attr: str, bug, monkeypa
     monkeypatch.setattr(module, attr, bug)
     verdict = verdict_of("poggio2020.normalized_dynamics")
     assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by poggio2020.normalized_dynamics: {verdict}"
+
+
+
+
+@pytest.mark.catches("poggio2020.constrained_flow")
+def test_dropped_homogeneity_factor_breaks_the_constrained_flow(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    """Issue 17: the paper's V̇_k without the other layers' norms is not the constrained problem's flow."""
+    monkeypatch.setattr(hm, "_homogeneity_factors", dropped_homogeneity_factor)
+    verdict = verdict_of("poggio2020.constrained_flow")
+    assert verdict.startswith("refuted"), verdict
+
+
+def multiplier_sign_flipped(Ws, X, y, *, loss="exp", biases=None):
+    """The constrained flow with the Lagrange multiplier's sign flipped: the flow leaves the sphere."""
+    out = hm.__dict__["_real_constrained_flow"](Ws, X, y, loss=loss, biases=biases)
+    rho = hm.layer_norms(Ws)
+    Vs = tuple(W / r.reshape(-1, 1, 1) for W, r in zip(Ws, rho.unbind(1)))
+    vdot = tuple(v - 2 * V * nu.reshape(-1, 1, 1) for v, V, nu in zip(out["vdot"], Vs, out["multiplier"].unbind(1)))
+    return {**out, "vdot": vdot}
+
+
+@pytest.mark.catches("poggio2020.constrained_flow")
+def test_multiplier_sign_breaks_the_constrained_flow(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(hm, "_real_constrained_flow", hm.constrained_flow, raising=False)
+    monkeypatch.setattr(hm, "constrained_flow", multiplier_sign_flipped)
+    verdict = verdict_of("poggio2020.constrained_flow")
+    assert verdict.startswith("refuted"), verdict
+
+
+def lse_weights_wrong_sign(q):
+    """softmax(+q): the solver weights the largest margins, so it converges to a point that is not V̇ = 0."""
+    return torch.softmax(q, dim=-1)
+
+
+def svm_direction_as_critical_point(X, y, rho, **kw):
+    """The hard-margin direction scaled to radius ρ taken as the critical point: KKT exactly, but V̇ ≠ 0 at finite ρ."""
+    w_hat, _ = hm.svm(X, y)
+    return rho.unsqueeze(-1) * (w_hat / w_hat.norm()).unsqueeze(0)
+
+
+@pytest.mark.catches("poggio2020.critical_points_kkt")
+@pytest.mark.parametrize(("attr", "bug"), [("_lse_weights", lse_weights_wrong_sign),
+                                           ("sphere_minimizer_linear", svm_direction_as_critical_point)],
+                         ids=["lse_weights_wrong_sign", "svm_direction_as_critical_point"])
+def test_planted_bug_breaks_critical_points(attr: str, bug, monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(hm, attr, bug)
+    verdict = verdict_of("poggio2020.critical_points_kkt")
+    assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by critical_points_kkt: {verdict}"

@@ -377,3 +377,68 @@ def test_validation_messages():
         hm.planted_svm_data(4, 3, margin=0.3, support=4, gap=0.1, generator=_gen(0))
     with pytest.raises(ValueError, match="schedule"):
         hm.gd_trajectory(Ws, X, y, eta=0.1, steps=1, schedule="cosine")  # type: ignore[arg-type]
+
+
+
+# --------------------------------------------------------------------------------------------
+# the constrained flow and the critical points on the sphere (issue 17)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dims", DIMS)
+@pytest.mark.parametrize("loss", ["exp", "logistic"])
+def test_constrained_flow_is_the_projected_gradient_on_the_spheres(dims, loss):
+    """Against finite differences of t ↦ L(ρ·retract(V + tU)) along a random tangent U: ⟨−V̇, U⟩ = dℒ/dt."""
+    X, y = _data()
+    Ws = hm.init_params(dims, [1, 2], scale=1.1)
+    cf = hm.constrained_flow(Ws, X, y, loss=loss)
+    rho = hm.layer_norms(Ws)
+    Vs = [W / r.reshape(-1, 1, 1) for W, r in zip(Ws, rho.unbind(1))]
+    g = _gen(5)
+    Us = [torch.randn(V.shape, generator=g, dtype=F64) for V in Vs]
+    Us = [U - V * (U * V).flatten(1).sum(1).reshape(-1, 1, 1) for U, V in zip(Us, Vs)]  # tangent
+    for V, v in zip(Vs, cf["vdot"]):
+        assert (V * v).flatten(1).sum(1).abs().max() < 1e-13  # stays on the sphere
+
+    def L_at(t):
+        pts = [(V + t * U) / (V + t * U).flatten(1).norm(dim=1).reshape(-1, 1, 1) for V, U in zip(Vs, Us)]
+        return hm.loss(tuple(P * r.reshape(-1, 1, 1) for P, r in zip(pts, rho.unbind(1))), X, y, loss=loss)
+
+    h = 1e-5
+    fd = (L_at(h) - L_at(-h)) / (2 * h)  # central difference: O(h²) ≈ 1e-10 relative
+    inner = -sum((v * U).flatten(1).sum(1) for v, U in zip(cf["vdot"], Us))
+    torch.testing.assert_close(inner, fd, rtol=1e-7, atol=1e-9)
+
+
+def test_constrained_flow_equals_normalized_dynamics_after_the_time_change():
+    X, y = _data()
+    Ws = hm.init_params((4, 5, 3, 1), [3, 4], scale=1.7)
+    cf = hm.constrained_flow(Ws, X, y)
+    nd = hm.normalized_dynamics(Ws, X, y)
+    rho = hm.layer_norms(Ws)
+    for a, b, r in zip(nd["vdot_chain"], cf["vdot"], rho.unbind(1)):
+        torch.testing.assert_close(a, b / r.reshape(-1, 1, 1) ** 2, rtol=1e-11, atol=1e-13)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_sphere_minimizer_linear_is_the_constrained_minimum(seed):
+    X, y, w_hat, _ = hm.planted_svm_data(9, 4, margin=0.3, support=3, gap=0.2, generator=_gen(seed))
+    rho = torch.tensor([0.5, 3.0, 30.0], dtype=F64)
+    w = hm.sphere_minimizer_linear(X, y, rho)
+    torch.testing.assert_close(w.norm(dim=-1), rho, rtol=1e-14, atol=0.0)
+    # −∇L ∥ w with a positive factor (the minimum, not a maximum), checked against autograd of L
+    wr = w.clone().requires_grad_(True)
+    torch.exp(-(y * (wr @ X.T))).sum().backward()
+    g = -wr.grad
+    cos = (g * w).sum(-1) / (g.norm(dim=-1) * w.norm(dim=-1))
+    assert (cos > 1 - 1e-12).all(), cos
+    # no random point of the sphere does better (global: the ball problem is convex)
+    Z = torch.randn(2000, 4, generator=_gen(seed + 10), dtype=F64)
+    Z = Z / Z.norm(dim=1, keepdim=True)
+    for r, wi in zip(rho, w):
+        Lw = torch.exp(-(y * (wi @ X.T))).sum()
+        Lz = torch.exp(-(y * (r * Z @ X.T))).sum(-1)
+        assert bool((Lz >= Lw * (1 - 1e-12)).all())
+    # and the direction tends to the hard-margin SVM's as ρ grows
+    cos_svm = (w / w.norm(dim=-1, keepdim=True)) @ (w_hat / w_hat.norm())
+    assert cos_svm[2] > cos_svm[0] and cos_svm[2] > 1 - 1e-3

@@ -135,3 +135,75 @@ def test_argument_errors_name_the_argument() -> None:
         ps.lambda_min(torch.zeros(3, 2))
     with pytest.raises(ValueError, match="params"):
         ps.autograd_tangent_kernel(lambda: torch.zeros(1, 1), [])
+
+
+# --------------------------------------------------------------------------------------------
+# issue 17: points of the ball, the PL* ratio and its adversarial descent, SGD
+# --------------------------------------------------------------------------------------------
+
+
+def _small_net(S=3, m=16, n=3, d=4, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    X = tl.sphere_inputs(n, d, generator=g)
+    y = tl.bounded_labels(n, generator=g)
+    W, a = tl.init_weights(m, d, list(range(S)))
+    return W, a, X, y
+
+
+def _dist(W, a, W0, a0):
+    return (((W - W0.unsqueeze(1)) ** 2).sum((-2, -1)) + ((a - a0.unsqueeze(1)) ** 2).sum(-1)).sqrt()
+
+
+def test_ball_points_spread_radii_up_to_the_boundary():
+    W0, a0, _, _ = _small_net()
+    R = torch.tensor([0.5, 2.0, 0.0], dtype=torch.float64)
+    W, a = ps.ball_points(W0, a0, R, count=4, generator=torch.Generator().manual_seed(1))
+    torch.testing.assert_close(_dist(W, a, W0, a0), R.unsqueeze(1) * torch.tensor([0.25, 0.5, 0.75, 1.0],
+                                                                                  dtype=torch.float64))
+
+
+def test_pl_ratio_matches_autograd():
+    W0, a0, X, y = _small_net()
+    W, a = ps.ball_points(W0, a0, torch.full((3,), 1.5, dtype=torch.float64), count=2,
+                          generator=torch.Generator().manual_seed(2))
+    g2, L = ps.pl_ratio(W, a, X, y)
+    Wr, ar = W.reshape(6, 16, 4).clone().requires_grad_(True), a.reshape(6, 16).clone().requires_grad_(True)
+    Lr = tl.loss(Wr, ar, X, y)
+    gW, ga = torch.autograd.grad(Lr.sum(), (Wr, ar))
+    torch.testing.assert_close(L.reshape(-1), Lr.detach(), rtol=1e-13, atol=0.0)
+    torch.testing.assert_close(g2.reshape(-1), (gW ** 2).sum((-2, -1)) + (ga ** 2).sum(-1), rtol=1e-12, atol=1e-15)
+
+
+def test_pl_ratio_descent_stays_in_the_ball_and_lowers_the_ratio():
+    W0, a0, X, y = _small_net(m=8)
+    R = torch.full((3,), 1.0, dtype=torch.float64)
+    W, a = ps.ball_points(W0, a0, R, count=2, generator=torch.Generator().manual_seed(3))
+    g2, L = ps.pl_ratio(W, a, X, y)
+    W2, a2 = ps.pl_ratio_descent(W, a, W0, a0, X, y, R, steps=10)
+    h2, M = ps.pl_ratio(W2, a2, X, y)
+    assert (_dist(W2, a2, W0, a0) <= R.unsqueeze(1) * (1 + 1e-12)).all()
+    assert ((h2 / M).min(1).values <= (g2 / L).min(1).values * (1 + 1e-9)).all()
+
+
+def test_sgd_batch_counts_and_full_batch_sgd_is_gd():
+    gens = [torch.Generator().manual_seed(i) for i in range(4)]
+    c = ps.sgd_batch_counts(5, 3, 7, gens)
+    assert c.shape == (4, 7, 5) and bool((c.sum(-1) == 3).all())
+    W0, a0, X, y = _small_net(S=2)
+    full = torch.ones(2, 6, 3, dtype=torch.float64)  # every sample once: g = (n/n)·Σ∇ℓ_i = ∇L
+    L = ps.two_layer_sgd_losses(W0, a0, X, y, eta=0.1, counts=full)
+    gd = ps.two_layer_gd_kernel_path(W0, a0, X, y, eta=0.1, steps=6, train_a=True).loss
+    torch.testing.assert_close(L, gd, rtol=1e-12, atol=1e-14)
+
+
+def test_sgd_single_sample_step_is_n_times_that_samples_gradient():
+    W0, a0, X, y = _small_net(S=1, n=3)
+    c = torch.zeros(1, 1, 3, dtype=torch.float64)
+    c[0, 0, 1] = 1.0
+    L = ps.two_layer_sgd_losses(W0, a0, X, y, eta=0.05, counts=c)
+    # reference: one step along 3·∇ℓ_1 by autograd of ½(u_1 − y_1)²
+    Wr, ar = W0.clone().requires_grad_(True), a0.clone().requires_grad_(True)
+    l1 = 0.5 * (tl.predict(Wr, ar, X)[0, 1] - y[1]) ** 2
+    gW, ga = torch.autograd.grad(l1, (Wr, ar))
+    ref = tl.loss(W0 - 0.05 * 3 * gW, a0 - 0.05 * 3 * ga, X, y)
+    torch.testing.assert_close(L[:, 1], ref, rtol=1e-12, atol=1e-14)
