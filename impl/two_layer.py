@@ -412,6 +412,30 @@ def gram_w(W: Tensor, X: Tensor) -> Tensor:
     return _gram_patterns(_pre(W, X), _inner(X), m)
 
 
+def init_gram(
+    m: int,
+    d: int,
+    seeds: Sequence[int],
+    X: Tensor,
+    *,
+    dtype: torch.dtype = DEFAULT_DTYPE,
+    device: torch.device | str = "cpu",
+    max_elements: int = 2**25,
+) -> Tensor:
+    """H(0) = gram_w(W(0), X) for each seed, shape (S, n, n), with W(0) from :func:`init_weights`.
+
+    The same numbers as ``gram_w(init_weights(m, d, seeds)[0], X)`` (each seed draws from its own generator), but
+    the seeds are taken in chunks whose weights and pre-activations hold at most about ``max_elements`` numbers
+    (2**25 float64: 256 MiB), so a wide init (m = 2**18 with 128 seeds) does not need tens of GiB at once.
+    X (n, d)."""
+    n = int(X.shape[-2])
+    per_seed = max(1, _int_at_least("m", m, 1) * (_int_at_least("d", d, 1) + n))
+    chunk = max(1, int(max_elements) // per_seed)
+    seeds = list(seeds)
+    return torch.cat([gram_w(init_weights(m, d, seeds[i:i + chunk], dtype=dtype, device=device)[0], X)
+                      for i in range(0, len(seeds), chunk)])
+
+
 def gram_a(W: Tensor, X: Tensor) -> Tensor:
     """Second-layer Gram matrix G(W), shape (S, n, n).
 

@@ -598,3 +598,11 @@ def test_trajectories_record_the_output_weights_movement_and_the_radius_factors(
         assert both.max_a_dist[:, -1].min() > 0
         assert torch.allclose(both.max_w_norm[:, -1], torch.linalg.vector_norm(both.W, dim=-1).amax(-1))
         assert torch.allclose(both.max_a_abs[:, 0], a0.abs().amax(-1))
+
+
+def test_init_gram_in_seed_chunks_equals_the_gram_of_the_whole_init() -> None:
+    X = tl.sphere_inputs(5, 3, generator=torch.Generator().manual_seed(1))
+    seeds = [3, 1, 4, 1, 5, 9, 2]
+    whole = tl.gram_w(tl.init_weights(64, 3, seeds)[0], X)
+    for max_elements in (1, 64 * 8 * 2, 10**9):  # one seed per chunk, two, all at once
+        torch.testing.assert_close(tl.init_gram(64, 3, seeds, X, max_elements=max_elements), whole, rtol=0, atol=0)
