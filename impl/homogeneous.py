@@ -591,6 +591,47 @@ def gd_trajectory(
                         diverged=diverged)
 
 
+def linear_gd(
+    w0: Tensor,
+    X: Tensor,
+    y: Tensor,
+    *,
+    eta: float,
+    record: Sequence[int],
+    loss: LossName = "logistic",
+) -> Tensor:
+    """Full-batch GD on a linear predictor, S starts at once: w(t+1) = w(t) − η∇L(w(t)), L(w) = Σ_n ℓ(y_n x_nᵀw)
+    (Soudry et al. 2018, eq. 2 with K = 1), ℓ(u) = log(1 + e^{−u}) (logistic) or e^{−u} (exp).
+
+    The same update as :func:`gd_trajectory` for a one-layer network, written for speed at long horizons
+    (10⁵ steps): ∇L(w) = −(y∘X)ᵀs with s_n = −ℓ'(q_n) = σ(−q_n) (logistic) or e^{−q_n}, q = (y∘X)w the margins.
+    w0 (S, d); X (n, d); y (n,) in {±1}; ``record`` the step counts to keep (sorted, ≥ 0). Returns (S, R, d).
+    """
+    if not isinstance(w0, Tensor) or w0.ndim != 2:
+        raise ValueError(f"w0.shape={_shape(w0)}: expected (S, d)")
+    if not isinstance(X, Tensor) or X.ndim != 2 or X.shape[1] != w0.shape[1]:
+        raise ValueError(f"X.shape={_shape(X)}: expected (n, d) with d = {w0.shape[1]}")
+    if not isinstance(y, Tensor) or tuple(y.shape) != (X.shape[0],):
+        raise ValueError(f"y.shape={_shape(y)}: expected (n,) = ({X.shape[0]},)")
+    name = _check_loss(loss)
+    rec = sorted({_int_at_least("record[i]", r, 0) for r in record})
+    if not rec:
+        raise ValueError("record: at least one step to keep")
+    lr = _finite_float("eta", eta)
+    G = y.unsqueeze(1) * X  # (n, d): rows y_n x_n
+    out = torch.empty(w0.shape[0], len(rec), w0.shape[1], dtype=w0.dtype, device=w0.device)
+    w = w0.clone()
+    t = 0
+    for i, r in enumerate(rec):
+        for _ in range(r - t):
+            q = w @ G.T  # (S, n) margins
+            s = torch.sigmoid(-q) if name == "logistic" else torch.exp(-q)
+            w = w + lr * (s @ G)
+        t = r
+        out[:, i] = w
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # gradient flow: Dormand–Prince 5(4) in log time
 # --------------------------------------------------------------------------------------------

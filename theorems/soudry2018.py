@@ -25,8 +25,10 @@ Items, by role:
 * ``gd_descent_step_condition`` (claim, issue 17): GD itself with the logistic loss under the theorem's step condition
   η < 2β⁻¹σ_max⁻²(X) (β = ¼) lowers the loss at every step; ``gd_large_step_control`` breaks the condition.
 
-NOTE (issue 17): the direction's 1/log t rate under GD and the log log t/log t rate on degenerate data are not
-encoded (the direction is checked on the flow only).
+* ``gd_residual_bounded`` (claim, issue 17): GD itself (logistic, η < 2β⁻¹σ_max⁻²(X)) to 10⁵ steps: w(t) = ŵ log t + ρ(t)
+  with ρ bounded, read on a finite run as "ρ drifts by at most ¼‖ŵ‖ per unit log t between 10³ and 10⁵" (a residual
+  growing like c·ŵ log t drifts by c); the direction error × log t is shown along the run (the 1/log t rate is
+  the bounded residual's consequence). ``gd_nonseparable_control`` breaks separability (drift ≈ 1).
 """
 
 from __future__ import annotations
@@ -335,12 +337,113 @@ gd_large_step_control = control(
     title="Control: with η 8–20 times the smoothness limit, GD on the logistic loss raises the loss at some step",
 )
 
+# ---------------------------------------------------------------------------------------------
+# GD itself (issue 17): w(t) = ŵ log t + ρ(t) with ρ bounded, hence the direction's O(1/log t) rate
+# ---------------------------------------------------------------------------------------------
+
+RESIDUAL_FROM = 1000  # t₁: the drift of ρ is read between t₁ and T
+RESIDUAL_T = (100_000, 1_000_000, 10_000_000)  # T per profile (ci: ≈ 1 s per example, linear_gd)
+DRIFT_EPS = 0.25  # ours: the declared bound on the residual's drift per unit log t, in units of ‖ŵ‖ (see the tolerance)
+
+
+def _gd_residual_data(inst: Instance) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Planted separable data (as run_linear_gd) and ŵ by NNLS; with ``nonseparable`` the first example is appended
+    again with the opposite label (no w classifies both: separability is broken, ŵ stays the original data's)."""
+    p = inst.premises
+    if p["margin"] * (1 + p["gap"]) >= 1:
+        p = {**p, "gap": 0.99 / p["margin"] - 1}
+    X, y, _, _ = hm.planted_svm_data(p["n"], p["d"], margin=p["margin"], support=min(p["support"], p["n"], p["d"]),
+                                     gap=p["gap"], generator=inst.generator(0), dtype=inst.dtype)
+    X, y = X.to(inst.device), y.to(inst.device)
+    w_hat, _ = hm.svm(X, y)
+    if p.get("nonseparable", False):
+        X, y = torch.cat([X, X[:1]]), torch.cat([y, -y[:1]])
+    return X, y, w_hat
+
+
+def run_gd_residual(inst: Instance) -> dict[str, Any]:
+    """GD (logistic loss, η = eta_frac·2/(βσ²_max(X))) from w(0) ~ N(0, scale²/d) to T steps (impl.homogeneous.linear_gd),
+    recorded on a log grid; ρ(t) = w(t) − ŵ log t, its drift between t₁ = 10³ and T per unit log t relative to ‖ŵ‖, and
+    the direction error ‖w/‖w‖ − ŵ/‖ŵ‖‖ times log t."""
+    p = inst.premises
+    X, y, w_hat = _gd_residual_data(inst)
+    sigma_max = float(torch.linalg.matrix_norm(X, ord=2))
+    eta = p["eta_frac"] * 2.0 / (LOGISTIC_BETA * sigma_max**2)
+    T = inst.profile.pick(*RESIDUAL_T)
+    grid = sorted({int(round(10 ** (k / 4))) for k in range(4, int(4 * math.log10(T)) + 1)} | {RESIDUAL_FROM, T})
+    d = p["d"]
+    w0 = hm.init_params((d, 1), inst.seeds, scale=p["scale"], dtype=inst.dtype, device=inst.device)[0][:, 0, :]
+    W = hm.linear_gd(w0, X, y, eta=eta, record=grid, loss="logistic")  # (S, R, d)
+    log_t = torch.log(torch.tensor(grid, dtype=inst.dtype, device=inst.device))
+    rho = W - w_hat * log_t[None, :, None]
+    i1, iT = grid.index(RESIDUAL_FROM), len(grid) - 1
+    drift = (rho[:, iT] - rho[:, i1]).norm(dim=-1) / (w_hat.norm() * (log_t[iT] - log_t[i1]))
+    err = (W / W.norm(dim=-1, keepdim=True) - w_hat / w_hat.norm()).norm(dim=-1)
+    return {"rho_drift": per_seed(drift), "rho_norm_end": per_seed(rho[:, iT].norm(dim=-1) / w_hat.norm()),
+            "err_log_t_end": per_seed(err[:, iT] * log_t[iT]), "err_end": per_seed(err[:, iT]),
+            "err_log_t": per_seed(err * log_t, "t"), "rho_norm": per_seed(rho.norm(dim=-1) / w_hat.norm(), "t"),
+            "t": shared(torch.tensor(grid, dtype=inst.dtype, device=inst.device), "t"), "eta_frac": p["eta_frac"]}
+
+
+rho_drift = sp.Symbol("rho_drift")
+GD_RESIDUAL_SYMBOLS = {
+    "rho_drift": "‖ρ(T) − ρ(t₁)‖/(‖ŵ‖ log(T/t₁)), ρ(t) = w(t) − ŵ log t, t₁ = 10³, T = 10⁵ (ci)",
+    "rho_norm_end": "‖ρ(T)‖/‖ŵ‖", "err_end": "‖w(T)/‖w(T)‖ − ŵ/‖ŵ‖‖",
+    "err_log_t_end": "‖w(T)/‖w(T)‖ − ŵ/‖ŵ‖‖ · log T (bounded by the theorem's form: → ‖P⊥w̃‖/‖ŵ‖)",
+    "err_log_t": "direction error × log t", "rho_norm": "‖ρ(t)‖/‖ŵ‖", "t": "GD step",
+    "eta_frac": "η·βσ²_max(X)/2 (< 1: the premise)",
+}
+
+gd_residual_bounded = Claim(
+    id="soudry2018.gd_residual_bounded",
+    title="GD under the step condition η < 2β⁻¹σ_max⁻²(X): w(t) = ŵ log t + ρ(t) with ρ bounded (so the direction "
+          "error is O(1/log t)): between t = 10³ and 10⁵ the residual drifts by at most ¼‖ŵ‖ per unit of log t",
+    citation=cite("Theorem 3 (number recalled): for GD with η < 2β⁻¹σ_max⁻²(X), w(t) = ŵ log t + ρ(t) with ρ(t) "
+                  "bounded; the O(1/log t) direction rate follows (rates theorem, number recalled)", "recalled",
+                  "‖w/‖w‖ − ŵ/‖ŵ‖‖ ≤ 2‖ρ(t)‖/‖w(t)‖ and ‖w(t)‖ ≥ ‖ŵ‖ log t − ‖ρ(t)‖, so a bounded residual is the "
+                  "1/log t rate; a finite run reads 'bounded' as 'not growing with log t'"),
+    kind=Kind.EXACT,
+    statement=sp.Le(rho_drift, DRIFT_EPS),
+    premises=lambda p: linear_premises(p, eta_frac=st.floats(0.05, 0.99)).map(lambda d: {**d, "loss": "logistic"}),
+    run=run_gd_residual,
+    tolerance=Tolerance(reason=f"none beyond the declared bound {DRIFT_EPS}: a residual that grows like c·ŵ log t (GD "
+                               "converging to another direction, or to a finite point: c = 1) drifts by c; a "
+                               "bounded one drifts by (its transient)/log(T/t₁) → 0. ¼ was declared after measuring "
+                               "the drift on 11 planted datasets × 2 steps (8 starts each, scale 2, η·βσ²/2 ∈ {0.05, 0.99}): "
+                               "at most 0.12, at the smallest step"),
+    recalled=("Theorem 3's number and its step condition (as in gd_descent_step_condition)",
+              "the rates theorem's O(1/log t) for the direction"),
+    symbols=GD_RESIDUAL_SYMBOLS,
+    given="planted hard-margin data (unit inputs), logistic loss (β = ¼), T = 10⁵ GD steps in ci (10⁶ dev, 10⁷ "
+          "thorough) by impl.homogeneous.linear_gd; ŵ from NNLS, independent of the run",
+    seeds=8,
+    examples_scale=0.5,
+    tightness=Tightness(rho_drift / DRIFT_EPS, "the residual's drift over the declared ¼ (1 = at the bound)",
+                        reduce="last"),
+    figures=(Figure("direction error × log t along GD (bounded: the O(1/log t) rate)", x="t", ys=("err_log_t",),
+                    xlabel="GD step", ylabel="‖w/‖w‖ − ŵ/‖ŵ‖‖ · log t", logx=True),
+             Figure("‖ρ(t)‖/‖ŵ‖, ρ = w(t) − ŵ log t", x="t", ys=("rho_norm",), xlabel="GD step",
+                    ylabel="‖ρ‖/‖ŵ‖", logx=True)),
+)
+
+gd_nonseparable_control = control(
+    gd_residual_bounded,
+    name="gd_nonseparable_control",
+    premises=lambda p: linear_premises(p, eta_frac=st.floats(0.05, 0.99)).map(
+        lambda d: {**d, "loss": "logistic", "nonseparable": True}),
+    broken="linearly separable data (here the first example is repeated with the opposite label, so no w separates)",
+    title="Control: on non-separable data GD converges to a finite point, so ρ(t) = w(t) − ŵ log t grows like "
+          "−ŵ log t (drift ≈ 1 > ¼)",
+)
+
 CLAIMS = [
     linear_svm_direction,
     linear_svm_limit,
     dual_limit_horizon,
     gd_descent_step_condition,
     gd_large_step_control,
+    gd_residual_bounded,
+    gd_nonseparable_control,
 ]
 
 
@@ -366,10 +469,16 @@ COVERAGE = [
         where="Theorem 3 for gradient descent: the step-size condition (number recalled)",
         statement="the same conclusion for GD with a constant step η < 2β⁻¹σ_max⁻²(X) (β the loss's smoothness, "
                   "σ_max(X) the data's largest singular value)",
-        status="not yet",
-        why="GD runs on the linear model now (gd_descent_step_condition, the next entry), but the direction's "
-            "convergence and its 1/log t rate are checked only on the flow: GD would need log t ≫ 10, beyond a "
-            "constant-step run's reach. The condition's form is recalled",
+        status="encoded",
+        claims=("soudry2018.gd_residual_bounded", "soudry2018.gd_nonseparable_control",
+                "soudry2018.gd_descent_step_condition"),
+        why="GD itself (logistic loss, β = ¼, η = eta_frac·2β⁻¹σ_max⁻², eta_frac ∈ [0.05, 0.99]) to 10⁵ steps in ci "
+            "(impl.homogeneous.linear_gd): ρ(t) = w(t) − ŵ log t drifts by ≤ ¼‖ŵ‖ per unit log t over [10³, 10⁵] "
+            "(the finite-horizon reading of 'ρ bounded'; ¼ declared after measuring ≤ 0.12), with the direction "
+            "error × log t plotted; the control breaks separability. The 1/log t slope itself is fitted only on the "
+            "flow (linear_svm_direction): at log t ≤ 11.5 the O(1/log² t) terms and ρ's transients move a fitted "
+            "slope by ±0.3 (measured −0.37…−1.29 on 8 datasets), so a fitted rate would not separate 1/log t from "
+            "1/√log t there. The condition's form is recalled",
         source="recalled",
     ),
     Covered(
@@ -398,10 +507,11 @@ COVERAGE = [
         statement="the direction converges only logarithmically: ‖w(t)/‖w(t)‖ − ŵ/‖ŵ‖‖ = O(1/log t), the margin gap "
                   "O(1/log t), while L(t) = O(1/t)",
         status="encoded",
-        claims=("soudry2018.linear_svm_direction", "soudry2018.linear_svm_limit"),
+        claims=("soudry2018.linear_svm_direction", "soudry2018.linear_svm_limit", "soudry2018.gd_residual_bounded"),
         why="the abstract states the logarithmic slowness; the O(1/log t) rate (recalled) is checked as a fitted "
             "log–log slope ≤ −1 (within 0.2) of the angle against log t on the flow, and L = O(1/t) through t·L → "
-            "‖ŵ‖²; the margin gap is not checked separately",
+            "‖ŵ‖²; under GD through the bounded residual it follows from (gd_residual_bounded, with err·log t "
+            "plotted); the margin gap is not checked separately",
         source="recalled",
     ),
     Covered(

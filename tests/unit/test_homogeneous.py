@@ -377,3 +377,24 @@ def test_validation_messages():
         hm.planted_svm_data(4, 3, margin=0.3, support=4, gap=0.1, generator=_gen(0))
     with pytest.raises(ValueError, match="schedule"):
         hm.gd_trajectory(Ws, X, y, eta=0.1, steps=1, schedule="cosine")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("loss", ["logistic", "exp"])
+def test_linear_gd_matches_autograd_gd(loss):
+    """impl.homogeneous.linear_gd against GD written here with autograd's gradient of Σ_n ℓ(y_n x_nᵀw)."""
+    X, y = _data(3, n=7, d=3)
+    w0 = torch.randn(2, 3, generator=_gen(4), dtype=F64)
+    got = hm.linear_gd(w0, X, y, eta=0.05, record=[0, 2, 5], loss=loss)
+    ell = (lambda u: torch.nn.functional.softplus(-u)) if loss == "logistic" else (lambda u: torch.exp(-u))
+    w = w0.clone()
+    ref = [w.clone()]
+    for t in range(1, 6):
+        w = w.detach().requires_grad_(True)
+        L = ell((w @ X.T) * y).sum()
+        (g,) = torch.autograd.grad(L, w)
+        w = (w - 0.05 * g).detach()
+        if t in (2, 5):
+            ref.append(w.clone())
+    torch.testing.assert_close(got, torch.stack(ref, 1), rtol=1e-12, atol=1e-14)
+    with pytest.raises(ValueError, match="w0.shape"):
+        hm.linear_gd(w0[0], X, y, eta=0.3, record=[1])
