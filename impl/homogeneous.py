@@ -1004,6 +1004,48 @@ def planted_svm_data(
     return X.to(device), y.to(device), (u / gam).to(device), alpha.to(device)
 
 
+def degenerate_svm_data(
+    n: int,
+    d: int,
+    *,
+    margin: float,
+    support: int,
+    gap: float,
+    generator: torch.Generator,
+    offset: float = 0.0,
+    dtype: torch.dtype = DEFAULT_DTYPE,
+    device: torch.device | str = "cpu",
+) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """:func:`planted_svm_data` in d − 1 dimensions, embedded in d (last coordinate 0), plus one degenerate support
+    vector x_deg = γu + (1 − γ²)^{1/2} e_d with label +1 (appended as example n + 1). With ``offset`` > 0 the extra
+    example is a = γ(1 + offset) along u instead, x = a·u + (1 − a²)^{1/2} e_d: off the margin, not a support
+    vector (the non-degenerate contrast); needs γ(1 + offset) < 1.
+
+    x_deg lies on the margin (ŵᵀx_deg = 1 with ŵ = u/γ unchanged) but its dual variable is 0 in every dual solution:
+    e_d is orthogonal to u and to every other example, so Σ_n α_n y_n x_n = ŵ forces α_deg = 0 (Soudry et al.
+    2018's degenerate case, where the direction converges only like log log t/log t). Needs d ≥ 3 and
+    2 ≤ support ≤ min(n, d − 1). Returns X (n + 1, d), y (n + 1,), ŵ (d,), α (n + 1,) (α_deg = 0).
+    """
+    d = _int_at_least("d", d, 3)
+    X0, y0, w0, a0 = planted_svm_data(n, d - 1, margin=margin, support=support, gap=gap, generator=generator,
+                                      dtype=dtype, device=device)
+    zcol = torch.zeros(X0.shape[0], 1, dtype=dtype, device=X0.device)
+    X = torch.cat([X0, zcol], 1)
+    gam = float(margin)
+    u = torch.cat([w0 * gam, torch.zeros(1, dtype=dtype, device=X0.device)])
+    e_d = torch.zeros(d, dtype=dtype, device=X0.device)
+    e_d[-1] = 1.0
+    a = gam * (1.0 + _finite_float("offset", offset, minimum=0.0))
+    if not a < 1.0:
+        raise ValueError(f"margin={gam}, offset={offset}: need margin·(1 + offset) < 1 for a unit-norm input")
+    x_deg = a * u + math.sqrt(1 - a * a) * e_d
+    X = torch.cat([X, x_deg.unsqueeze(0)], 0)
+    y = torch.cat([y0, torch.ones(1, dtype=dtype, device=X0.device)])
+    w_hat = torch.cat([w0, torch.zeros(1, dtype=dtype, device=X0.device)])
+    alpha = torch.cat([a0, torch.zeros(1, dtype=dtype, device=X0.device)])
+    return X, y, w_hat, alpha
+
+
 def teacher_data(
     n: int,
     d: int,

@@ -89,3 +89,31 @@ def test_a_doubled_step_leaves_the_residual_bounded(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(hm, "linear_gd", linear_gd_half_step)
     verdict = verdict_of("soudry2018.gd_residual_bounded")
     assert verdict.startswith("verified"), verdict
+
+
+_real_degenerate = hm.degenerate_svm_data
+
+
+def degenerate_vector_off_the_margin(n, d, *, margin, support, gap, generator, offset=0.0, dtype=torch.float64,
+                                     device="cpu"):
+    """The extra example built at γ(1 + gap) along u (a copy of the non-support rule) instead of on the margin."""
+    return _real_degenerate(n, d, margin=margin, support=support, gap=gap, generator=generator,
+                            offset=min(max(offset, gap), 0.99 / margin - 1), dtype=dtype, device=device)
+
+
+@pytest.mark.catches("soudry2018.degenerate_loglog_rate")
+def test_a_non_degenerate_generator_breaks_the_loglog_rate(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    """Issue 17: if the 'degenerate' example is not on the margin, nothing grows like log log t: refuted."""
+    monkeypatch.setattr(hm, "degenerate_svm_data", degenerate_vector_off_the_margin)
+    verdict = verdict_of("soudry2018.degenerate_loglog_rate")
+    assert verdict.startswith("refuted"), verdict
+
+
+@pytest.mark.catches("soudry2018.degenerate_loglog_rate")
+def test_planted_false_degenerate_bounded_residual_is_refuted(registered_claims) -> None:
+    """'On degenerate data the residual stays bounded too' (slope 0 against log log t): refuted."""
+    planted = replace(registered_claims["soudry2018.degenerate_loglog_rate"], id="planted.degenerate_bounded",
+                      statement=sp.Implies(sp.Ge(sp.Symbol("settled"), 1), sp.Eq(sp.Symbol("deg_slope"), 0)),
+                      figures=())
+    res = run_claim(planted, profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu", dtype=torch.float64)
+    assert res.verdict == "refuted", res.reason
