@@ -57,6 +57,9 @@ ln KL against 2 ln ρ, from a start within 1e-3); claim ``omwu_tail_rate`` (deri
 2 ln ρ(J_OMWU) per step within 10%; the report shows ρ(J_OMWU), ρ(J_MWU), ln ρ and the measured slope for every
 game of the batch, and the tightness table measured/predicted over every game tried).
 
+The rate against the dimension (issue 17): finding ``omwu_rate_vs_dimension`` (steps to KL(0)/1000 against n at a
+fixed whitened spectrum and step: flat, slope within ±¼).
+
 Slow games (issue 17): no claim redraws a batch any more. Each game is read at its own horizon (c·τ), the batch
 runs to its slowest game's horizon or the profile's hard cap (ci: 40000 steps for the last iterate and the tail
 rate, 20000 for the local-rate finding), and a game whose horizon exceeds the cap is reported as such
@@ -704,6 +707,84 @@ omwu_tail_rate = Claim(
 
 
 # ---------------------------------------------------------------------------------------------
+# the rate against the dimension (v1 abstract's experiments; a finding of ours, issue 17)
+# ---------------------------------------------------------------------------------------------
+
+DIM_HORIZON_TAUS = 20.0  # run 20τ per size: the median game reached KL(0)/1000 by ≈ 7τ while choosing
+
+
+def _dim_ladder(profile: Profile) -> list[int]:
+    return list(profile.pick((3, 4, 6, 8, 12), (3, 4, 6, 8, 12, 16, 24), (3, 4, 6, 8, 12, 16, 24, 32, 48)))
+
+
+def run_rate_vs_dimension(inst: Instance) -> dict[str, Any]:
+    """Interior n×n games with the uniform equilibrium (eq_spread 0) and a fixed whitened tangent spectrum (from 1 down
+    to 1/κ), at a fixed step η (so ησ_min, the local rate, is the same at every n): the median over S games of the
+    first step at which KL ≤ KL(0)/1000, for n on a ladder, and the least-squares slope of its log against log n."""
+    p = inst.premises
+    ladder = _dim_ladder(inst.profile)
+    med = []
+    for n in ladder:
+        g = torch.Generator().manual_seed(int(p["seed"]) * 1009 + n)  # one data stream per size
+        games = gm.planted_games(inst.S, n, n, support=n, generator=g, eq_spread=0.0, kappa=10.0 ** p["log10_kappa"],
+                                 value=0.0, dtype=inst.dtype, device=inst.device)
+        lx, ly = gm.random_starts(inst.S, n, n, spread=p["init_spread"], generator=g, dtype=inst.dtype,
+                                  device=inst.device)
+        eta = torch.full((inst.S,), float(p["eta"]), dtype=inst.dtype, device=inst.device)
+        T = int(math.ceil(DIM_HORIZON_TAUS * float(gm.local_time_scale(games, eta).max())))
+        tr = gm.omwu_trajectory(games.A, lx, ly, eta=eta, steps=T, x_star=games.x_star, y_star=games.y_star,
+                                keep_iterates=False)
+        assert tr.kl is not None
+        hit = tr.kl <= float(CONVERGED) * tr.kl[:, :1]
+        first = torch.where(hit.any(1), hit.to(inst.dtype).argmax(1).to(inst.dtype),
+                            torch.full((inst.S,), math.inf, dtype=inst.dtype, device=inst.device))
+        med.append(float(first.median()))
+    x = torch.log(torch.tensor(ladder, dtype=torch.float64))
+    yv = torch.log(torch.tensor(med, dtype=torch.float64))
+    xc = x - x.mean()
+    slope = float((xc * (yv - yv.mean())).sum() / (xc * xc).sum())
+    return {"dim_slope": slope, "n_ladder": shared(torch.tensor(ladder, dtype=inst.dtype), "size"),
+            "median_steps": shared(torch.tensor(med, dtype=inst.dtype), "size"),
+            "steps_ratio": max(med) / min(med), "eta": float(p["eta"])}
+
+
+dim_slope = sp.Symbol("dim_slope")
+DIM_SLOPE_BOUND = sp.Rational(1, 4)
+
+omwu_rate_vs_dimension = Claim(
+    id="daskalakis2019.omwu_rate_vs_dimension",
+    title="Finding (ours): at a fixed whitened tangent spectrum and step η, the steps OMWU needs to bring the KL to "
+          "KL(0)/1000 do not grow with the game's size n: the log–log slope of the median steps against n is within "
+          "±¼ (n = 3…12 in ci)",
+    citation=cite("experiments on the rate against the dimension (v1 abstract; the paper's findings are not in what we "
+                  "read)", "derived",
+                  "the linearisation predicts an n-free local rate (τ = 1/(ησ_min)²) at a fixed whitened spectrum; "
+                  "only the global phase from a far start (KL(0) grows like log n) could depend on n"),
+    kind=Kind.TREND,
+    statement=sp.And(sp.Le(dim_slope, DIM_SLOPE_BOUND), sp.Ge(dim_slope, -DIM_SLOPE_BOUND)),
+    premises=lambda p: st.fixed_dictionaries({"eta": st.floats(0.05, 0.1), "log10_kappa": st.floats(0.0, 0.2),
+                                              "init_spread": st.floats(MIN_INIT_SPREAD, 2.0),
+                                              "seed": st.integers(0, 2**20)}),
+    run=run_rate_vs_dimension,
+    tolerance=Tolerance(reason="none beyond the declared ±¼ (ours): while choosing, n = 3…16 at κ ≤ 2, η ∈ {0.05, 0.1} "
+                               "gave slopes −0.013…+0.24 (the +0.24 only with n = 2 on the ladder, where the tangent "
+                               "game has a single singular value 1 and so no slow mode; n = 2 is left out)"),
+    role="finding",
+    seeds=8,
+    examples_scale=0.25,
+    symbols={"dim_slope": "least-squares slope of log(median steps to KL(0)/1000) against log n",
+             "n_ladder": "n (interior n×n games)", "median_steps": "median over the batch of the first t with "
+             "KL(t) ≤ KL(0)/1000 (inf if not within 20τ)", "steps_ratio": "largest over smallest median on the "
+             "ladder", "eta": "η (fixed, not η·max|A|: η·max|A| grows with n up to ≈ 0.5 at n = 12)"},
+    given="uniform equilibrium, whitened spectrum from 1 down to 1/κ (κ ≤ 10^0.2), the same η at every n, starts "
+          "log_softmax(spread·N(0, 1)); one batch of S = 8 games per size; η·max|A| is not held ≤ ¼ at large n "
+          "(the last iterate is measured, not the monotonicity)",
+    figures=(Figure("median steps to KL(0)/1000 against n", x="n_ladder", ys=("median_steps",), xlabel="n",
+                    ylabel="steps", logx=True, logy=True, styles=("points",)),),
+)
+
+
+# ---------------------------------------------------------------------------------------------
 # plain MWU: the exact control (Jensen)
 # ---------------------------------------------------------------------------------------------
 
@@ -837,6 +918,7 @@ CLAIMS = [
     mwu_jacobian_closed_form,
     omwu_local_rate,
     omwu_tail_rate,
+    omwu_rate_vs_dimension,
     mwu_jensen_identity,
     mwu_kl_nondecreasing,
     mwu_noninterior,
@@ -914,9 +996,12 @@ COVERAGE = [
     Covered(
         where="experiments: convergence rate against the dimension (v1 abstract)",
         statement="experiments on zero-sum games measure how OMWU's convergence rate scales with the dimension",
-        status="not yet",
-        why="omwu_last_iterate reads each game in units of its own τ, so no claim or finding reports the rate "
-            "against n, m; missing: a trend of the steps to KL(0)/1000 against the game size at fixed conditioning. "
-            "The sentence is in the v1 abstract and commented out in the latest version's source",
+        status="encoded",
+        claims=("daskalakis2019.omwu_rate_vs_dimension",),
+        why="a finding of ours, not the paper's numbers (which we have not read): at a fixed whitened tangent spectrum "
+            "(uniform equilibrium, κ ≤ 10^0.2) and a fixed η, the median steps to KL(0)/1000 against n = 3…12 (ci) "
+            "has a log–log slope within ±¼ (measured ≈ 0: the local rate 1/(ησ_min)² does not depend on n, and "
+            "the far start's global phase barely does). The sentence is in the v1 abstract and commented out in "
+            "the latest version's source",
     ),
 ]
