@@ -595,6 +595,28 @@ def spectral_radius(J: Tensor) -> Tensor:
     return torch.linalg.eigvals(J).abs().amax(-1)
 
 
+def windowed_log_slope(values: Tensor, start: Tensor, end: Tensor) -> Tensor:
+    """Least-squares slope of ln values[g, t] against t over each row's own window start[g] ≤ t ≤ end[g].
+
+    values (G, T+1), positive (a KL path: t = 0..T); start, end (G,) step indices (floats allowed, the window is
+    the integer steps inside). Returns (G,): the slope per step, NaN for a row whose window holds fewer than two
+    steps. Used for the local rate: near the equilibrium KL(t) ≈ C·ρ^{2t}, so the slope is 2 ln ρ.
+    """
+    if values.dim() != 2 or start.shape != (values.shape[0],) or end.shape != (values.shape[0],):
+        raise ValueError(f"windowed_log_slope: values (G, T+1) and start, end (G,), got {tuple(values.shape)}, "
+                         f"{tuple(start.shape)}, {tuple(end.shape)}")
+    t = torch.arange(values.shape[1], dtype=values.dtype, device=values.device)
+    w = ((t[None, :] >= start[:, None]) & (t[None, :] <= end[:, None])).to(values.dtype)
+    y = torch.log(values.clamp_min(torch.finfo(values.dtype).tiny))
+    n = w.sum(1)
+    tm = (w * t).sum(1) / n.clamp_min(1)
+    ym = (w * y).sum(1) / n.clamp_min(1)
+    sxx = (w * (t - tm[:, None]) ** 2).sum(1)
+    sxy = (w * (t - tm[:, None]) * (y - ym[:, None])).sum(1)
+    nan = torch.full_like(sxx, math.nan)
+    return torch.where(n >= 2, sxy / sxx.clamp_min(torch.finfo(values.dtype).tiny), nan)
+
+
 def omwu_linearised_radius(games: GameBatch, eta: float | Tensor) -> Tensor:
     """(G,) spectral radius of OMWU's linearisation at an interior equilibrium, in closed form (derived).
 

@@ -694,6 +694,47 @@ def gd_trajectory(
                         diverged=diverged)
 
 
+def linear_gd(
+    w0: Tensor,
+    X: Tensor,
+    y: Tensor,
+    *,
+    eta: float,
+    record: Sequence[int],
+    loss: LossName = "logistic",
+) -> Tensor:
+    """Full-batch GD on a linear predictor, S starts at once: w(t+1) = w(t) − η∇L(w(t)), L(w) = Σ_n ℓ(y_n x_nᵀw)
+    (Soudry et al. 2018, eq. 2 with K = 1), ℓ(u) = log(1 + e^{−u}) (logistic) or e^{−u} (exp).
+
+    The same update as :func:`gd_trajectory` for a one-layer network, written for speed at long horizons
+    (10⁵ steps): ∇L(w) = −(y∘X)ᵀs with s_n = −ℓ'(q_n) = σ(−q_n) (logistic) or e^{−q_n}, q = (y∘X)w the margins.
+    w0 (S, d); X (n, d); y (n,) in {±1}; ``record`` the step counts to keep (sorted, ≥ 0). Returns (S, R, d).
+    """
+    if not isinstance(w0, Tensor) or w0.ndim != 2:
+        raise ValueError(f"w0.shape={_shape(w0)}: expected (S, d)")
+    if not isinstance(X, Tensor) or X.ndim != 2 or X.shape[1] != w0.shape[1]:
+        raise ValueError(f"X.shape={_shape(X)}: expected (n, d) with d = {w0.shape[1]}")
+    if not isinstance(y, Tensor) or tuple(y.shape) != (X.shape[0],):
+        raise ValueError(f"y.shape={_shape(y)}: expected (n,) = ({X.shape[0]},)")
+    name = _check_loss(loss)
+    rec = sorted({_int_at_least("record[i]", r, 0) for r in record})
+    if not rec:
+        raise ValueError("record: at least one step to keep")
+    lr = _finite_float("eta", eta)
+    G = y.unsqueeze(1) * X  # (n, d): rows y_n x_n
+    out = torch.empty(w0.shape[0], len(rec), w0.shape[1], dtype=w0.dtype, device=w0.device)
+    w = w0.clone()
+    t = 0
+    for i, r in enumerate(rec):
+        for _ in range(r - t):
+            q = w @ G.T  # (S, n) margins
+            s = torch.sigmoid(-q) if name == "logistic" else torch.exp(-q)
+            w = w + lr * (s @ G)
+        t = r
+        out[:, i] = w
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # gradient flow: Dormand–Prince 5(4) in log time
 # --------------------------------------------------------------------------------------------
@@ -1064,6 +1105,48 @@ def planted_svm_data(
     alpha = torch.zeros(n, dtype=dtype)
     alpha[:k] = c / (gam * gam * c.sum())
     return X.to(device), y.to(device), (u / gam).to(device), alpha.to(device)
+
+
+def degenerate_svm_data(
+    n: int,
+    d: int,
+    *,
+    margin: float,
+    support: int,
+    gap: float,
+    generator: torch.Generator,
+    offset: float = 0.0,
+    dtype: torch.dtype = DEFAULT_DTYPE,
+    device: torch.device | str = "cpu",
+) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """:func:`planted_svm_data` in d − 1 dimensions, embedded in d (last coordinate 0), plus one degenerate support
+    vector x_deg = γu + (1 − γ²)^{1/2} e_d with label +1 (appended as example n + 1). With ``offset`` > 0 the extra
+    example is a = γ(1 + offset) along u instead, x = a·u + (1 − a²)^{1/2} e_d: off the margin, not a support
+    vector (the non-degenerate contrast); needs γ(1 + offset) < 1.
+
+    x_deg lies on the margin (ŵᵀx_deg = 1 with ŵ = u/γ unchanged) but its dual variable is 0 in every dual solution:
+    e_d is orthogonal to u and to every other example, so Σ_n α_n y_n x_n = ŵ forces α_deg = 0 (Soudry et al.
+    2018's degenerate case, where the direction converges only like log log t/log t). Needs d ≥ 3 and
+    2 ≤ support ≤ min(n, d − 1). Returns X (n + 1, d), y (n + 1,), ŵ (d,), α (n + 1,) (α_deg = 0).
+    """
+    d = _int_at_least("d", d, 3)
+    X0, y0, w0, a0 = planted_svm_data(n, d - 1, margin=margin, support=support, gap=gap, generator=generator,
+                                      dtype=dtype, device=device)
+    zcol = torch.zeros(X0.shape[0], 1, dtype=dtype, device=X0.device)
+    X = torch.cat([X0, zcol], 1)
+    gam = float(margin)
+    u = torch.cat([w0 * gam, torch.zeros(1, dtype=dtype, device=X0.device)])
+    e_d = torch.zeros(d, dtype=dtype, device=X0.device)
+    e_d[-1] = 1.0
+    a = gam * (1.0 + _finite_float("offset", offset, minimum=0.0))
+    if not a < 1.0:
+        raise ValueError(f"margin={gam}, offset={offset}: need margin·(1 + offset) < 1 for a unit-norm input")
+    x_deg = a * u + math.sqrt(1 - a * a) * e_d
+    X = torch.cat([X, x_deg.unsqueeze(0)], 0)
+    y = torch.cat([y0, torch.ones(1, dtype=dtype, device=X0.device)])
+    w_hat = torch.cat([w0, torch.zeros(1, dtype=dtype, device=X0.device)])
+    alpha = torch.cat([a0, torch.zeros(1, dtype=dtype, device=X0.device)])
+    return X, y, w_hat, alpha
 
 
 def teacher_data(

@@ -25,8 +25,15 @@ Items, by role:
 * ``gd_descent_step_condition`` (claim, issue 17): GD itself with the logistic loss under the theorem's step condition
   η < 2β⁻¹σ_max⁻²(X) (β = ¼) lowers the loss at every step; ``gd_large_step_control`` breaks the condition.
 
-NOTE (issue 17): the direction's 1/log t rate under GD and the log log t/log t rate on degenerate data are not
-encoded (the direction is checked on the flow only).
+* ``gd_residual_bounded`` (claim, issue 17): GD itself (logistic, η < 2β⁻¹σ_max⁻²(X)) to 10⁵ steps: w(t) = ŵ log t + ρ(t)
+  with ρ bounded, read on a finite run as "ρ drifts by at most ¼‖ŵ‖ per unit log t between 10³ and 10⁵" (a residual
+  growing like c·ŵ log t drifts by c); the direction error × log t is shown along the run (the 1/log t rate is
+  the bounded residual's consequence). ``gd_nonseparable_control`` breaks separability (drift ≈ 1),
+  ``gd_residual_large_step_control`` the step condition (8–20×: w is thrown far out and freezes, drift ≈ 1).
+* ``degenerate_loglog_rate`` (claim, issue 17): on degenerate data (a support vector with dual 0, built by
+  impl.homogeneous.degenerate_svm_data) the flow's component along that vector's own axis grows like log log t
+  (slope 1 against log log t), so the direction closes like log log t/log t; ``degenerate_off_margin_control``
+  moves the example off the margin; ``direction_degenerate_control`` runs the 1/log t claim on degenerate data.
 """
 
 from __future__ import annotations
@@ -79,11 +86,18 @@ def run_linear_flow(inst: Instance) -> dict[str, Any]:
     p = inst.premises
     if p["margin"] * (1 + p["gap"]) >= 1:  # outside what unit-norm inputs allow: shrink the gap, keep the margin
         p = {**p, "gap": 0.99 / p["margin"] - 1}
-    X, y, _, _ = hm.planted_svm_data(p["n"], p["d"], margin=p["margin"], support=min(p["support"], p["n"], p["d"]),
-                                     gap=p["gap"], generator=inst.generator(0), dtype=inst.dtype)
+    if p.get("degenerate", False):  # one more support vector, along a new axis e_d, with dual variable 0
+        X, y, _, _ = hm.degenerate_svm_data(p["n"], max(p["d"], 3), margin=p["margin"],
+                                            support=min(p["support"], p["n"], max(p["d"], 3) - 1), gap=p["gap"],
+                                            offset=float(p.get("offset", 0.0)), generator=inst.generator(0),
+                                            dtype=inst.dtype)
+    else:
+        X, y, _, _ = hm.planted_svm_data(p["n"], p["d"], margin=p["margin"],
+                                         support=min(p["support"], p["n"], p["d"]), gap=p["gap"],
+                                         generator=inst.generator(0), dtype=inst.dtype)
     X, y = X.to(inst.device), y.to(inst.device)
     w_hat, alpha = hm.svm(X, y)  # recomputed independently of the planted answer
-    Ws = hm.init_params((p["d"], 1), inst.seeds, scale=p["scale"], dtype=inst.dtype, device=inst.device)
+    Ws = hm.init_params((X.shape[1], 1), inst.seeds, scale=p["scale"], dtype=inst.dtype, device=inst.device)
     R = int(LOG_T_END / LOG_T_STEP)
     log_t = torch.arange(1, R + 1, dtype=torch.float64) * LOG_T_STEP
     tr = hm.flow_trajectory(Ws, X, y, times=torch.expm1(log_t).tolist(), loss=p["loss"], rtol=1e-9, atol=1e-12)
@@ -335,12 +349,218 @@ gd_large_step_control = control(
     title="Control: with η 8–20 times the smoothness limit, GD on the logistic loss raises the loss at some step",
 )
 
+# ---------------------------------------------------------------------------------------------
+# degenerate data (issue 17): a support vector with dual variable 0 slows the direction to log log t/log t
+# ---------------------------------------------------------------------------------------------
+
+def degenerate_premises(p: Profile, *, offset: float = 0.0) -> st.SearchStrategy[dict[str, Any]]:
+    """linear_premises with d ≥ 3 and one extra example along a new axis e_d: on the margin (offset 0, a support
+    vector with dual 0: degenerate) or off it (offset > 0: the non-degenerate contrast); margin·(1 + offset) < 1."""
+    return linear_premises(p).map(lambda d: {**d, "d": max(d["d"], 3), "degenerate": True, "offset": offset,
+                                             "margin": min(d["margin"], 0.99 / (1 + offset))})
+
+
+def run_degenerate(inst: Instance) -> dict[str, Any]:
+    """The flow on degenerate data: the component of w(t) along the degenerate support vector's own axis e_d, times
+    b = (1 − γ²)^{1/2}, against log log t (fitted slope over log t ∈ [40, 80]); the angle to ŵ beside it."""
+    r = run_linear_flow(inst)
+    gam = float(inst.premises["margin"])
+    b = math.sqrt(1 - (gam * (1 + float(inst.premises.get("offset", 0.0)))) ** 2)
+    wd = b * r["W"][..., -1]  # (S, R): b·e_dᵀw(t)
+    lt = r["log_t"][0]
+    tail = lt >= LOG_T_END / 2
+    x = torch.log(lt[tail])
+    yv = wd[:, tail]
+    slope = ((x - x.mean()) * (yv - yv.mean(1, keepdim=True))).sum(1) / ((x - x.mean()) ** 2).sum()
+    lt_dev = lt.to(r["angle"].device)
+    return {"settled": r["settled"], "transient_rate": r["transient_rate"], "deg_slope": per_seed(slope),
+            "deg_component": per_seed(wd, "record"), "loglog_t": shared(torch.log(lt_dev), "record"),
+            "angle_log_t": per_seed(r["angle"] * lt_dev, "record"),
+            "angle_end": per_seed(r["angle"][:, -1]), "log_t": shared(lt_dev, "record")}
+
+
+deg_slope = sp.Symbol("deg_slope")
+DEGENERATE_SYMBOLS = {
+    "deg_slope": "least-squares slope of b·e_dᵀw(t) against log log t over log t ∈ [40, 80] (b = (1 − a²)^{1/2}, "
+                 "a the extra example's margin along u)",
+    "deg_component": "b·e_dᵀw(t): the component along the degenerate support vector's own axis",
+    "loglog_t": "log log t", "angle_log_t": "∠(w(t), ŵ) · log t (grows like log log t on degenerate data)",
+    "angle_end": "∠(w, ŵ) at t = e^{80}", "log_t": "log t",
+    "settled": "1 in the declared regime λ·log t ≥ 10 (as for linear_svm_limit)",
+    "transient_rate": "λ: least nonzero eigenvalue of Σ_n α_n x_n x_nᵀ",
+}
+
+degenerate_loglog_rate = Claim(
+    id="soudry2018.degenerate_loglog_rate",
+    title="Degenerate data (a support vector with dual variable 0): the gradient flow's component along it grows like "
+          "log log t/b, so the direction error is Θ(log log t/log t), not O(1/log t): fitted slope of b·e_dᵀw(t) "
+          "against log log t is 1",
+    citation=cite("the rates theorem for degenerate data (number recalled): ‖w(t)/‖w(t)‖ − ŵ/‖ŵ‖‖ = O(log log t/log t) "
+                  "when some support vector has α_n = 0", "derived",
+                  "along e_d only x_deg pushes: d(e_dᵀw)/dt = b·e^{−q_deg}, q_deg = γuᵀw + b·e_dᵀw with γuᵀw = log t + "
+                  "O(1), so e^{b·e_dᵀw} = A log t + K + o(1): b·e_dᵀw = log log t + O(1) (derived here; the rate "
+                  "itself is recalled)"),
+    kind=Kind.EXACT,
+    statement=sp.Implies(sp.Ge(settled, 1), sp.Eq(deg_slope, 1)),
+    premises=degenerate_premises,
+    run=run_degenerate,
+    tolerance=Tolerance(atol=0.2, reason="the slope of log(A log t + K) against log log t is A log t/(A log t + K): "
+                                         "K/(A log t) and ρ's transient (≤ e^{−10} in the regime) move it; measured "
+                                         "0.99…1.09 on 6 datasets × 4 starts while choosing (flow to log t = 80); a "
+                                         "bounded residual (the 1/log t case) gives 0"),
+    recalled=("the number of the theorem with the degenerate rate, and that it is stated as O(log log t/log t)",),
+    seeds=4,
+    examples_scale=0.5,
+    symbols=DEGENERATE_SYMBOLS,
+    given="planted hard-margin data in d − 1 dimensions plus one example γu + (1 − γ²)^{1/2}e_d on the margin (its dual "
+          "is 0 in every dual solution: impl.homogeneous.degenerate_svm_data, checked by NNLS in the unit tests); "
+          "gradient flow by Dormand–Prince 5(4) in log time (rtol 1e-9) to t = e^{80}",
+    figures=(Figure("b·e_dᵀw(t) against log log t (slope 1 on degenerate data)", x="loglog_t", ys=("deg_component",),
+                    xlabel="log log t", ylabel="b·e_dᵀw"),
+             Figure("angle × log t against log log t (bounded for O(1/log t); grows here)", x="loglog_t",
+                    ys=("angle_log_t",), xlabel="log log t", ylabel="∠(w, ŵ)·log t")),
+)
+
+degenerate_off_margin_control = control(
+    degenerate_loglog_rate,
+    name="degenerate_off_margin_control",
+    premises=lambda p: degenerate_premises(p, offset=0.5),
+    broken="degenerate data (here the extra example sits at 1.5× the margin: not a support vector)",
+    title="Control: with the extra example off the margin its push decays like t^{−1.5} and b·e_dᵀw(t) converges "
+          "(slope ≈ 0 against log log t)",
+)
+
+direction_degenerate_control = control(
+    linear_svm_direction,
+    name="direction_degenerate_control",
+    premises=degenerate_premises,
+    broken="non-degenerate data (every support vector with α_n > 0); here one support vector has α_n = 0",
+    title="Control: on degenerate data the angle's fitted log–log slope against log t is −1 + 1/(log log t + c), "
+          "above the 1/log t claim's −0.8 (measured −0.66…−0.87 while choosing)",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# GD itself (issue 17): w(t) = ŵ log t + ρ(t) with ρ bounded, hence the direction's O(1/log t) rate
+# ---------------------------------------------------------------------------------------------
+
+RESIDUAL_FROM = 1000  # t₁: the drift of ρ is read between t₁ and T
+RESIDUAL_T = (100_000, 1_000_000, 10_000_000)  # T per profile (ci: ≈ 1 s per example, linear_gd)
+DRIFT_EPS = 0.25  # ours: the declared bound on the residual's drift per unit log t, in units of ‖ŵ‖ (see the tolerance)
+
+
+def _gd_residual_data(inst: Instance) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Planted separable data (as run_linear_gd) and ŵ by NNLS; with ``nonseparable`` the first example is appended
+    again with the opposite label (no w classifies both: separability is broken, ŵ stays the original data's)."""
+    p = inst.premises
+    if p["margin"] * (1 + p["gap"]) >= 1:
+        p = {**p, "gap": 0.99 / p["margin"] - 1}
+    X, y, _, _ = hm.planted_svm_data(p["n"], p["d"], margin=p["margin"], support=min(p["support"], p["n"], p["d"]),
+                                     gap=p["gap"], generator=inst.generator(0), dtype=inst.dtype)
+    X, y = X.to(inst.device), y.to(inst.device)
+    w_hat, _ = hm.svm(X, y)
+    if p.get("nonseparable", False):
+        X, y = torch.cat([X, X[:1]]), torch.cat([y, -y[:1]])
+    return X, y, w_hat
+
+
+def run_gd_residual(inst: Instance) -> dict[str, Any]:
+    """GD (logistic loss, η = eta_frac·2/(βσ²_max(X))) from w(0) ~ N(0, scale²/d) to T steps (impl.homogeneous.linear_gd),
+    recorded on a log grid; ρ(t) = w(t) − ŵ log t, its drift between t₁ = 10³ and T per unit log t relative to ‖ŵ‖, and
+    the direction error ‖w/‖w‖ − ŵ/‖ŵ‖‖ times log t."""
+    p = inst.premises
+    X, y, w_hat = _gd_residual_data(inst)
+    sigma_max = float(torch.linalg.matrix_norm(X, ord=2))
+    eta = p["eta_frac"] * 2.0 / (LOGISTIC_BETA * sigma_max**2)
+    T = inst.profile.pick(*RESIDUAL_T)
+    grid = sorted({int(round(10 ** (k / 4))) for k in range(4, int(4 * math.log10(T)) + 1)} | {RESIDUAL_FROM, T})
+    d = p["d"]
+    w0 = hm.init_params((d, 1), inst.seeds, scale=p["scale"], dtype=inst.dtype, device=inst.device)[0][:, 0, :]
+    W = hm.linear_gd(w0, X, y, eta=eta, record=grid, loss="logistic")  # (S, R, d)
+    log_t = torch.log(torch.tensor(grid, dtype=inst.dtype, device=inst.device))
+    rho = W - w_hat * log_t[None, :, None]
+    i1, iT = grid.index(RESIDUAL_FROM), len(grid) - 1
+    drift = (rho[:, iT] - rho[:, i1]).norm(dim=-1) / (w_hat.norm() * (log_t[iT] - log_t[i1]))
+    err = (W / W.norm(dim=-1, keepdim=True) - w_hat / w_hat.norm()).norm(dim=-1)
+    return {"rho_drift": per_seed(drift), "rho_norm_end": per_seed(rho[:, iT].norm(dim=-1) / w_hat.norm()),
+            "err_log_t_end": per_seed(err[:, iT] * log_t[iT]), "err_end": per_seed(err[:, iT]),
+            "err_log_t": per_seed(err * log_t, "t"), "rho_norm": per_seed(rho.norm(dim=-1) / w_hat.norm(), "t"),
+            "t": shared(torch.tensor(grid, dtype=inst.dtype, device=inst.device), "t"), "eta_frac": p["eta_frac"]}
+
+
+rho_drift = sp.Symbol("rho_drift")
+GD_RESIDUAL_SYMBOLS = {
+    "rho_drift": "‖ρ(T) − ρ(t₁)‖/(‖ŵ‖ log(T/t₁)), ρ(t) = w(t) − ŵ log t, t₁ = 10³, T = 10⁵ (ci)",
+    "rho_norm_end": "‖ρ(T)‖/‖ŵ‖", "err_end": "‖w(T)/‖w(T)‖ − ŵ/‖ŵ‖‖",
+    "err_log_t_end": "‖w(T)/‖w(T)‖ − ŵ/‖ŵ‖‖ · log T (bounded by the theorem's form: → ‖P⊥w̃‖/‖ŵ‖)",
+    "err_log_t": "direction error × log t", "rho_norm": "‖ρ(t)‖/‖ŵ‖", "t": "GD step",
+    "eta_frac": "η·βσ²_max(X)/2 (< 1: the premise)",
+}
+
+gd_residual_bounded = Claim(
+    id="soudry2018.gd_residual_bounded",
+    title="GD under the step condition η < 2β⁻¹σ_max⁻²(X): w(t) = ŵ log t + ρ(t) with ρ bounded (so the direction "
+          "error is O(1/log t)): between t = 10³ and 10⁵ the residual drifts by at most ¼‖ŵ‖ per unit of log t",
+    citation=cite("Theorem 3 (number recalled): for GD with η < 2β⁻¹σ_max⁻²(X), w(t) = ŵ log t + ρ(t) with ρ(t) "
+                  "bounded; the O(1/log t) direction rate follows (rates theorem, number recalled)", "recalled",
+                  "‖w/‖w‖ − ŵ/‖ŵ‖‖ ≤ 2‖ρ(t)‖/‖w(t)‖ and ‖w(t)‖ ≥ ‖ŵ‖ log t − ‖ρ(t)‖, so a bounded residual is the "
+                  "1/log t rate; a finite run reads 'bounded' as 'not growing with log t'"),
+    kind=Kind.EXACT,
+    statement=sp.Le(rho_drift, DRIFT_EPS),
+    premises=lambda p: linear_premises(p, eta_frac=st.floats(0.05, 0.99)).map(lambda d: {**d, "loss": "logistic"}),
+    run=run_gd_residual,
+    tolerance=Tolerance(reason=f"none beyond the declared bound {DRIFT_EPS}: a residual that grows like c·ŵ log t (GD "
+                               "converging to another direction, or to a finite point: c = 1) drifts by c; a "
+                               "bounded one drifts by (its transient)/log(T/t₁) → 0. ¼ was declared after measuring "
+                               "the drift on 11 planted datasets × 2 steps (8 starts each, scale 2, η·βσ²/2 ∈ {0.05, 0.99}): "
+                               "at most 0.12, at the smallest step"),
+    recalled=("Theorem 3's number and its step condition (as in gd_descent_step_condition)",
+              "the rates theorem's O(1/log t) for the direction"),
+    symbols=GD_RESIDUAL_SYMBOLS,
+    given="planted hard-margin data (unit inputs), logistic loss (β = ¼), T = 10⁵ GD steps in ci (10⁶ dev, 10⁷ "
+          "thorough) by impl.homogeneous.linear_gd; ŵ from NNLS, independent of the run",
+    seeds=8,
+    examples_scale=0.5,
+    tightness=Tightness(rho_drift / DRIFT_EPS, "the residual's drift over the declared ¼ (1 = at the bound)",
+                        reduce="last"),
+    figures=(Figure("direction error × log t along GD (bounded: the O(1/log t) rate)", x="t", ys=("err_log_t",),
+                    xlabel="GD step", ylabel="‖w/‖w‖ − ŵ/‖ŵ‖‖ · log t", logx=True),
+             Figure("‖ρ(t)‖/‖ŵ‖, ρ = w(t) − ŵ log t", x="t", ys=("rho_norm",), xlabel="GD step",
+                    ylabel="‖ρ‖/‖ŵ‖", logx=True)),
+)
+
+gd_nonseparable_control = control(
+    gd_residual_bounded,
+    name="gd_nonseparable_control",
+    premises=lambda p: linear_premises(p, eta_frac=st.floats(0.05, 0.99)).map(
+        lambda d: {**d, "loss": "logistic", "nonseparable": True}),
+    broken="linearly separable data (here the first example is repeated with the opposite label, so no w separates)",
+    title="Control: on non-separable data GD converges to a finite point, so ρ(t) = w(t) − ŵ log t grows like "
+          "−ŵ log t (drift ≈ 1 > ¼)",
+)
+
+gd_residual_large_step_control = control(
+    gd_residual_bounded,
+    name="gd_residual_large_step_control",
+    premises=lambda p: linear_premises(p, eta_frac=st.floats(8.0, 20.0)).map(lambda d: {**d, "loss": "logistic"}),
+    broken="η < 2β⁻¹σ_max⁻²(X) (here 8–20 times that step)",
+    title="Control: with η 8–20 times the step condition the first steps throw w far out (a huge norm, where the "
+          "gradient is e^{−huge}), so between 10³ and 10⁵ steps w barely moves and ρ = w − ŵ log t drifts by ≈ 1 "
+          "(measured 0.87–1.0 while choosing)",
+)
+
 CLAIMS = [
     linear_svm_direction,
     linear_svm_limit,
     dual_limit_horizon,
     gd_descent_step_condition,
     gd_large_step_control,
+    gd_residual_bounded,
+    gd_nonseparable_control,
+    gd_residual_large_step_control,
+    degenerate_loglog_rate,
+    degenerate_off_margin_control,
+    direction_degenerate_control,
 ]
 
 
@@ -366,10 +586,17 @@ COVERAGE = [
         where="Theorem 3 for gradient descent: the step-size condition (number recalled)",
         statement="the same conclusion for GD with a constant step η < 2β⁻¹σ_max⁻²(X) (β the loss's smoothness, "
                   "σ_max(X) the data's largest singular value)",
-        status="not yet",
-        why="GD runs on the linear model now (gd_descent_step_condition, the next entry), but the direction's "
-            "convergence and its 1/log t rate are checked only on the flow: GD would need log t ≫ 10, beyond a "
-            "constant-step run's reach. The condition's form is recalled",
+        status="encoded",
+        claims=("soudry2018.gd_residual_bounded", "soudry2018.gd_nonseparable_control",
+                "soudry2018.gd_residual_large_step_control", "soudry2018.gd_descent_step_condition"),
+        why="GD itself (logistic loss, β = ¼, η = eta_frac·2β⁻¹σ_max⁻², eta_frac ∈ [0.05, 0.99]) to 10⁵ steps in ci "
+            "(impl.homogeneous.linear_gd): ρ(t) = w(t) − ŵ log t drifts by ≤ ¼‖ŵ‖ per unit log t over [10³, 10⁵] "
+            "(the finite-horizon reading of 'ρ bounded'; ¼ declared after measuring ≤ 0.12), with the direction "
+            "error × log t plotted; the controls break separability and the step condition (8–20×). The 1/log t "
+            "slope itself is fitted only on the "
+            "flow (linear_svm_direction): at log t ≤ 11.5 the O(1/log² t) terms and ρ's transients move a fitted "
+            "slope by ±0.3 (measured −0.37…−1.29 on 8 datasets), so a fitted rate would not separate 1/log t from "
+            "1/√log t there. The condition's form is recalled",
         source="recalled",
     ),
     Covered(
@@ -398,19 +625,26 @@ COVERAGE = [
         statement="the direction converges only logarithmically: ‖w(t)/‖w(t)‖ − ŵ/‖ŵ‖‖ = O(1/log t), the margin gap "
                   "O(1/log t), while L(t) = O(1/t)",
         status="encoded",
-        claims=("soudry2018.linear_svm_direction", "soudry2018.linear_svm_limit"),
+        claims=("soudry2018.linear_svm_direction", "soudry2018.linear_svm_limit", "soudry2018.gd_residual_bounded"),
         why="the abstract states the logarithmic slowness; the O(1/log t) rate (recalled) is checked as a fitted "
             "log–log slope ≤ −1 (within 0.2) of the angle against log t on the flow, and L = O(1/t) through t·L → "
-            "‖ŵ‖²; the margin gap is not checked separately",
+            "‖ŵ‖²; under GD through the bounded residual it follows from (gd_residual_bounded, with err·log t "
+            "plotted); the margin gap is not checked separately",
         source="recalled",
     ),
     Covered(
         where="degenerate data (number not confirmed)",
         statement="when some support vectors have zero dual variables (a degenerate dataset), the direction "
                   "converges at the slower rate O(log log t / log t)",
-        status="not yet",
-        why="planted data are generic (every support vector has α_n > 0); missing: degenerate planted data and a "
-            "trend claim of the angle against log log t/log t (issue 17)",
+        status="encoded",
+        claims=("soudry2018.degenerate_loglog_rate", "soudry2018.degenerate_off_margin_control",
+                "soudry2018.direction_degenerate_control"),
+        why="degenerate data are built (impl.homogeneous.degenerate_svm_data: one more example on the margin along a "
+            "new axis e_d, whose dual is 0 in every dual solution, NNLS-checked). On the flow to log t = 80 the "
+            "component b·e_dᵀw(t) grows like log log t (fitted slope 1 within 0.2, derived from the flow; the rate's "
+            "statement is recalled), so the angle is Θ(log log t/log t); controls: the example off the margin "
+            "(slope ≈ 0), and the 1/log t claim run on degenerate data (its fitted slope −0.78 > −0.8: refuted "
+            "there, as the theorem's non-degeneracy premise says). Checked on the flow only, not under GD",
         source="recalled",
     ),
     Covered(

@@ -100,8 +100,11 @@ def _verified_reason(claim: Claim, out: SearchOutcome, profile: Profile, S: int,
         rule = (f"its failure rate's Clopper–Pearson upper bound was ≤ δ={claim.delta}" if claim.delta is not None
                 else "every seed held")
         vac = counts.get("out_of_regime", 0)
+        cond = counts.get("vacuous", 0)
         return (f"at every size of the declared practical regime in {counts.get('pass', 0)} examples {rule}"
-                + (f" ({vac} examples did not reach the regime)" if vac else ""))
+                + (f" ({vac} examples did not reach the regime)" if vac else "")
+                + (f" ({cond} examples vacuous inside the regime: no seed met the claim's condition there)"
+                   if cond else ""))
     vac = counts.get("vacuous", 0)
     return f"no violation in {n} examples × {S} seeds" + (f" ({vac} vacuous)" if vac else "")
 

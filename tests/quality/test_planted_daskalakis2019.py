@@ -159,3 +159,30 @@ def test_weakened_optimism_leaves_the_unit_circle(bug, monkeypatch: pytest.Monke
     assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by omwu_jacobian_stable: {verdict}"
     verdict = verdict_of("daskalakis2019.omwu_jacobian_closed_form")
     assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by omwu_jacobian_closed_form: {verdict}"
+
+
+@pytest.mark.catches("daskalakis2019.omwu_tail_rate")
+def test_planted_false_tail_rate_without_the_square_is_refuted() -> None:
+    """'ln KL falls by ln ρ(J_OMWU) per step' (the deviation's rate, forgetting that KL is quadratic in it): off by
+    a factor 2 on every game, far outside the 10% tolerance, so the claim must come back refuted."""
+    false = replace(dp.omwu_tail_rate, id="daskalakis2019.planted_tail_rate_unsquared", tightness=None, figures=(),
+                    statement=sp.Implies(sp.Ge(dp.within_cap, 1),
+                                         sp.Eq(dp.kl_slope, sp.Symbol("log_rho_omwu"))))
+    res = _ci(false)
+    assert res["verdict"] == "refuted", res["reason"]
+
+
+def windowed_log_slope_off_by_one(values, start, end):
+    """Half the slope on every row (a factor ½ for the deviation's rate left in the fit)."""
+    return 0.5 * _real_windowed_log_slope(values, start, end)
+
+
+_real_windowed_log_slope = gm.windowed_log_slope
+
+
+@pytest.mark.catches("daskalakis2019.omwu_tail_rate")
+def test_a_halved_slope_fit_breaks_the_tail_rate(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    """A planted bug in the slope fit (half the slope) is caught by the tail-rate claim."""
+    monkeypatch.setattr(gm, "windowed_log_slope", windowed_log_slope_off_by_one)
+    verdict = verdict_of("daskalakis2019.omwu_tail_rate")
+    assert verdict.startswith("refuted"), verdict

@@ -386,3 +386,40 @@ def test_map_jacobian_needs_an_interior_equilibrium() -> None:
                             gap=0.1, dtype=torch.float64, device=torch.device("cpu"))
     with pytest.raises(ValueError, match="interior"):
         gm.map_jacobian(pure, 0.1, optimistic=True)
+
+
+def test_windowed_log_slope_matches_numpy_polyfit() -> None:
+    """Per-row least-squares slope of ln values over each row's own window, against numpy.polyfit."""
+    g = torch.Generator().manual_seed(3)
+    T = 60
+    t = torch.arange(T + 1, dtype=torch.float64)
+    rates = torch.tensor([-0.05, -0.2, 0.01], dtype=torch.float64)
+    noise = 0.01 * torch.randn(3, T + 1, generator=g, dtype=torch.float64)
+    values = torch.exp(rates[:, None] * t[None, :] + noise)
+    start = torch.tensor([10.0, 0.0, 20.5], dtype=torch.float64)
+    end = torch.tensor([50.0, 30.0, 60.0], dtype=torch.float64)
+    got = gm.windowed_log_slope(values, start, end)
+    for g_ in range(3):
+        idx = [i for i in range(T + 1) if start[g_] <= i <= end[g_]]
+        ref = np.polyfit(np.array(idx, dtype=float), np.log(values[g_, idx].numpy()), 1)[0]
+        assert abs(float(got[g_]) - ref) < 1e-12
+    # a window with fewer than two steps has no slope
+    one = gm.windowed_log_slope(values[:1], torch.tensor([5.0], dtype=torch.float64), torch.tensor([5.0], dtype=torch.float64))
+    assert math.isnan(float(one[0]))
+    with pytest.raises(ValueError, match="windowed_log_slope"):
+        gm.windowed_log_slope(values[0], start, end)
+
+
+def test_tail_rate_is_the_jacobian_rate_on_rock_paper_scissors() -> None:
+    """On rock–paper–scissors from a start near the equilibrium, the tail slope of ln KL is 2 ln ρ(J_OMWU)."""
+    games = gm.rock_paper_scissors(1, win=1.0, lose=1.0)
+    eta = 0.2
+    rho = float(gm.spectral_radius(gm.map_jacobian(games, eta, optimistic=True))[0])
+    tau = -1.0 / (2.0 * math.log(rho))
+    lx = torch.log(games.x_star) + torch.tensor([[1e-3, -2e-3, 0.5e-3]], dtype=torch.float64)
+    ly = torch.log(games.y_star) + torch.tensor([[-1e-3, 0.0, 2e-3]], dtype=torch.float64)
+    T = int(math.ceil(20 * tau))
+    tr = gm.omwu_trajectory(games.A, lx, ly, eta=eta, steps=T, x_star=games.x_star, y_star=games.y_star,
+                            keep_iterates=False)
+    s = gm.windowed_log_slope(tr.kl, torch.tensor([10 * tau], dtype=torch.float64), torch.tensor([20 * tau], dtype=torch.float64))
+    assert abs(float(s[0]) / (2 * math.log(rho)) - 1) < 0.02

@@ -442,3 +442,48 @@ def test_sphere_minimizer_linear_is_the_constrained_minimum(seed):
     # and the direction tends to the hard-margin SVM's as ρ grows
     cos_svm = (w / w.norm(dim=-1, keepdim=True)) @ (w_hat / w_hat.norm())
     assert cos_svm[2] > cos_svm[0] and cos_svm[2] > 1 - 1e-3
+
+
+@pytest.mark.parametrize("loss", ["logistic", "exp"])
+def test_linear_gd_matches_autograd_gd(loss):
+    """impl.homogeneous.linear_gd against GD written here with autograd's gradient of Σ_n ℓ(y_n x_nᵀw)."""
+    X, y = _data(3, n=7, d=3)
+    w0 = torch.randn(2, 3, generator=_gen(4), dtype=F64)
+    got = hm.linear_gd(w0, X, y, eta=0.05, record=[0, 2, 5], loss=loss)
+    ell = (lambda u: torch.nn.functional.softplus(-u)) if loss == "logistic" else (lambda u: torch.exp(-u))
+    w = w0.clone()
+    ref = [w.clone()]
+    for t in range(1, 6):
+        w = w.detach().requires_grad_(True)
+        L = ell((w @ X.T) * y).sum()
+        (g,) = torch.autograd.grad(L, w)
+        w = (w - 0.05 * g).detach()
+        if t in (2, 5):
+            ref.append(w.clone())
+    torch.testing.assert_close(got, torch.stack(ref, 1), rtol=1e-12, atol=1e-14)
+    with pytest.raises(ValueError, match="w0.shape"):
+        hm.linear_gd(w0[0], X, y, eta=0.3, record=[1])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_degenerate_svm_data_has_a_support_vector_with_zero_dual(seed):
+    """The appended example is on the margin and the independent NNLS solver gives it dual 0; ŵ is unchanged."""
+    X, y, w_hat, alpha = hm.degenerate_svm_data(7, 4, margin=0.4, support=3, gap=0.5, generator=_gen(seed))
+    assert X.shape == (8, 4) and y.shape == (8,)
+    torch.testing.assert_close(X.norm(dim=1), torch.ones(8, dtype=F64), rtol=0, atol=1e-12)
+    w, a = hm.svm(X, y)
+    torch.testing.assert_close(w, w_hat, rtol=1e-9, atol=1e-9)
+    assert abs(float(y[-1] * X[-1] @ w) - 1.0) < 1e-9  # on the margin: a support vector
+    assert abs(float(a[-1])) < 1e-9 and float(alpha[-1]) == 0.0  # with a zero dual variable
+    assert (a[:3] > 1e-3).all()  # the planted support vectors keep strictly positive duals
+    with pytest.raises(ValueError, match="d"):
+        hm.degenerate_svm_data(7, 2, margin=0.4, support=2, gap=0.5, generator=_gen(0))
+
+
+def test_degenerate_svm_data_offset_moves_the_extra_example_off_the_margin():
+    X, y, w_hat, _ = hm.degenerate_svm_data(7, 4, margin=0.4, support=3, gap=0.5, offset=0.5, generator=_gen(5))
+    w, a = hm.svm(X, y)
+    torch.testing.assert_close(w, w_hat, rtol=1e-9, atol=1e-9)
+    assert abs(float(y[-1] * X[-1] @ w) - 1.5) < 1e-9 and abs(float(a[-1])) < 1e-12
+    with pytest.raises(ValueError, match="offset"):
+        hm.degenerate_svm_data(7, 4, margin=0.7, support=3, gap=0.2, offset=0.5, generator=_gen(5))
