@@ -27,12 +27,14 @@ shrink with ‖∇f(w)‖ (nor with N), so the premise fails near every stationa
 
 Objectives (f(w) = (1/n) Σ_i f_i(w), per-sample gradients hand-written):
 
-* ``"logistic"``: f_i(w) = log(1 + exp(−y_i x_iᵀw)), no ridge term: convex, not strongly convex (the Hessian vanishes at
-  infinity); smooth with L ≤ λ_max(XᵀX)/(4n);
+* ``"logistic"``: f_i(w) = log(1 + exp(−y_i x_iᵀw)), with no ridge term (λ = 0): convex, not strongly convex (the
+  Hessian vanishes at infinity); smooth with L ≤ λ_max(XᵀX)/(4n); with a ridge term (λ/2)‖w‖² (``lam``): λ-strongly
+  convex, L ≤ λ_max(XᵀX)/(4n) + λ;
 * ``"cauchy"``: f_i(w) = log(1 + (x_iᵀw − y_i)²/2) (Cauchy / Lorentzian robust regression): nonconvex (ρ'' < 0 for
   |r| > √2), smooth with L ≤ λ_max(XᵀX)/n (|ρ''| ≤ 1), bounded per-sample gradients (|ρ'| ≤ 1/√2).
 
-SGD: w_{t+1} = w_t − γ_t g_t, γ_t = c/√(t + 1) (the O(1/√T) schedule of convex and nonconvex SGD), minibatches of b
+SGD: w_{t+1} = w_t − γ_t g_t, γ_t = c/√(t + 1) (the O(1/√T) schedule of convex and nonconvex SGD; γ_t = c/(t + t0)
+for the strongly convex case), minibatches of b
 samples drawn uniformly with replacement from one generator, the factors Φ from another (two runs given equally
 seeded minibatch generators see the same minibatches: common random numbers).
 
@@ -162,11 +164,13 @@ def draw_factors(shape: Sequence[int], N: int, a: Tensor, p: float, *, generator
 
 @dataclass(frozen=True)
 class Problem:
-    """X: (n, d) samples (rows); y: (n,) targets (±1 for logistic); loss: "logistic" | "cauchy"."""
+    """X: (n, d) samples (rows); y: (n,) targets (±1 for logistic); loss: "logistic" | "cauchy"; lam ≥ 0: a ridge term
+    (λ/2)‖w‖² added to f (λ-strongly convex logistic regression when λ > 0)."""
 
     X: Tensor
     y: Tensor
     loss: Loss
+    lam: float = 0.0
 
     @property
     def n(self) -> int:
@@ -178,7 +182,7 @@ class Problem:
 
 
 def problem_data(loss: Loss, n: int, d: int, *, generator: torch.Generator, scale: float = 1.0,
-                 outlier_frac: float = 0.0, dtype: torch.dtype = torch.float64) -> Problem:
+                 outlier_frac: float = 0.0, lam: float = 0.0, dtype: torch.dtype = torch.float64) -> Problem:
     """A problem instance.
 
     ``"logistic"``: x_i ~ N(0, I_d), y_i = ±1 with P(y_i = 1) = σ(scale·x_iᵀu), u a uniform unit vector; plus d anchor
@@ -192,6 +196,7 @@ def problem_data(loss: Loss, n: int, d: int, *, generator: torch.Generator, scal
     d = _int_at_least("d", d, 1)
     scale = _finite_float("scale", scale, minimum=0.0)
     outlier_frac = _finite_float("outlier_frac", outlier_frac, minimum=0.0)
+    lam = _finite_float("lam", lam, minimum=0.0)
     if outlier_frac > 1.0:
         raise ValueError(f"outlier_frac={outlier_frac}: must be <= 1")
     X = torch.randn(n, d, generator=generator, dtype=torch.float64)
@@ -209,7 +214,7 @@ def problem_data(loss: Loss, n: int, d: int, *, generator: torch.Generator, scal
         y = torch.where(out, 10.0 * scale * torch.randn(n, generator=generator, dtype=torch.float64), y)
     else:
         raise ValueError(f"loss={loss!r}: choose 'logistic' or 'cauchy'")
-    return Problem(X=X.to(dtype), y=y.to(dtype), loss=loss)
+    return Problem(X=X.to(dtype), y=y.to(dtype), loss=loss, lam=lam)
 
 
 def _check_w(w: Tensor, d: int) -> None:
@@ -222,11 +227,12 @@ def objective(w: Tensor, prob: Problem) -> Tensor:
     """f(w) per row of w (S, d): (S,)."""
     _check_w(w, prob.d)
     z = w @ prob.X.T  # (S, n)
+    ridge = 0.5 * prob.lam * (w * w).sum(-1)
     if prob.loss == "logistic":
         m = prob.y * z
-        return torch.logaddexp(torch.zeros_like(m), -m).mean(-1)
+        return torch.logaddexp(torch.zeros_like(m), -m).mean(-1) + ridge
     r = z - prob.y
-    return torch.log1p(0.5 * r * r).mean(-1)
+    return torch.log1p(0.5 * r * r).mean(-1) + ridge
 
 
 def _dloss(z: Tensor, y: Tensor, loss: Loss) -> Tensor:
@@ -242,20 +248,20 @@ def per_sample_gradients(w: Tensor, prob: Problem, idx: Tensor) -> Tensor:
     _check_w(w, prob.d)
     Xb = prob.X[idx]  # (S, b, d)
     z = torch.einsum("sbd,sd->sb", Xb, w)
-    return (_dloss(z, prob.y[idx], prob.loss).unsqueeze(-1) * Xb).mean(1)
+    return (_dloss(z, prob.y[idx], prob.loss).unsqueeze(-1) * Xb).mean(1) + prob.lam * w
 
 
 def full_gradient(w: Tensor, prob: Problem) -> Tensor:
     """∇f(w) = (1/n) Σ_i ∇f_i(w) per row of w: (S, d)."""
     _check_w(w, prob.d)
     z = w @ prob.X.T
-    return _dloss(z, prob.y, prob.loss) @ prob.X / prob.n
+    return _dloss(z, prob.y, prob.loss) @ prob.X / prob.n + prob.lam * w
 
 
 def smoothness(prob: Problem) -> float:
     """An upper bound on the Lipschitz constant of ∇f: λ_max(XᵀX)/n times max|ℓ''| (¼ logistic, 1 Cauchy)."""
     lam = float(torch.linalg.eigvalsh(prob.X.T @ prob.X / prob.n)[-1])
-    return lam * (0.25 if prob.loss == "logistic" else 1.0)
+    return lam * (0.25 if prob.loss == "logistic" else 1.0) + prob.lam
 
 
 def logistic_minimizer(prob: Problem, *, tol: float = 1e-12, max_iter: int = 200) -> tuple[Tensor, float]:
@@ -272,7 +278,7 @@ def logistic_minimizer(prob: Problem, *, tol: float = 1e-12, max_iter: int = 200
         if float(g.norm()) <= stop:
             return w[0], float(g.norm())
         s = torch.sigmoid(y * (X @ w[0]))
-        H = (X.T * (s * (1 - s))) @ X / prob.n
+        H = (X.T * (s * (1 - s))) @ X / prob.n + prob.lam * torch.eye(prob.d, dtype=X.dtype)
         step = torch.linalg.solve(H, g[0]).unsqueeze(0)
         f0, t = float(objective(w, prob)), 1.0
         slack = 16 * torch.finfo(X.dtype).eps * abs(f0)
@@ -289,9 +295,10 @@ def logistic_minimizer(prob: Problem, *, tol: float = 1e-12, max_iter: int = 200
 # SGD
 # ---------------------------------------------------------------------------------------------
 
-def step_size(t: int, c: float) -> float:
-    """γ_t = c/√(t + 1) for step t ≥ 0: the O(1/√T) schedule of convex and nonconvex SGD."""
-    return c / math.sqrt(t + 1.0)
+def step_size(t: int, c: float, t0: float | None = None) -> float:
+    """γ_t = c/√(t + 1) for step t ≥ 0 (the O(1/√T) schedule of convex and nonconvex SGD), or γ_t = c/(t + t0) when t0
+    is given (the 1/(μt) schedule of strongly convex SGD, c = 2/μ)."""
+    return c / math.sqrt(t + 1.0) if t0 is None else c / (t + t0)
 
 
 @dataclass(frozen=True)
@@ -303,6 +310,7 @@ class PremiseTrace:
         grad_sq: (S, T + 1) ‖∇f(w_t)‖² at every step t = 0..T.
         w_avg: (S, K, d) the running average w̄_t = (1/t) Σ_{s=1..t} w_s at the recorded steps (w̄_0 = w_0).
         w: (S, d) the last iterate.
+        w_rec: (S, K, d) the iterates w_t at the recorded steps.
         max_error_ratio: (S,) max over the T steps of ‖g_t − h_t‖/‖∇f(w_t)‖ (the premise's ratio; NaN where ∇f = 0).
     """
 
@@ -311,13 +319,15 @@ class PremiseTrace:
     w_avg: Tensor
     w: Tensor
     max_error_ratio: Tensor
+    w_rec: Tensor
 
 
 def premise_sgd(prob: Problem, w0: Tensor, *, estimator: Estimator, steps: int, c: float, batch: int,
                 record: Sequence[int], batch_generator: torch.Generator,
                 factor_generator: torch.Generator | None = None, N: int | None = None, a: Tensor | None = None,
-                p: float | None = None, bias: Tensor | None = None) -> PremiseTrace:
-    """SGD w_{t+1} = w_t − γ_t g_t, γ_t = c/√(t + 1), from w0 (S, d), for ``steps`` steps.
+                p: float | None = None, bias: Tensor | None = None, t0: float | None = None) -> PremiseTrace:
+    """SGD w_{t+1} = w_t − γ_t g_t, γ_t = c/√(t + 1) (or c/(t + t0) when ``t0`` is given), from w0 (S, d), for
+    ``steps`` steps.
 
     g_t = h_t (``"unbiased"``: the minibatch gradient of b samples drawn with replacement), h_t + (Φ_t − I)∇f(w_t)
     (``"consistent"``: Φ_t from :func:`draw_factors` with N, a, p) or h_t + (Φ_t − I)∇f(w_t) + b (``"inconsistent"``:
@@ -327,6 +337,8 @@ def premise_sgd(prob: Problem, w0: Tensor, *, estimator: Estimator, steps: int, 
     steps = _int_at_least("steps", steps, 0)
     batch = _int_at_least("batch", batch, 1)
     c = _finite_float("c", c, minimum=0.0, strict=True)
+    if t0 is not None:
+        t0 = _finite_float("t0", t0, minimum=0.0, strict=True)
     _check_w(w0, prob.d)
     if estimator not in ("unbiased", "consistent", "inconsistent"):
         raise ValueError(f"estimator={estimator!r}: choose 'unbiased', 'consistent' or 'inconsistent'")
@@ -348,11 +360,13 @@ def premise_sgd(prob: Problem, w0: Tensor, *, estimator: Estimator, steps: int, 
     total = torch.zeros_like(w)
     want = set(rec)
     avgs: list[Tensor] = []
+    iters: list[Tensor] = []
     grad = full_gradient(w, prob)
     grad_sq = [(grad * grad).sum(-1)]
     ratio = torch.zeros(S, dtype=w.dtype, device=w.device)
     if 0 in want:
         avgs.append(w.clone())
+        iters.append(w.clone())
     for t in range(steps):
         idx = torch.randint(0, prob.n, (S, batch), generator=batch_generator).to(w.device)
         g = per_sample_gradients(w, prob, idx)
@@ -363,12 +377,14 @@ def premise_sgd(prob: Problem, w0: Tensor, *, estimator: Estimator, steps: int, 
                 err = err + bias.to(w)  # type: ignore[union-attr]
             ratio = torch.maximum(ratio, err.norm(dim=-1) / grad.norm(dim=-1))
             g = g + err
-        w = w - step_size(t, c) * g
+        w = w - step_size(t, c, t0) * g
         total = total + w
         grad = full_gradient(w, prob)
         grad_sq.append((grad * grad).sum(-1))
         if t + 1 in want:
             avgs.append(total / (t + 1))
+            iters.append(w)
     return PremiseTrace(t=torch.tensor(rec, dtype=w.dtype), grad_sq=torch.stack(grad_sq, -1),
                         w_avg=torch.stack(avgs, 1) if avgs else w.new_zeros(S, 0, prob.d), w=w,
-                        max_error_ratio=ratio)
+                        max_error_ratio=ratio,
+                        w_rec=torch.stack(iters, 1) if iters else w.new_zeros(S, 0, prob.d))

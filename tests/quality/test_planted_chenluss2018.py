@@ -134,7 +134,7 @@ def test_convex_rate_t_minus_three_halves_is_refuted(monkeypatch: pytest.MonkeyP
 @pytest.mark.catches("chenluss2018.nonconvex_same_rate")
 def test_constant_step_breaks_the_nonconvex_rate(monkeypatch: pytest.MonkeyPatch) -> None:
     # the schedule's 1/√(t + 1) decay dropped: SGD with a constant step levels off at its noise floor, E‖∇f‖² stalls
-    monkeypatch.setattr(cpm, "step_size", lambda t, c: c)
+    monkeypatch.setattr(cpm, "step_size", lambda t, c, t0=None: c)
     monkeypatch.setattr(cl, "PREMISE_STEPS", PREMISE_SHORT)
     verdict, reason, _ = _verdict(cl.nonconvex_same_rate)
     assert verdict == "refuted", reason
@@ -154,3 +154,20 @@ def test_premise_tail_bound_catches_a_loose_sampler(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(torch, "binomial", lambda count, prob, generator=None: real(count, prob + 0.1, generator=generator))
     verdict = verdict_of("chenluss2018.premise_tail_bound")
     assert verdict.startswith("refuted"), verdict
+
+
+@pytest.mark.catches("chenluss2018.strongly_convex_premise_rate")
+def test_constant_step_breaks_the_strongly_convex_rate(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the 1/(t + t0) decay dropped (γ_t = γ_0 for every t): E‖w_t − w*‖² levels off at the constant step's noise floor
+    monkeypatch.setattr(cpm, "step_size", lambda t, c, t0=None: c / (t0 or 1.0))
+    monkeypatch.setattr(cl, "PREMISE_STEPS", PREMISE_SHORT)
+    verdict, reason, _ = _verdict(cl.strongly_convex_same_rate)
+    assert verdict == "refuted", reason
+
+
+@pytest.mark.catches("chenluss2018.strongly_convex_premise_rate")
+def test_strongly_convex_rate_t_minus_two_is_refuted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cl, "PREMISE_STEPS", PREMISE_SHORT)
+    false = replace(cl.strongly_convex_same_rate, id="chenluss2018.false_sc_rate", statement=sp.Le(cl.con_exp_sym, -2))
+    verdict, reason, _ = _verdict(false)
+    assert verdict == "refuted", reason

@@ -147,3 +147,24 @@ def test_premise_sgd_common_random_numbers_and_inconsistent_bias() -> None:
     with pytest.raises(ValueError, match="bias"):
         cpm.premise_sgd(prob, w0, estimator="inconsistent", batch_generator=_gen(1), factor_generator=_gen(2), **kw)
     assert math.isfinite(float(t2.w.sum()))
+
+
+def test_ridge_and_the_inverse_schedule() -> None:
+    prob = cpm.problem_data("logistic", 15, 3, generator=_gen(11), lam=0.3)
+    w = torch.randn(2, 3, generator=_gen(12), dtype=F64).requires_grad_(True)
+    (auto,) = torch.autograd.grad(cpm.objective(w, prob).sum(), w)
+    assert torch.allclose(cpm.full_gradient(w.detach(), prob), auto, rtol=1e-12, atol=1e-14)  # round-off
+    w_star, res = cpm.logistic_minimizer(prob)
+    assert res <= 1e-12 * max(1.0, float(cpm.full_gradient(torch.zeros(1, 3, dtype=F64), prob).norm()))
+    assert cpm.step_size(4, 2.0, t0=6.0) == pytest.approx(0.2) and cpm.step_size(3, 1.0) == pytest.approx(0.5)
+    w0 = torch.zeros(2, 3, dtype=F64)
+    tr = cpm.premise_sgd(prob, w0, estimator="unbiased", steps=3, c=0.5, t0=4.0, batch=2, record=[0, 2, 3],
+                         batch_generator=_gen(13))
+    g = torch.Generator().manual_seed(13)
+    w_ = w0
+    for t in range(3):
+        idx = torch.randint(0, prob.n, (2, 2), generator=g)
+        w_ = w_ - 0.5 / (t + 4.0) * cpm.per_sample_gradients(w_, prob, idx)
+        if t == 1:
+            assert torch.allclose(tr.w_rec[:, 1], w_, atol=1e-15)
+    assert torch.allclose(tr.w_rec[:, 2], w_, atol=1e-15) and torch.equal(tr.w_rec[:, 0], w0)
