@@ -17,16 +17,19 @@ Shapes: W (S, m, d), a (S, m), m even. Random numbers only from explicit per-see
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import torch
 from torch import Tensor
 
 from lemmata.impl import two_layer as tl
+from lemmata.impl._checks import finite_float as _finite_float
 from lemmata.impl._checks import int_at_least as _int_at_least
 
-__all__ = ["base_weights", "coupled_init", "pair_signs"]
+__all__ = ["LogisticRun", "base_weights", "coupled_init", "logistic_gd", "margin_data", "pair_signs"]
 
 OutputSigns = Literal["opposite", "same"]
 
@@ -82,3 +85,74 @@ def coupled_init(
     W_base, a_base = base_weights(m, d, seeds, dtype=dtype, device=device)
     W = torch.repeat_interleave(W_base, 2, dim=1)  # rows 2r and 2r+1 both = w_r
     return W, pair_signs(a_base, output_signs=output_signs)
+
+
+# ---------------------------------------------------------------------------------------------
+# the logistic loss (the paper's under-parameterized classification setting; issue 17)
+# ---------------------------------------------------------------------------------------------
+
+def margin_data(n: int, d: int, gamma: float, *, generator: torch.Generator, dtype: torch.dtype = tl.DEFAULT_DTYPE,
+                device: torch.device | str = "cpu") -> tuple[Tensor, Tensor, Tensor]:
+    """n unit inputs (n, d), labels ±1 (n,) and a unit vector u (d,) with y_i uᵀx_i ≥ γ for all i, = γ for i = 0.
+
+    y_i uᵀx_i = γ + (1 − γ)U_i (U_0 = 0, U_i uniform on [0, 1]), the rest of x_i a uniform direction orthogonal to u
+    scaled to ‖x_i‖ = 1 (d ≥ 2). Linearly separable with margin exactly γ; the NTK margin of Ji and Telgarsky (ICLR
+    2020) is then at least γ/2 [derived: the constant direction v(w) ≡ u gives E_w[⟨u, x⟩1{wᵀx > 0}] = ⟨u, x⟩/2]."""
+    n = _int_at_least("n", n, 1)
+    d = _int_at_least("d", d, 2)
+    gamma = _finite_float("gamma", gamma, minimum=0.0, strict=True)
+    if gamma >= 1.0:
+        raise ValueError(f"gamma={gamma}: must be < 1 (unit inputs)")
+    u = torch.randn(d, generator=generator, dtype=torch.float64)
+    u = u / u.norm()
+    y = torch.where(torch.rand(n, generator=generator, dtype=torch.float64) < 0.5, -1.0, 1.0)
+    U = torch.rand(n, generator=generator, dtype=torch.float64)
+    U[0] = 0.0
+    t = y * (gamma + (1.0 - gamma) * U)  # uᵀx_i
+    z = torch.randn(n, d, generator=generator, dtype=torch.float64)
+    z = z - (z @ u).unsqueeze(-1) * u
+    z = z / z.norm(dim=-1, keepdim=True)
+    X = t.unsqueeze(-1) * u + torch.sqrt((1.0 - t * t).clamp_min(0.0)).unsqueeze(-1) * z
+    return X.to(dtype=dtype, device=device), y.to(dtype=dtype, device=device), u.to(dtype=dtype, device=device)
+
+
+@dataclass(frozen=True)
+class LogisticRun:
+    """loss: (S, T + 1) the logistic risk along GD; min_margin: (S,) min_i y_i f(x_i) after T steps; W: (S, m, d)."""
+
+    loss: Tensor
+    min_margin: Tensor
+    W: Tensor
+
+
+def logistic_gd(W0: Tensor, a: Tensor, X: Tensor, y: Tensor, *, eta: float, steps: int) -> LogisticRun:
+    """GD on the first layer of f(W, a, x) = m^{-1/2} Σ_r a_r relu(w_rᵀx) for the logistic risk
+    L(W) = (1/n) Σ_i log(1 + exp(−y_i f(x_i))):  W ← W − η∇L(W), with
+
+        ∇_{w_r} L = (1/n) Σ_i ℓ'(y_i f(x_i)) y_i (a_r/√m) 1{w_rᵀx_i ≥ 0} x_i,   ℓ'(z) = −σ(−z)
+
+    (relu'(0) = 1 as in :mod:`impl.two_layer`). W0: (S, m, d); a: (S, m) fixed; X: (n, d); y: (n,) ±1."""
+    if W0.ndim != 3 or a.shape != W0.shape[:2] or X.ndim != 2 or X.shape[1] != W0.shape[2] or y.shape != X.shape[:1]:
+        raise ValueError(f"shapes W0={tuple(W0.shape)}, a={tuple(a.shape)}, X={tuple(X.shape)}, y={tuple(y.shape)}: "
+                         "expected (S, m, d), (S, m), (n, d), (n,)")
+    eta = _finite_float("eta", eta, minimum=0.0, strict=True)
+    steps = _int_at_least("steps", steps, 0)
+    m, n = W0.shape[1], X.shape[0]
+    W = W0.clone()
+    losses = []
+
+    def forward(W_: Tensor) -> tuple[Tensor, Tensor]:
+        Z = torch.einsum("smd,nd->smn", W_, X)  # (S, m, n)
+        f = torch.einsum("sm,smn->sn", a, torch.relu(Z)) / math.sqrt(m)
+        return Z, y * f  # margins (S, n)
+
+    Z, margins = forward(W)
+    for _ in range(steps):
+        losses.append(torch.logaddexp(torch.zeros_like(margins), -margins).mean(-1))
+        coef = -torch.sigmoid(-margins) * y / n  # (S, n): ℓ'(y_i f_i) y_i / n
+        act = (Z >= 0).to(W.dtype)  # (S, m, n)
+        grad = torch.einsum("sn,smn,nd->smd", coef, act, X) * (a / math.sqrt(m)).unsqueeze(-1)
+        W = W - eta * grad
+        Z, margins = forward(W)
+    losses.append(torch.logaddexp(torch.zeros_like(margins), -margins).mean(-1))
+    return LogisticRun(loss=torch.stack(losses, -1), min_margin=margins.amin(-1), W=W)

@@ -54,6 +54,7 @@ __all__ = [
     "linear_gd",
     "linear_grad",
     "min_l1_bracket",
+    "min_l1_interpolator",
     "min_l2_interpolator",
     "project_affine",
     "residual",
@@ -355,3 +356,28 @@ def min_l1_bracket(A: Tensor, y: Tensor, *, iters: int = 2000) -> L1Bracket:
         lower=torch.where(use_dual2, lo2, lo1), upper=torch.where(use_primal2, up2, up1),
         beta=torch.where(use_primal2.unsqueeze(-1), b2, b1), dual=torch.where(use_dual2.unsqueeze(-1), l2, l1),
     )
+
+
+def min_l1_interpolator(A: Tensor, y: Tensor) -> Tensor:
+    """The minimum-ℓ1 interpolator (basis pursuit) argmin ‖β‖₁ s.t. Aβ = y, (S, d), by SciPy's HiGHS LP solver.
+
+    The LP over (β⁺, β⁻) ≥ 0: minimize 1ᵀβ⁺ + 1ᵀβ⁻ subject to A(β⁺ − β⁻) = y; β = β⁺ − β⁻. A reference independent of
+    :func:`min_l1_bracket` (another algorithm, another code base). One LP per problem (a Python loop over S: HiGHS has
+    no batched interface). Raises ``RuntimeError`` when HiGHS does not report an optimal solution; the returned β is
+    projected onto Aβ = y (a correction of the order of HiGHS's feasibility tolerance, 1e-7 relative).
+    """
+    import numpy as np
+    from scipy.optimize import linprog
+
+    S, n, d = _check_Ay(A, y)
+    An = A.detach().cpu().double().numpy()
+    yn = y.detach().cpu().double().numpy()
+    out = torch.empty(S, d, dtype=torch.float64)
+    c = [1.0] * (2 * d)
+    for s in range(S):
+        res = linprog(c, A_eq=np.concatenate([An[s], -An[s]], axis=1), b_eq=yn[s], bounds=(0, None), method="highs")
+        if res.status != 0:
+            raise RuntimeError(f"min_l1_interpolator: HiGHS did not solve problem {s}: {res.message}")
+        out[s] = torch.from_numpy(res.x[:d] - res.x[d:])
+    beta = out.to(dtype=A.dtype, device=A.device)
+    return project_affine(beta, A, y)

@@ -94,3 +94,80 @@ def test_fixed_sample_size_claimed_to_keep_the_rate_is_refuted(monkeypatch: pyte
     verdict, reason, ce = _verdict(false)
     assert verdict == "refuted", reason
     assert ce.get("fixed_N") in (1, 2) and ce.get("n", 99) <= 4, ce
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 17: the convex and nonconvex theorems under the consistency premise (impl.consistent_premise)
+# ---------------------------------------------------------------------------------------------
+
+from lemmata.impl import consistent_premise as cpm  # noqa: E402
+
+PREMISE_SHORT = (512, 512, 512)  # T = 512 here (ci: 2048): each example ≈ 0.1 s, so the shrink stays cheap
+
+
+def minibatch_gradient_wrong_sign(w, prob, idx):
+    """The minibatch gradient with its sign flipped: SGD ascends (the full gradient, which Newton uses for f*, is intact)."""
+    Xb = prob.X[idx]
+    z = torch.einsum("sbd,sd->sb", Xb, w)
+    return -(cpm._dloss(z, prob.y[idx], prob.loss).unsqueeze(-1) * Xb).mean(1)
+
+
+@pytest.mark.catches("chenluss2018.convex_same_rate")
+def test_wrong_sign_in_the_minibatch_gradient_breaks_the_convex_rate(monkeypatch: pytest.MonkeyPatch) -> None:
+    # ascent on the logistic loss: f(w̄_t) − f* grows, the fitted exponent is positive
+    monkeypatch.setattr(cpm, "per_sample_gradients", minibatch_gradient_wrong_sign)
+    monkeypatch.setattr(cl, "PREMISE_STEPS", PREMISE_SHORT)
+    verdict, reason, _ = _verdict(cl.convex_same_rate)
+    assert verdict == "refuted", reason
+
+
+@pytest.mark.catches("chenluss2018.convex_same_rate")
+def test_convex_rate_t_minus_three_halves_is_refuted(monkeypatch: pytest.MonkeyPatch) -> None:
+    # false: "the averaged iterate's gap falls like t^{-3/2}" (measured exponents are ≈ −1 … −1.2)
+    monkeypatch.setattr(cl, "PREMISE_STEPS", PREMISE_SHORT)
+    false = replace(cl.convex_same_rate, id="chenluss2018.false_convex_rate", statement=sp.Le(cl.con_exp_sym, -1.5))
+    verdict, reason, ce = _verdict(false)
+    assert verdict == "refuted", reason
+    assert ce.get("n", 99) <= 16, ce  # shrunk toward a small problem
+
+
+@pytest.mark.catches("chenluss2018.nonconvex_same_rate")
+def test_constant_step_breaks_the_nonconvex_rate(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the schedule's 1/√(t + 1) decay dropped: SGD with a constant step levels off at its noise floor, E‖∇f‖² stalls
+    monkeypatch.setattr(cpm, "step_size", lambda t, c, t0=None: c)
+    monkeypatch.setattr(cl, "PREMISE_STEPS", PREMISE_SHORT)
+    verdict, reason, _ = _verdict(cl.nonconvex_same_rate)
+    assert verdict == "refuted", reason
+
+
+@pytest.mark.catches("chenluss2018.nonconvex_same_rate")
+def test_nonconvex_rate_t_minus_two_is_refuted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cl, "PREMISE_STEPS", PREMISE_SHORT)
+    false = replace(cl.nonconvex_same_rate, id="chenluss2018.false_nonconvex_rate", statement=sp.Le(cl.con_exp_sym, -2))
+    verdict, reason, _ = _verdict(false)
+    assert verdict == "refuted", reason
+
+
+def test_premise_tail_bound_catches_a_loose_sampler(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    # a sampler with B ~ Binomial(N, 0.6): Ū is no longer centred, the factors drift from their exact distribution
+    real = torch.binomial
+    monkeypatch.setattr(torch, "binomial", lambda count, prob, generator=None: real(count, prob + 0.1, generator=generator))
+    verdict = verdict_of("chenluss2018.premise_tail_bound")
+    assert verdict.startswith("refuted"), verdict
+
+
+@pytest.mark.catches("chenluss2018.strongly_convex_premise_rate")
+def test_constant_step_breaks_the_strongly_convex_rate(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the 1/(t + t0) decay dropped (γ_t = γ_0 for every t): E‖w_t − w*‖² levels off at the constant step's noise floor
+    monkeypatch.setattr(cpm, "step_size", lambda t, c, t0=None: c / (t0 or 1.0))
+    monkeypatch.setattr(cl, "PREMISE_STEPS", PREMISE_SHORT)
+    verdict, reason, _ = _verdict(cl.strongly_convex_same_rate)
+    assert verdict == "refuted", reason
+
+
+@pytest.mark.catches("chenluss2018.strongly_convex_premise_rate")
+def test_strongly_convex_rate_t_minus_two_is_refuted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cl, "PREMISE_STEPS", PREMISE_SHORT)
+    false = replace(cl.strongly_convex_same_rate, id="chenluss2018.false_sc_rate", statement=sp.Le(cl.con_exp_sym, -2))
+    verdict, reason, _ = _verdict(false)
+    assert verdict == "refuted", reason

@@ -131,3 +131,89 @@ def test_u_moving_like_w_breaks_the_test_loss_claim(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(sr, "hadamard_grads", wrong_sign_u)
     verdict = verdict_of("zhouge2023.test_loss_below_min_l2")
     assert verdict.startswith("refuted"), verdict
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 17: the interpolators' suboptimality against σ²·s·log(d/s)/n (growth exponent of excess/rate)
+# ---------------------------------------------------------------------------------------------
+
+from dataclasses import replace  # noqa: E402
+
+import sympy as sp  # noqa: E402
+import torch  # noqa: E402
+
+from lemmata.theorems import zhouge2023 as zg  # noqa: E402
+from lemmata.verify.profiles import PROFILES  # noqa: E402
+from lemmata.verify.runner import run_claim  # noqa: E402
+
+
+def _run(claim):
+    res = run_claim(claim, profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu", dtype=torch.float64)
+    return res.verdict, res.reason
+
+
+def oracle_on_the_support(A, y):
+    """A planted 'interpolator' that knows the support: least squares on the s columns where β* ≠ 0 (reads β* from
+    the problem the claim built; not an interpolator, and at the optimal order σ²s/n)."""
+    return _ORACLE["beta"]
+
+
+_ORACLE: dict = {}
+
+
+@pytest.mark.catches("zhouge2023.min_l2_suboptimal")
+def test_min_l2_claimed_to_lose_more_than_it_does_is_refuted() -> None:
+    # false: "excess/rate grows like n^{1.2}" (the min-ℓ2 excess is flat: ≈ n^{0.8})
+    false = replace(zg.min_l2_rate, id="zhouge2023.false_min_l2_growth", statement=sp.Ge(zg.growth_sym, 1.2))
+    verdict, reason = _run(false)
+    assert verdict == "refuted", reason
+
+
+@pytest.mark.catches("zhouge2023.min_l2_suboptimal")
+def test_an_estimator_at_the_optimal_order_breaks_the_min_l2_claim(monkeypatch: pytest.MonkeyPatch) -> None:
+    # planted: min_l2_interpolator replaced by least squares on the true support (an oracle at σ²s/n): its excess
+    # falls like the rate, so the growth exponent is ≈ 0 and the suboptimality claim must come back refuted
+    real_problem = sr.sparse_problem
+
+    def problem_and_oracle(*args, **kw):
+        P = real_problem(*args, **kw)
+        S, n, d = P.A.shape
+        support = P.beta_star.abs() > 0  # (S, d)
+        beta = torch.zeros_like(P.beta_star)
+        for s in range(S):
+            cols = support[s].nonzero().squeeze(-1)
+            beta[s, cols] = torch.linalg.lstsq(P.A[s][:, cols], P.y[s].unsqueeze(-1)).solution.squeeze(-1)
+        _ORACLE["beta"] = beta
+        return P
+
+    monkeypatch.setattr(sr, "sparse_problem", problem_and_oracle)
+    monkeypatch.setattr(sr, "min_l2_interpolator", oracle_on_the_support)
+    verdict, reason = _run(replace(zg.min_l2_rate, examples=()))
+    assert verdict == "refuted", reason
+
+
+@pytest.mark.catches("zhouge2023.min_l1_suboptimal")
+def test_min_l1_claimed_to_lose_more_than_it_does_is_refuted() -> None:
+    false = replace(zg.min_l1_rate, id="zhouge2023.false_min_l1_growth", statement=sp.Ge(zg.growth_sym, 1.2))
+    verdict, reason = _run(false)
+    assert verdict == "refuted", reason
+
+
+@pytest.mark.catches("zhouge2023.min_l1_suboptimal")
+def test_an_estimator_at_the_optimal_order_breaks_the_min_l1_claim(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_problem = sr.sparse_problem
+
+    def problem_and_oracle(*args, **kw):
+        P = real_problem(*args, **kw)
+        S = P.A.shape[0]
+        beta = torch.zeros_like(P.beta_star)
+        for s in range(S):
+            cols = (P.beta_star[s].abs() > 0).nonzero().squeeze(-1)
+            beta[s, cols] = torch.linalg.lstsq(P.A[s][:, cols], P.y[s].unsqueeze(-1)).solution.squeeze(-1)
+        _ORACLE["beta"] = beta
+        return P
+
+    monkeypatch.setattr(sr, "sparse_problem", problem_and_oracle)
+    monkeypatch.setattr(sr, "min_l1_interpolator", oracle_on_the_support)
+    verdict, reason = _run(replace(zg.min_l1_rate, examples=()))
+    assert verdict == "refuted", reason

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 
@@ -94,3 +96,34 @@ def test_even_width_ladder() -> None:
     widths = even_width_ladder(4, 64)
     assert widths[0] == 4 and widths[-1] <= 64
     assert all(w % 2 == 0 for w in widths) and widths == sorted(set(widths))
+
+
+# ---------------------------------------------------------------------------------------------
+# the logistic loss (issue 17)
+# ---------------------------------------------------------------------------------------------
+
+def test_margin_data_has_the_declared_margin() -> None:
+    from lemmata.impl.coupled import margin_data
+
+    X, y, u = margin_data(40, 5, 0.15, generator=torch.Generator().manual_seed(0))
+    assert torch.allclose(X.norm(dim=-1), torch.ones(40, dtype=X.dtype), atol=1e-14)  # unit inputs (round-off)
+    margins = y * (X @ u)
+    assert float(margins.min()) == pytest.approx(0.15, abs=1e-14) and bool((margins >= 0.15 - 1e-14).all())
+
+
+def test_logistic_gd_step_matches_autograd() -> None:
+    from lemmata.impl.coupled import coupled_init, logistic_gd, margin_data
+
+    X, y, _ = margin_data(7, 4, 0.2, generator=torch.Generator().manual_seed(1))
+    W0, a = tl.init_weights(6, 4, (3, 4), dtype=torch.float64)
+    W = W0.clone().requires_grad_(True)
+    f = torch.einsum("sm,smn->sn", a, torch.relu(torch.einsum("smd,nd->smn", W, X))) / 6**0.5
+    L = torch.logaddexp(torch.zeros_like(f), -y * f).mean(-1)
+    (g,) = torch.autograd.grad(L.sum(), W)
+    run = logistic_gd(W0, a, X, y, eta=0.7, steps=1)
+    assert torch.allclose(run.W, W0 - 0.7 * g, atol=1e-14)  # one step; round-off only (no pre-activation is 0)
+    assert torch.allclose(run.loss[:, 0], L.detach(), atol=1e-15)
+    Wc, ac = coupled_init(6, 4, (5,), dtype=torch.float64)
+    r0 = logistic_gd(Wc, ac, X, y, eta=1.0, steps=0)
+    assert torch.allclose(r0.loss[:, 0], torch.full((1,), math.log(2.0), dtype=torch.float64), atol=1e-15)
+    assert float(r0.min_margin.abs().max()) < 1e-15  # the coupled net outputs 0 at init

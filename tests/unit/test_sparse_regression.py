@@ -160,3 +160,19 @@ def test_min_l1_bracket_noiseless_recovery_equals_truth_norm() -> None:
 def test_bad_arguments_name_the_argument(call, match) -> None:
     with pytest.raises(ValueError, match=match):
         call(_problem())
+
+
+def test_min_l1_interpolator_inside_the_certified_bracket() -> None:
+    # HiGHS's basis pursuit against the independent certified bracket (Chambolle–Pock + polish, weak duality)
+    from lemmata.impl.sparse_regression import min_l1_bracket, min_l1_interpolator, sparse_problem
+
+    P = sparse_problem(10, 30, 2, S=4, noise=0.3, generator=torch.Generator().manual_seed(3))
+    beta = min_l1_interpolator(P.A, P.y)
+    B = min_l1_bracket(P.A, P.y, iters=3000)
+    l1 = beta.abs().sum(-1)
+    # 1e-7: HiGHS's default optimality/feasibility tolerance (relative); the bracket is exact up to round-off
+    assert bool((l1 >= B.lower * (1 - 1e-7)).all()) and bool((l1 <= B.upper * (1 + 1e-7)).all())
+    assert torch.allclose(torch.einsum("snd,sd->sn", P.A, beta), P.y, atol=1e-10)  # projected onto Aβ = y
+    # noiseless and sparse enough: basis pursuit recovers β* (n = 24 ≥ 4·s·log(d/s) ≈ 21 for s = 2, d = 72)
+    Q = sparse_problem(24, 72, 2, S=3, noise=0.0, generator=torch.Generator().manual_seed(4))
+    assert torch.allclose(min_l1_interpolator(Q.A, Q.y), Q.beta_star, atol=1e-8)
