@@ -80,22 +80,34 @@ def _n(v: float) -> str:
     return "0" if s == "-0" else s
 
 
-def _thin(points: list[tuple[str, str]], step: float = 0.5) -> list[tuple[str, str]]:
-    """Drop polyline vertices closer than ``step`` px (both axes) to the last one kept; keep the ends.
+def _thin(points: list[tuple[str, str]], tolerance: float = 0.5) -> list[tuple[str, str]]:
+    """The polyline's vertices that matter to the eye: Ramer–Douglas–Peucker with ``tolerance`` px.
 
-    A 5000-step loss curve on a 640 px chart then costs a few hundred vertices instead of 5000, and the drawing
-    is the same to the eye (the report's HTML inlines every chart)."""
+    Every dropped vertex lies within ``tolerance`` px of the simplified line, so the drawing is the same to the eye,
+    while a 5000-step loss curve (a straight line on a log scale, say) costs a handful of vertices instead of 5000:
+    the report's HTML inlines every chart. The ends are kept."""
     if len(points) <= 2:
         return points
-    kept = [points[0]]
-    lx, ly = float(points[0][0]), float(points[0][1])
-    for p in points[1:-1]:
-        x, y = float(p[0]), float(p[1])
-        if abs(x - lx) >= step or abs(y - ly) >= step:
-            kept.append(p)
-            lx, ly = x, y
-    kept.append(points[-1])
-    return kept
+    xy = [(float(x), float(y)) for x, y in points]
+    keep = [False] * len(xy)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(xy) - 1)]
+    while stack:
+        i, j = stack.pop()
+        (x0, y0), (x1, y1) = xy[i], xy[j]
+        dx, dy = x1 - x0, y1 - y0
+        norm = math.hypot(dx, dy)
+        far, far_k = -1.0, -1
+        for k in range(i + 1, j):
+            px, py = xy[k]
+            # distance of vertex k from the chord i–j (from point i where the chord has no length)
+            dist = abs(dy * (px - x0) - dx * (py - y0)) / norm if norm > 0 else math.hypot(px - x0, py - y0)
+            if dist > far:
+                far, far_k = dist, k
+        if far > tolerance:
+            keep[far_k] = True
+            stack += [(i, far_k), (far_k, j)]
+    return [p for p, k in zip(points, keep) if k]
 
 
 def _tf(v: object, log: bool) -> float | None:
@@ -209,21 +221,20 @@ def _axes_svg(ax: _Axis, ay: _Axis, box: tuple[float, float, float, float],
               xlabel: str, ylabel: str) -> list[str]:
     """Grid, ticks, tick labels and axis labels (the frame is drawn last, on top)."""
     x0, y0, x1, y1 = box
-    out = ['<g class="grid" stroke="#e5e5e5" stroke-width="1">']
-    out += [f'<line x1="{_n(px)}" y1="{_n(y0)}" x2="{_n(px)}" y2="{_n(y1)}"/>'
-            for px in (x0 + ax.frac(t) * (x1 - x0) for t, _ in ax.major)]
-    out += [f'<line x1="{_n(x0)}" y1="{_n(py)}" x2="{_n(x1)}" y2="{_n(py)}"/>'
-            for py in (y1 - ay.frac(t) * (y1 - y0) for t, _ in ay.major)]
-    out.append('</g>\n<g class="ticks" stroke="#333333" stroke-width="1">')
+    # grid and ticks as one path each (M x y v|h length): a third of the bytes of one <line> per stroke, and the
+    # report's HTML inlines every chart
+    grid = [f"M{_n(px)} {_n(y0)}V{_n(y1)}" for px in (x0 + ax.frac(t) * (x1 - x0) for t, _ in ax.major)]
+    grid += [f"M{_n(x0)} {_n(py)}H{_n(x1)}" for py in (y1 - ay.frac(t) * (y1 - y0) for t, _ in ay.major)]
+    out = [f'<path class="grid" d="{"".join(grid)}" stroke="#e5e5e5" stroke-width="1" fill="none"/>']
+    ticks = []
     for axis, horizontal in ((ax, True), (ay, False)):
         for t, size in [(t, 5) for t, _ in axis.major] + [(t, 3) for t in axis.minor]:
             if horizontal:
-                p = x0 + axis.frac(t) * (x1 - x0)
-                out.append(f'<line x1="{_n(p)}" y1="{_n(y1)}" x2="{_n(p)}" y2="{_n(y1 + size)}"/>')
+                ticks.append(f"M{_n(x0 + axis.frac(t) * (x1 - x0))} {_n(y1)}v{size}")
             else:
-                p = y1 - axis.frac(t) * (y1 - y0)
-                out.append(f'<line x1="{_n(x0 - size)}" y1="{_n(p)}" x2="{_n(x0)}" y2="{_n(p)}"/>')
-    out.append('</g>\n<g class="xtick-labels" text-anchor="middle">')
+                ticks.append(f"M{_n(x0 - size)} {_n(y1 - axis.frac(t) * (y1 - y0))}h{size}")
+    out.append(f'<path class="ticks" d="{"".join(ticks)}" stroke="#333333" stroke-width="1" fill="none"/>')
+    out.append('<g class="xtick-labels" text-anchor="middle">')
     out += [f'<text x="{_n(x0 + ax.frac(t) * (x1 - x0))}" y="{_n(y1 + 18)}">{_esc(s)}</text>' for t, s in ax.major]
     out.append('</g>\n<g class="ytick-labels" text-anchor="end">')
     out += [f'<text x="{_n(x0 - 8)}" y="{_n(y1 - ay.frac(t) * (y1 - y0) + 4)}">{_esc(s)}</text>' for t, s in ay.major]

@@ -399,7 +399,7 @@ def _findings_blocks(claims: list[dict[str, Any]], width_plot: tuple[str, str, s
         for c in refuted:
             ex = c.get("counterexample") or {}
             what = ("the control's conclusion still held: the premise it breaks was not needed here"
-                    if c.get("expect") == "breaks" else c["reason"])
+                    if c.get("expect") == "breaks" else _violation(ex) or c["reason"])
             rows.append((line(Link(c["id"], "#" + slug(c["id"]))), line(c.get("role", "claim")),
                          line(Code(premises_text(ex.get("premises")))) if ex else line("—"),
                          line(_short(what)), line(Code(c["reproduce"])) if c.get("reproduce") else line("—")))
@@ -435,6 +435,19 @@ def _findings_blocks(claims: list[dict[str, Any]], width_plot: tuple[str, str, s
     return B
 
 
+def _violation(ex: dict[str, Any]) -> str:
+    """The counterexample's violated relations with their numbers, and how many seeds failed."""
+    detail = ex.get("detail") or {}
+    atoms = [a for a in detail.get("atoms") or [] if a.get("violated") or a.get("nonfinite")]
+    if not atoms:
+        return ""
+    text = "; ".join(f"{a['relation']}: {fmt(a['lhs'])} against {fmt(a['rhs'])}"
+                     + (f" (allowance {fmt(a['allowance'])})" if a.get("allowance") else "") for a in atoms[:2])
+    if ex.get("seeds"):
+        text += f" — {ex.get('failed_seeds')} of {ex['seeds']} seeds failed"
+    return text
+
+
 def _short(text: str, n: int = 240) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= n else text[: n - 1] + "…"
@@ -452,7 +465,8 @@ def _items_table(claims: list[dict[str, Any]]) -> Table:
 
     def row(c: dict[str, Any], under: bool) -> None:
         kind = c["kind"] + ("" if c.get("role", "claim") == "claim" else f" ({c.get('role')})")
-        rows.append((line(("↳ " if under else ""), Link(c["id"], "#" + slug(c["id"]))), line(c["citation"]["where"]),
+        rows.append((line(("↳ " if under else ""), Link(c["id"], "#" + slug(c["id"]))),
+                     line(_short(c["citation"]["where"], 48)),  # the whole citation is in the item's section
                      line(kind), line(Verdict(c["verdict"])), line(tightness_cell(c)),
                      line(f"{c['examples']} × {c['seeds_per_example']}"), line(fmt(c.get("worst_slack"))),
                      line(threshold_summary(c))))
