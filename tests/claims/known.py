@@ -106,6 +106,15 @@ KNOWN_VERDICTS: dict[str, tuple[str, str]] = {
         "||r_T||/||y|| reaches 0.031 > 2e-2 at n = 64 (the noise is fitted slowly from alpha = 0.01). The step "
         "budget of test_loss_below_min_l2, set at n <= 24, does not reach interpolation at n = 64",
     ),
+    "chen2022.multilayer_rate_full_labels": (
+        "refuted",
+        "issue 17, a finding of ours (the setting the multi-layer claim's labels were moved away from): with labels "
+        "uniform in [-1, 1], the net's whole range |f| <= 1, the declared rate 2*kappa*lambda_floor fails at the "
+        "explicit example n = 5, d = 4, D = 64, m = 32, premise seed 14 (lambda_min(FF^T) = 0.056) for 18 of 49 seeds "
+        "(interval 0.20-0.56 > delta = 0.1): a failing seed ends at 0.0190 against the envelope's 0.0147 at "
+        "tau_H = 198 (loss ratio 0.0129 > epsilon = 0.01). Labels near +-1 need saturated tanh neurons and the slope "
+        "share collapses; chen2022.multilayer_linear_rate (labels in [-1/2, 1/2]) holds",
+    ),
 }
 
 
@@ -119,5 +128,9 @@ KNOWN_DEV_VERDICTS: dict[str, tuple[str, str]] = {
         "seeds at m = ceil(n^2/lambda0^2) on every dataset; at n = d = 6, coherence 0 (orthogonal-ish inputs, lambda0 "
         "large) no more than delta of 64 seeds fail. The constant 16 of init_lambda_min's regime is needed on coherent "
         "data (where ci's examples sit), not on every dataset",
+    ),
+    "chen2022.multilayer_rate_full_labels": (
+        "refuted",
+        "the explicit example of KNOWN_VERDICTS' entry (n = 5, d = 4, D = 64, premise seed 14) runs under dev too",
     ),
 }
