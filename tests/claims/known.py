@@ -106,6 +106,15 @@ KNOWN_VERDICTS: dict[str, tuple[str, str]] = {
         "||r_T||/||y|| reaches 0.031 > 2e-2 at n = 64 (the noise is fitted slowly from alpha = 0.01). The step "
         "budget of test_loss_below_min_l2, set at n <= 24, does not reach interpolation at n = 64",
     ),
+    "chen2022.multilayer_rate_full_labels": (
+        "refuted",
+        "issue 17, a finding of ours (the setting the multi-layer claim's labels were moved away from): with labels "
+        "uniform in [-1, 1], the net's whole range |f| <= 1, the declared rate 2*kappa*lambda_floor fails at the "
+        "explicit example n = 5, d = 4, D = 64, m = 32, premise seed 14 (lambda_min(FF^T) = 0.056) for 18 of 49 seeds "
+        "(interval 0.20-0.56 > delta = 0.1): a failing seed ends at 0.0190 against the envelope's 0.0147 at "
+        "tau_H = 198 (loss ratio 0.0129 > epsilon = 0.01). Labels near +-1 need saturated tanh neurons and the slope "
+        "share collapses; chen2022.multilayer_linear_rate (labels in [-1/2, 1/2]) holds",
+    ),
 }
 
 
@@ -127,5 +136,14 @@ KNOWN_DEV_VERDICTS: dict[str, tuple[str, str]] = {
         "(exponents -0.050 and -0.049, 128 of 128 seeds): the run is pre-asymptotic, which a bound O(1/sqrt T) with "
         "its constants allows and 'exponent <= -1/2 + 0.25' does not. The paper's point, consistent SGD like "
         "unbiased SGD, held there (gap -0.0007). Kept as encoded",
+    ),
+    "liu2022.pl_star_over_ball": (
+        "refuted",
+        "as under ci (dev run of 3f007e3): n = 2, d = 3, coherence 0, m = 64: a point of the ball found by descent on "
+        "||grad L||^2/L violates PL* with mu = lambda_min(K(w0))/2; the declared width regime is too small for the ball",
+    ),
+    "chen2022.multilayer_rate_full_labels": (
+        "refuted",
+        "the explicit example of KNOWN_VERDICTS' entry (n = 5, d = 4, D = 64, premise seed 14) runs under dev too",
     ),
 }
