@@ -222,6 +222,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         example_log.keep_only(out, [r["id"] for r in done])
     else:
         example_log.start(out)
+    # results.json and examples.jsonl in step from the start: a run that dies before its first claim finishes must
+    # not leave an earlier run's results beside an emptied example log (a later --resume would keep them rowless)
+    results.save(out, prov, done, coverage)
 
     def finished(res: dict[str, Any]) -> None:
         example_log.append(out, res.pop("example_rows", []))
@@ -401,10 +404,14 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     device, _ = resolve_device(args.device)
     claim = claims[args.claim]
     rec = replay(claim, premises, profile=profile, device=device, dtype=resolve_dtype(args.dtype))
-    print(json.dumps({"claim": claim.id, "premises": rec.premises, "decision": rec.decision,
-                      "failed_seeds": rec.failed_seeds, "seeds": rec.seeds_run, "batches": rec.batches,
-                      "failing_seeds": rec.failing_seeds, "interval": rec.interval,
-                      "worst": rec.detail, "sizes": rec.sizes}, indent=1, default=str))
+    from lemmata.verify.results import encode_nonfinite
+
+    # strict JSON like the files: a non-finite number is null and named in 'nonfinite'
+    shown, flags = encode_nonfinite(json.loads(json.dumps(
+        {"claim": claim.id, "premises": rec.premises, "decision": rec.decision, "failed_seeds": rec.failed_seeds,
+         "seeds": rec.seeds_run, "batches": rec.batches, "failing_seeds": rec.failing_seeds, "interval": rec.interval,
+         "worst": rec.detail, "sizes": rec.sizes}, default=str)))
+    print(json.dumps({**shown, "nonfinite": flags}, indent=1, allow_nan=False))
     failed = rec.decision == "fail"
     print(f"{claim.id}: the conclusion {'FAILED' if failed else 'held'} on this example "
           f"({rec.failed_seeds} of {rec.seeds_run} seeds failed; decision {rec.decision})")

@@ -32,14 +32,14 @@ ROW_FIELDS = ("claim", "example", "phase", "premises", "decision", "seeds", "bat
               "nonfinite")
 
 
-def rows(claim_id: str, records: Sequence[ExampleRecord], replication: ExampleRecord | None = None
+def rows(claim_id: str, records: Sequence[ExampleRecord], replications: Sequence[ExampleRecord] = ()
          ) -> list[dict[str, Any]]:
-    """One row per example record (the search's, then the replication's), non-finite numbers encoded."""
+    """One row per example record (the search's, then every replication's), non-finite numbers encoded."""
     from lemmata.verify.results import encode_nonfinite
     from lemmata.verify.trial import json_scalar
 
     out = []
-    for i, rec in enumerate([*records, *([replication] if replication is not None else [])]):
+    for i, rec in enumerate([*records, *replications]):
         numbers = {
             "worst_excess": float(rec.worst_excess), "worst_ratio": float(rec.worst_ratio),
             "tightness_min": min(rec.tightness) if rec.tightness else None,

@@ -9,28 +9,45 @@ One ``<testsuite>`` per paper, one ``<testcase>`` per item (``classname`` the pa
 from __future__ import annotations
 
 import json
+import math
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any, Sequence
 
 from lemmata.verify.results import write_atomic
 
+# characters XML 1.0 cannot hold (a reason may carry terminal colours or NULs from user code)
+_BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _x(text: Any) -> str:
+    return _BAD_XML.sub("\ufffd", str(text))
+
+
+def _seconds(v: Any) -> str:
+    try:
+        t = float(v)
+    except (TypeError, ValueError):
+        return "0.000"
+    return f"{t:.3f}" if math.isfinite(t) and t >= 0 else "0.000"
+
 
 def _case(suite: ET.Element, r: dict[str, Any]) -> None:
-    case = ET.SubElement(suite, "testcase", classname=r.get("paper", ""), name=r["id"],
-                         time=f"{float(r.get('elapsed_s') or 0.0):.3f}")
+    case = ET.SubElement(suite, "testcase", classname=_x(r.get("paper", "")), name=_x(r["id"]),
+                         time=_seconds(r.get("elapsed_s")))
     props = ET.SubElement(case, "properties")
     for key in ("role", "verdict", "kind"):
-        ET.SubElement(props, "property", name=key, value=str(r.get(key, "")))
-    verdict, reason = r["verdict"], r.get("reason", "")
+        ET.SubElement(props, "property", name=key, value=_x(r.get(key, "")))
+    verdict, reason = r["verdict"], _x(r.get("reason", ""))
     if verdict == "refuted":
         node = ET.SubElement(case, "failure", message=reason[:500], type="refuted")
         ce = r.get("counterexample") or {}
-        node.text = "\n".join(x for x in (
+        node.text = _x("\n".join(x for x in (
             reason,
-            "counterexample: " + json.dumps(ce.get("premises"), sort_keys=True) if ce else "",
+            "counterexample: " + json.dumps(ce.get("premises"), sort_keys=True, default=str) if ce else "",
             f"reproduce: {r['reproduce']}" if r.get("reproduce") else "",
-        ) if x)
+        ) if x))
     elif verdict in ("inconclusive", "invalid"):
         node = ET.SubElement(case, "error", message=reason[:500], type=verdict)
         node.text = reason
@@ -47,10 +64,10 @@ def write(path: Path, claims: Sequence[dict[str, Any]], *, name: str = "lemmata"
     for paper, rs in papers.items():
         counts = {v: sum(1 for r in rs if r["verdict"] in v) for v in (("refuted",), ("inconclusive", "invalid"),
                                                                        ("skipped",))}
-        suite = ET.SubElement(root, "testsuite", name=paper, tests=str(len(rs)),
+        suite = ET.SubElement(root, "testsuite", name=_x(paper), tests=str(len(rs)),
                               failures=str(counts[("refuted",)]), errors=str(counts[("inconclusive", "invalid")]),
                               skipped=str(counts[("skipped",)]),
-                              time=f"{sum(float(r.get('elapsed_s') or 0.0) for r in rs):.3f}")
+                              time=_seconds(sum(float(_seconds(r.get("elapsed_s"))) for r in rs)))
         for r in rs:
             _case(suite, r)
     ET.indent(root)

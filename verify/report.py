@@ -22,16 +22,24 @@ from lemmata.verify.report_view import ladder_text  # noqa: F401  (re-exported: 
 _slug = V.slug
 
 
+def _one_line(text: Any) -> str:
+    # \r alone ends a Markdown line too (and so a table row)
+    return str(text).replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+
+
 def md(text: Any) -> str:
     """Escape text for Markdown: markup characters and raw HTML never pass through."""
-    s = str(text).replace("&", "&amp;")
+    s = _one_line(text).replace("&", "&amp;")
     s = s.replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"([\\`*_{}\[\]#|])", r"\\\1", s).replace("\n", " ")
+    return re.sub(r"([\\`*_{}\[\]#|~])", r"\\\1", s)
 
 
-def code(text: Any) -> str:
-    """Inline code span (backticks inside are widened)."""
-    s = str(text).replace("\n", " ")
+def code(text: Any, *, in_table: bool = False) -> str:
+    """Inline code span (backticks inside are widened). In a table cell a pipe must be written \\| even inside
+    a code span (GitHub-flavoured Markdown splits the cell first), and renders as |."""
+    s = _one_line(text)
+    if in_table:
+        s = s.replace("|", "\\|")
     fence = "``" if "`" in s else "`"
     return f"{fence} {s} {fence}" if fence == "``" else f"`{s}`"
 
@@ -43,8 +51,8 @@ def _plots_for(c: dict[str, Any]) -> list[tuple[str, str, str]]:
     out: list[tuple[str, str, str]] = []
     slug = V.slug(c["id"])
     for i, fig in enumerate(c.get("figures", [])):
-        xs = [float(v) for v in fig["x"]]  # non-finite values come back from results.load as floats; plots drop them
-        series = [Series(s["label"], xs, [float(y) for y in s["y"]], style=s.get("style", "line"))
+        xs = [_num(v) for v in fig["x"]]  # non-finite values come back from results.load as floats; plots drop them
+        series = [Series(s["label"], xs, [_num(y) for y in s["y"]], style=s.get("style", "line"))
                   for s in fig["series"]]
         svg = line_chart(series, title=fig["title"], xlabel=fig.get("xlabel", ""), ylabel=fig.get("ylabel", ""),
                          logx=fig.get("logx", False), logy=fig.get("logy", False))
@@ -117,22 +125,24 @@ def width_plot(claims: list[dict[str, Any]]) -> tuple[str, str, str] | None:
 
 # -- Markdown -----------------------------------------------------------------------------------
 
-def _md_span(x: V.Span) -> str:
+def _md_span(x: V.Span, in_table: bool) -> str:
     if isinstance(x, V.Code):
-        return code(x.s)
-    if isinstance(x, V.Strong):
-        return f"**{md(x.s.strip())}**" + (" " if x.s.endswith(" ") else "") if x.s.strip() else ""
+        return code(x.s, in_table=in_table)
+    if isinstance(x, V.Strong):  # spaces go outside the markers, or the bold does not open
+        core = x.s.strip()
+        lead, trail = x.s[: len(x.s) - len(x.s.lstrip())], x.s[len(x.s.rstrip()):]
+        return f"{md(lead)}**{md(core)}**{md(trail)}" if core else md(x.s)
     if isinstance(x, V.Verdict):
         return f"**{md(x.s)}**"
     if isinstance(x, V.Link):
         return f"[{md(x.s)}]({x.href})"
     if isinstance(x, V.Math):
-        return code(x.text)
+        return code(x.text, in_table=in_table)
     return md(x.s)
 
 
-def _md_line(spans: V.Line) -> str:
-    return "".join(_md_span(x) for x in spans)
+def _md_line(spans: V.Line, in_table: bool = False) -> str:
+    return "".join(_md_span(x, in_table) for x in spans)
 
 
 def _md_block(b: V.Block) -> list[str]:
@@ -144,7 +154,7 @@ def _md_block(b: V.Block) -> list[str]:
         return [f"- {_md_line(item)}" for item in b.items] + [""]
     if isinstance(b, V.Table):
         out = ["| " + " | ".join(md(h) for h in b.head) + " |", "|---" * len(b.head) + "|"]
-        out += ["| " + " | ".join(_md_line(cell) for cell in row) + " |" for row in b.rows]
+        out += ["| " + " | ".join(_md_line(cell, in_table=True) for cell in row) + " |" for row in b.rows]
         return out + [""]
     if isinstance(b, V.Figure):
         return [f"![{md(b.title)}](plots/{b.stem}.svg)", ""]
@@ -183,8 +193,9 @@ def _html_span(x: V.Span) -> str:
         return f'<span class="{e(x.s)}">{e(x.s)}</span>'
     if isinstance(x, V.Link):
         return f'<a href="{e(x.href)}">{e(x.s)}</a>'
-    if isinstance(x, V.Math):
-        return (x.mathml + " " if x.mathml else "") + f"<code>{e(x.text)}</code>"
+    if isinstance(x, V.Math):  # checked again here: only presentation MathML without attributes of its own
+        ml = V.safe_mathml(x.mathml)
+        return (ml + " " if ml else "") + f"<code>{e(x.text)}</code>"
     return e(x.s)
 
 

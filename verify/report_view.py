@@ -19,6 +19,37 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+
+#: presentation-MathML elements and attributes a statement may use; anything else (an <img> smuggled in through a
+#: sympy Function's name, an event handler) makes the statement fall back to its plain text
+_MATHML_TAGS = frozenset("math mrow mi mn mo ms mtext mspace msup msub msubsup mfrac msqrt mroot mfenced mstyle "
+                         "mtable mtr mtd munder mover munderover mpadded mphantom menclose semantics".split())
+_MATHML_ATTRS = frozenset("xmlns display mathvariant stretchy fence separators open close linethickness accent "
+                          "form lspace rspace columnalign movablelimits".split())
+
+
+def safe_mathml(doc: str) -> str:
+    """``doc`` if it is well-formed MathML made only of presentation elements with their plain attributes, else "".
+
+    The report inlines MathML into HTML unescaped, and reads it back from results.json, which travels between
+    machines: so it is checked where it is made and again where it is shown."""
+    import xml.etree.ElementTree as ET
+
+    if not isinstance(doc, str) or not doc:
+        return ""
+    try:
+        root = ET.fromstring(re.sub(r"&#?\w+;", "", doc))  # well-formed (entities aside) or nothing
+    except ET.ParseError:
+        return ""
+    for el in root.iter():
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag not in _MATHML_TAGS or any(a.rsplit("}", 1)[-1] not in _MATHML_ATTRS for a in el.attrib):
+            return ""
+    if re.search(r"&(?!(?:lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);)", doc):
+        return ""
+    return doc
+
+
 # -- spans and blocks ---------------------------------------------------------------------------
 
 
@@ -58,9 +89,10 @@ Span = Union[Text, Code, Strong, Verdict, Link, Math]
 Line = tuple[Span, ...]
 
 
-def line(*parts: Span | str | None) -> Line:
-    """A line of spans; plain strings become :class:`Text`, None is dropped."""
-    return tuple(Text(p) if isinstance(p, str) else p for p in parts if p is not None and p != "")
+def line(*parts: Any) -> Line:
+    """A line of spans; strings (and any other value, as its str) become :class:`Text`, None and "" are dropped."""
+    spans = (Text, Code, Strong, Verdict, Link, Math)
+    return tuple(p if isinstance(p, spans) else Text(str(p)) for p in parts if p is not None and p != "")
 
 
 @dataclass(frozen=True)
@@ -428,7 +460,8 @@ def _findings_blocks(claims: list[dict[str, Any]], width_plot: tuple[str, str, s
              line(fmt(w["threshold"]) + ("" if not w["threshold_range"] or w["threshold_range"][0] == w["threshold_range"][1]
                                          else f" ({fmt(w['threshold_range'][0])}…{fmt(w['threshold_range'][1])})")),
              line(fmt(w["theory"])), line(fmt(w["explicit"])),
-             line(f"10^{math.log10(w['explicit'] / w['threshold']):.1f}" if w["explicit"] and w["threshold"] else "—"))
+             line(f"10^{math.log10(w['explicit'] / w['threshold']):.1f}" if _positive(w["explicit"])
+                  and _positive(w["threshold"]) else "—"))
             for w in widths), name="widths"))
         if width_plot is not None:
             B.append(Figure(*width_plot))
@@ -443,9 +476,13 @@ def _violation(ex: dict[str, Any]) -> str:
         return ""
     text = "; ".join(f"{a['relation']}: {fmt(a['lhs'])} against {fmt(a['rhs'])}"
                      + (f" (allowance {fmt(a['allowance'])})" if a.get("allowance") else "") for a in atoms[:2])
-    if ex.get("seeds"):
-        text += f" — {ex.get('failed_seeds')} of {ex['seeds']} seeds failed"
+    if ex.get("seeds"):  # failed_seeds counts every batch the example ran
+        text += f" — {ex.get('failed_seeds')} of {ex['seeds'] * (ex.get('batches') or 1)} seeds failed"
     return text
+
+
+def _positive(v: Any) -> bool:
+    return isinstance(v, (int, float)) and math.isfinite(v) and v > 0
 
 
 def _short(text: str, n: int = 240) -> str:
@@ -503,7 +540,7 @@ def claim_blocks(c: dict[str, Any], plots: list[tuple[str, str, str]], controls:
         items.append(line(f"Given: {c['given']}"))
     if c.get("premises"):
         items.append(line("Premises as drawn: ", Code(c["premises"])))
-    items.append(line("Statement: ", Math(c.get("statement_mathml") or "", c["statement"])))
+    items.append(line("Statement: ", Math(safe_mathml(c.get("statement_mathml") or ""), c["statement"])))
     items.append(line(f"Tolerance: {c['tolerance']}"))
     items.append(line(f"Examples: {c['examples']} × {c['seeds_per_example']} seeds ({c['seeds_total']} runs), "
                       f"{c['elapsed_s']:.1f} s; worst slack {fmt(c.get('worst_slack'))}"))
@@ -524,7 +561,7 @@ def claim_blocks(c: dict[str, Any], plots: list[tuple[str, str, str]], controls:
     if ex:
         head = "Counterexample (shrunk)" if c.get("expect") != "breaks" else "The break (shrunk example)"
         B.append(Para(line(Strong(head + ":"), " premises ", Code(premises_text(ex["premises"])),
-                           f"; {ex['failed_seeds']} of {ex['seeds']} seeds failed",
+                           f"; {ex['failed_seeds']} of {ex['seeds'] * (ex.get('batches') or 1)} seeds failed",
                            f", failure-rate interval {tuple(round(v, 4) for v in ex['interval'])}"
                            if ex.get("interval") else "")))
         B.extend(_atoms(ex.get("detail") or {}, "Counterexample"))

@@ -33,7 +33,7 @@ import subprocess
 import tempfile
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from lemmata.verify.errors import ResultsFileError
 
@@ -68,8 +68,11 @@ def encode_nonfinite(value: Any, pointer: str = "", flags: dict[str, str] | None
     if isinstance(value, float) and not math.isfinite(value):
         flags[pointer] = "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
         return None, flags
-    if isinstance(value, dict):
-        return {k: encode_nonfinite(v, f"{pointer}/{_escape(str(k))}", flags)[0] for k, v in value.items()}, flags
+    if isinstance(value, Mapping):
+        bad = [k for k in value if not isinstance(k, str)]
+        if bad:  # json.dumps would write True as "true": the flag's pointer would name another key
+            raise ValueError(f"key {bad[0]!r} at {pointer or '/'} is not a string; JSON objects have string keys")
+        return {k: encode_nonfinite(v, f"{pointer}/{_escape(k)}", flags)[0] for k, v in value.items()}, flags
     if isinstance(value, (list, tuple)):
         return [encode_nonfinite(v, f"{pointer}/{i}", flags)[0] for i, v in enumerate(value)], flags
     return value, flags
@@ -88,13 +91,13 @@ def decode_nonfinite(value: Any, flags: dict[str, str]) -> Any:
             for part in parts[:-1]:
                 node = node[int(part)] if isinstance(node, list) else node[part]
             last = parts[-1]
-            if isinstance(node, list):
-                node[int(last)] = number
-            else:
-                node[last] = number
+            key: int | str = int(last) if isinstance(node, list) else last
+            if node[key] is not None:  # a flag names a null, nothing else
+                raise ValueError(pointer)
+            node[key] = number
         except (KeyError, IndexError, ValueError, TypeError):
-            raise ResultsFileError(f"nonfinite entry {pointer!r} points nowhere in its record; re-run the "
-                                   "verification") from None
+            raise ResultsFileError(f"nonfinite entry {pointer!r} does not point at a null in its record; re-run "
+                                   "the verification") from None
     return value
 
 
@@ -192,12 +195,13 @@ def save(out_dir: Path, prov: dict[str, Any], claims: list[dict[str, Any]],
          coverage: dict[str, list[dict[str, Any]]] | None = None) -> Path:
     """Write ``claims`` (flat results) as schema-3 records to ``DIR/results.json``, atomically."""
     prov_clean, prov_flags = encode_nonfinite(prov)
-    if prov_flags:
-        raise ValueError(f"provenance holds non-finite numbers at {sorted(prov_flags)}")
+    cov_clean, cov_flags = encode_nonfinite(coverage or {})
+    if prov_flags or cov_flags:  # strings and counts only: a number there is a bug of ours
+        raise ValueError(f"provenance/coverage hold non-finite numbers at {sorted(prov_flags) + sorted(cov_flags)}")
     doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "provenance": prov_clean,
                            "claims": [to_record(c) for c in claims]}
-    if coverage:
-        doc["coverage"] = coverage
+    if cov_clean:
+        doc["coverage"] = cov_clean
     path = out_dir / RESULTS_NAME
     write_atomic(path, json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
     return path
@@ -235,13 +239,23 @@ def load(out_dir: Path) -> dict[str, Any]:
             if not isinstance(c.get(part), dict):
                 raise ResultsFileError(f"{path}: claim {name} lacks the object {part!r}; re-run the verification "
                                        f"(`lemmata verify --out {out_dir}`)")
-        if not isinstance(c.get("nonfinite", {}), dict):
-            raise ResultsFileError(f"{path}: claim {name}: 'nonfinite' must be an object; re-run the verification")
+        if not isinstance(c.get("nonfinite"), dict):
+            raise ResultsFileError(f"{path}: claim {name}: 'nonfinite' must be an object (the map of non-finite "
+                                   "numbers, {} when there are none); re-run the verification")
         for part, names in (("spec", SPEC_FIELDS), ("outcome", OUTCOME_FIELDS)):
             missing = [k for k in names if k not in c[part]]
             if missing:
                 raise ResultsFileError(f"{path}: claim {name} lacks the field {part}.{missing[0]}; re-run the "
                                        f"verification (`lemmata verify --out {out_dir}`)")
+            unknown = sorted(set(c[part]) - set(names))
+            if unknown:
+                raise ResultsFileError(f"{path}: claim {name} has the field {part}.{unknown[0]}, which this lemmata "
+                                       "does not know (a newer version wrote it, or it was edited); re-run the "
+                                       f"verification (`lemmata verify --out {out_dir}`)")
+        unknown = sorted(set(c) - {"id", "spec", "outcome", "nonfinite", *RECORD_FIELDS})
+        if unknown:
+            raise ResultsFileError(f"{path}: claim {name} has the field {unknown[0]}, which this lemmata does not "
+                                   "know; re-run the verification")
         if "id" not in c:
             raise ResultsFileError(f"{path}: claims[{i}] lacks the field 'id'; re-run the verification")
         if c["outcome"]["verdict"] not in VERDICTS:

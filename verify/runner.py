@@ -188,7 +188,7 @@ def _result(claim: Claim, out: SearchOutcome, profile: Profile, S: int, device_n
         counterexample=counterexample, reproduce=reproduce, evidence=evidence, search=search,
         thresholds=thresholds, regime=regime, figures=(shown.figures if shown is not None else []),
         spec_hash=spec_hash, source_file=claim.source_file,
-        example_rows=example_log.rows(claim.id, out.records, out.replication),
+        example_rows=example_log.rows(claim.id, out.records, out.replications),
     )
 
 

@@ -67,7 +67,8 @@ class SearchOutcome:
     shrink_cut: bool = False
     note: str = ""
     box: bool = False
-    replication: ExampleRecord | None = None
+    replication: ExampleRecord | None = None  # the last replication run (the one the decision reads)
+    replications: list[ExampleRecord] = field(default_factory=list)  # every replication run, in order
     replication_error: str | None = None
     replication_tries: int = 0
 
@@ -400,6 +401,7 @@ class Search:
                 self.out.replication_error = f"{type(err).__name__}: {err}"
                 return
             self.out.replication = rep
+            self.out.replications.append(rep)
             self.out.replication_tries += 1
             if rep.decision == "fail":
                 self.out.failing = rec

@@ -80,7 +80,7 @@ def test_results_json_validates_against_the_shipped_schema(run_dir: Path) -> Non
 def test_the_schema_lists_what_the_code_writes() -> None:
     from typing import get_args
 
-    from lemmata.verify.claim import CoverageStatus, Kind, Source
+    from lemmata.verify.claim import Claim, CoverageStatus, Kind, Source
 
     schema = results.schema()
     record = schema["$defs"]["claim_record"]
@@ -93,6 +93,11 @@ def test_the_schema_lists_what_the_code_writes() -> None:
     cov = schema["properties"]["coverage"]["additionalProperties"]["items"]["properties"]
     assert set(cov["status"]["enum"]) == set(get_args(CoverageStatus))
     assert tuple(schema["$defs"]["example_row"]["required"]) == ROW_FIELDS
+    assert set(spec["properties"]["expect"]["enum"]) == {"holds", "breaks"} == {
+        Claim.__dataclass_fields__["expect"].default, "breaks"}
+    from lemmata.verify.claim import _ID
+
+    assert record["properties"]["id"]["pattern"] == _ID.pattern
 
 
 def test_a_nonfinite_example_is_reported_and_its_numbers_are_null_with_a_flag(run_dir: Path) -> None:
@@ -197,3 +202,52 @@ def test_the_wheel_installs_only_the_lemmata_namespace_with_its_schema(tmp_path:
     assert {n.split("/")[0] for n in names} == {"lemmata", wheel.name.split("-py3")[0] + ".dist-info"}
     assert "lemmata/verify/results.schema.json" in names
     assert not any(n.startswith("lemmata/__init__") for n in names)  # an implicit namespace
+
+
+def test_resume_refuses_a_record_with_a_field_it_does_not_know(run_dir: Path, tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "R"
+    shutil.copytree(run_dir, out)
+    doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    doc["claims"][0]["outcome"]["extra_from_a_newer_lemmata"] = 1
+    (out / "results.json").write_text(json.dumps(doc), encoding="utf-8")
+    th = run_dir.parent / "th"
+    assert main(["--theorems", str(th), "verify", "filetoy", "--resume", str(out), "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "outcome.extra_from_a_newer_lemmata" in err and "Traceback" not in err
+
+
+def test_a_run_that_dies_before_its_first_claim_leaves_no_stale_results(run_dir: Path, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """results.json and examples.jsonl start in step: an earlier run's results are not kept beside an emptied log."""
+    out = tmp_path / "R"
+    shutil.copytree(run_dir, out)
+    import lemmata.verify.runner as runner
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("the machine fell over")
+
+    monkeypatch.setattr(runner, "run_claim", boom)
+    with pytest.raises(RuntimeError):
+        main(["--theorems", str(run_dir.parent / "th"), "verify", "filetoy", "--out", str(out), "--workers", "1"])
+    assert results.load(out)["claims"] == [] and (out / EXAMPLES_NAME).read_text() == ""
+
+
+def test_junit_xml_survives_control_characters_and_a_nan_time(tmp_path: Path) -> None:
+    from lemmata.verify import junit
+
+    r = {"id": "p.c", "paper": "p", "role": "claim", "kind": "exact", "verdict": "refuted", "elapsed_s": math.nan,
+         "reason": "boom \x1b[31mred\x1b[0m \x00", "counterexample": {"premises": {"n": 1}}, "reproduce": "lemmata x"}
+    root = ET.parse(junit.write(tmp_path / "j.xml", [r])).getroot()
+    case = root.find("testsuite/testcase")
+    assert case.get("time") == "0.000" and "boom" in case.find("failure").text
+
+
+def test_replay_prints_strict_json(run_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A non-finite number is null with a flag, as in the files (jq and JavaScript reject Infinity)."""
+    code = main(["--theorems", str(run_dir.parent / "th"), "replay", "filetoy.blowup", "--premises",
+                 '{"n": 7, "seed": 1}'])
+    out = capsys.readouterr().out
+    text = out[: out.rindex("}") + 1]
+    doc = json.loads(text, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))
+    assert code == 0 and doc["nonfinite"] and "Infinity" not in text

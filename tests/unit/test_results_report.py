@@ -200,8 +200,12 @@ def test_encode_nonfinite_escapes_pointer_keys() -> None:
     value, flags = results.encode_nonfinite({"a/b": {"~c": math.inf}, "ok": [1.0]})
     assert value == {"a/b": {"~c": None}, "ok": [1.0]} and flags == {"/a~1b/~0c": "inf"}
     assert results.decode_nonfinite(value, flags) == {"a/b": {"~c": math.inf}, "ok": [1.0]}
-    with pytest.raises(ResultsFileError, match="points nowhere"):
+    with pytest.raises(ResultsFileError, match="does not point at a null"):
         results.decode_nonfinite({"x": 1}, {"/y/z": "inf"})
+    with pytest.raises(ResultsFileError, match="does not point at a null"):
+        results.decode_nonfinite({"x": 1.0}, {"/x": "inf"})  # a flag names a null, never a number
+    with pytest.raises(ValueError, match="not a string"):
+        results.encode_nonfinite({"x": {True: math.inf}})  # JSON would write the key as "true"
     with pytest.raises(ResultsFileError, match="expected a JSON pointer"):
         results.decode_nonfinite({"x": None}, {"/x": "Infinity"})
 
@@ -225,9 +229,11 @@ def test_load_missing(tmp_path: Path) -> None:
     ('{"schema_version": 3, "claims": []}', "provenance"),
     ('{"schema_version": 3, "provenance": {}}', "claims"),
     ('{"schema_version": 3, "provenance": {}, "claims": [{"id": "p.c"}]}', "claim p.c lacks the object 'spec'"),
-    ('{"schema_version": 3, "provenance": {}, "claims": [{"id": "p.c", "spec": {}, "outcome": {}}]}',
+    ('{"schema_version": 3, "provenance": {}, "claims": [{"id": "p.c", "spec": {}, "outcome": {}, "nonfinite": {}}]}',
      "claim p.c lacks the field spec.title"),
     ('{"schema_version": 3, "provenance": {}, "claims": [7]}', "claims[0] is not an object"),
+    ('{"schema_version": 3, "provenance": {}, "claims": [{"id": "p.c", "spec": {}, "outcome": {}, "nonfinite": []}]}',
+     "'nonfinite' must be an object"),
 ])
 def test_load_bad_files(tmp_path: Path, text: str, fragment: str) -> None:
     (tmp_path / "results.json").write_text(text, encoding="utf-8")
@@ -404,3 +410,21 @@ def test_a_vacuous_ladder_size_is_not_drawn_as_a_failure() -> None:
                    {"size": 16, "held": True, "status": "held"}, {"size": 32, "held": False, "status": "undecided"}]}
     assert ladder_text(t) == "4✗, 8∅, 16✓, 32?"
     assert ladder_text({"sizes": [{"size": 2, "held": True}]}) == "2✓"  # records without a status (older files)
+
+
+def test_markdown_cells_keep_one_row_and_bold_opens() -> None:
+    from lemmata.verify import report_view as V
+    from lemmata.verify.report import render_html, render_markdown
+
+    rep = V.Report(title="t", blocks=[
+        V.Table(("a", "b"), ((V.line(V.Code('{"s": "a|b"}')), V.line("x\ry\r\nz ~1e-15")),), name="t"),
+        V.Para(V.line("finished 12:00", V.Strong(" — interrupted"), ".")),
+        V.Para(V.line("statement ", V.Math('<math><mi onclick="x">n</mi></math>', "n <= 1"), 3)),
+    ])
+    text = render_markdown(rep)
+    rows = [ln for ln in text.splitlines() if ln.startswith("|")]
+    assert len(rows) == 3 and rows[2].count(" | ") == 1  # the pipe in the code span and \r do not split the row
+    assert r"a\|b" in rows[2] and r"\~1e-15" in rows[2]
+    assert "finished 12:00 **— interrupted**." in text
+    page = render_html(rep)
+    assert "onclick" not in page and "<code>n &lt;= 1</code>" in page  # MathML with an attribute is not trusted
