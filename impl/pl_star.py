@@ -34,6 +34,9 @@ from lemmata.impl._checks import step_sizes as _step_sizes
 
 __all__ = [
     "KernelPath",
+    "deep_tanh_init",
+    "deep_tanh_output",
+    "hessian_spectral_norm",
     "ball_points",
     "pl_ratio",
     "pl_ratio_descent",
@@ -397,3 +400,74 @@ def autograd_tangent_kernel(outputs: Callable[..., Tensor], params: Sequence[Ten
         Js = J[idx, :, idx].reshape(S, N, -1)  # the seed-diagonal blocks (S, N, p_s)
         K = K + torch.matmul(Js, Js.transpose(-1, -2))
     return K
+
+
+# --------------------------------------------------------------------------------------------
+# Hessian of a wide network's output (Liu, Zhu, Belkin 2020/2022: ‖∂²f/∂w²‖ = Õ(1/√m) in a ball)
+# --------------------------------------------------------------------------------------------
+
+
+def deep_tanh_init(S: int, d: int, m: int, *, generator: torch.Generator,
+                   dtype: torch.dtype = torch.float64) -> tuple[Tensor, Tensor, Tensor]:
+    """(W1 (S, m, d), W2 (S, m, m), v (S, m)), every entry N(0, 1): the NTK parametrization's initialization."""
+    S = _int_at_least("S", S, 1)
+    d = _int_at_least("d", d, 1)
+    m = _int_at_least("m", m, 1)
+    W1 = torch.randn((S, m, d), generator=generator, dtype=dtype)
+    W2 = torch.randn((S, m, m), generator=generator, dtype=dtype)
+    v = torch.randn((S, m), generator=generator, dtype=dtype)
+    return W1, W2, v
+
+
+def deep_tanh_output(W1: Tensor, W2: Tensor, v: Tensor, x: Tensor, *, output_tanh: bool = False) -> Tensor:
+    """f(θ; x) for two hidden tanh layers of width m in the NTK parametrization, one input per copy, shape (S,).
+
+        h₁ = tanh(W1 x/√d),   h₂ = tanh(W2 h₁/√m),   f = vᵀh₂/√m       (Liu, Zhu, Belkin 2020, Sec. 3 [recalled])
+
+    with ``output_tanh`` the output is tanh(f) (a non-linear output layer, the case where their Hessian bound
+    fails). W1 (S, m, d), W2 (S, m, m), v (S, m), x (S, d).
+    """
+    if W1.dim() != 3 or W2.dim() != 3 or v.dim() != 2 or x.dim() != 2:
+        raise ValueError(f"W1.shape={tuple(W1.shape)}, W2.shape={tuple(W2.shape)}, v.shape={tuple(v.shape)}, "
+                         f"x.shape={tuple(x.shape)}: expected (S, m, d), (S, m, m), (S, m), (S, d)")
+    S, m, d = W1.shape
+    if W2.shape != (S, m, m) or v.shape != (S, m) or x.shape != (S, d):
+        raise ValueError(f"W2.shape={tuple(W2.shape)}, v.shape={tuple(v.shape)}, x.shape={tuple(x.shape)}: "
+                         f"expected ({S}, {m}, {m}), ({S}, {m}), ({S}, {d})")
+    h1 = torch.tanh(torch.einsum("smd,sd->sm", W1, x) / math.sqrt(d))
+    h2 = torch.tanh(torch.einsum("sij,sj->si", W2, h1) / math.sqrt(m))
+    f = (v * h2).sum(-1) / math.sqrt(m)
+    return torch.tanh(f) if output_tanh else f
+
+
+def hessian_spectral_norm(fn: Callable[..., Tensor], params: Sequence[Tensor], *, iters: int,
+                          generator: torch.Generator) -> Tensor:
+    """‖∇²_θ f_s(θ_s)‖₂ per copy s by power iteration on Hessian-vector products (double backward), shape (S,).
+
+    ``fn(*params)`` returns (S,) outputs, copy s depending only on the s-th slice of every parameter, so the
+    Hessian of Σ_s f_s is block diagonal and one Hessian-vector product serves every copy. Power iteration
+    u ← Hu/‖Hu‖ (per copy) from a Gaussian start; the value returned is ‖Hu‖ at the last unit u, which is never
+    above ‖H‖₂ (a lower estimate that converges to ‖H‖₂ = max|λ| at a rate set by the gap |λ₂|/|λ₁|; with
+    λ_max ≈ −λ_min the iterate oscillates but ‖Hu‖ still converges, since H²'s top eigenvalue is λ₁²).
+    """
+    iters = _int_at_least("iters", iters, 1)
+    ps_ = [p.detach().clone().requires_grad_(True) for p in params]
+    S = ps_[0].shape[0]
+    with torch.enable_grad():
+        out = fn(*ps_)
+        if out.shape != (S,):
+            raise ValueError(f"fn(*params).shape={tuple(out.shape)}: expected ({S},), one output per copy")
+        grads = torch.autograd.grad(out.sum(), ps_, create_graph=True)
+    u = [torch.randn(p.shape, generator=generator, dtype=p.dtype).to(p.device) for p in ps_]
+
+    def unit(vs: list[Tensor]) -> tuple[list[Tensor], Tensor]:
+        nrm = torch.sqrt(sum((t * t).flatten(1).sum(1) for t in vs)).clamp_min(1e-300)
+        return [t / nrm.reshape(-1, *([1] * (t.dim() - 1))) for t in vs], nrm
+
+    u, _ = unit(u)
+    nrm = torch.zeros(S, dtype=ps_[0].dtype, device=ps_[0].device)
+    for _ in range(iters):
+        with torch.enable_grad():
+            Hu = torch.autograd.grad(grads, ps_, grad_outputs=u, retain_graph=True)
+        u, nrm = unit([h.detach() for h in Hu])
+    return nrm.detach()

@@ -206,3 +206,39 @@ def test_biased_batches_are_caught_by_the_sgd_rate(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(ps, "sgd_batch_counts", sgd_counts_first_sample_only)
     verdict = verdict_of("liu2022.sgd_expected_rate")
     assert verdict.startswith("refuted"), verdict
+
+
+# --- the Hessian norm Õ(1/√m) (issue 17) -----------------------------------------------------------------------
+
+_real_deep_tanh_output = ps.deep_tanh_output
+
+
+def deep_tanh_without_output_scaling(W1, W2, v, x, *, output_tanh=False):
+    """The output layer without its 1/√m (standard instead of NTK scaling there): f is √m times larger, so its
+    Hessian no longer decays like 1/√m."""
+    m = W1.shape[1]
+    return math.sqrt(m) * _real_deep_tanh_output(W1, W2, v, x, output_tanh=output_tanh)
+
+
+@pytest.mark.catches("liu2022.hessian_norm_decay")
+def test_output_layer_without_1_over_sqrt_m_breaks_the_hessian_decay(monkeypatch: pytest.MonkeyPatch,
+                                                                    verdict_of) -> None:
+    monkeypatch.setattr(ps, "deep_tanh_output", deep_tanh_without_output_scaling)
+    verdict = verdict_of("liu2022.hessian_norm_decay")
+    assert verdict.startswith("refuted"), verdict
+
+
+@pytest.mark.catches("liu2022.hessian_norm_decay")
+def test_a_faster_rate_than_the_papers_is_refuted() -> None:
+    """A false variant of the statement: ‖H‖ = O(1/m) (log–log slope ≤ −¾) must come back refuted."""
+    from dataclasses import replace
+
+    import sympy as sp
+
+    import lemmata.theorems.liu2022 as mod
+    from lemmata.verify.profiles import PROFILES
+    from lemmata.verify.runner import run_claim
+
+    false = replace(mod.hessian_norm_decay, statement=sp.Le(mod.hess_slope, -0.75))
+    res = run_claim(false, profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu", dtype=torch.float64)
+    assert res.verdict == "refuted", res.reason

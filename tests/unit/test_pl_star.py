@@ -207,3 +207,52 @@ def test_sgd_single_sample_step_is_n_times_that_samples_gradient():
     gW, ga = torch.autograd.grad(l1, (Wr, ar))
     ref = tl.loss(W0 - 0.05 * 3 * gW, a0 - 0.05 * 3 * ga, X, y)
     torch.testing.assert_close(L[:, 1], ref, rtol=1e-12, atol=1e-14)
+
+
+# --------------------------------------------------------------------------------------------
+# the Hessian of a deep tanh net's output (issue 17)
+# --------------------------------------------------------------------------------------------
+
+
+def _flat_output(s, d, m, x, output_tanh=False):
+    def f(flat):
+        a = flat[:m * d].reshape(1, m, d)
+        b = flat[m * d:m * d + m * m].reshape(1, m, m)
+        c = flat[m * d + m * m:].reshape(1, m)
+        return ps.deep_tanh_output(a, b, c, x[s:s + 1], output_tanh=output_tanh).sum()
+    return f
+
+
+@pytest.mark.parametrize("output_tanh", [False, True])
+def test_hessian_spectral_norm_matches_the_exact_hessian(output_tanh):
+    """Power iteration on double-backward HVPs against eigvalsh of the full Hessian (torch.autograd.functional)."""
+    S, d, m = 3, 3, 5
+    W1, W2, v = ps.deep_tanh_init(S, d, m, generator=_gen(0))
+    x = torch.randn(S, d, generator=_gen(1), dtype=F64)
+    x = x / x.norm(dim=1, keepdim=True)
+    est = ps.hessian_spectral_norm(lambda a, b, c: ps.deep_tanh_output(a, b, c, x, output_tanh=output_tanh),
+                                   (W1, W2, v), iters=400, generator=_gen(2))
+    for s in range(S):
+        th = torch.cat([W1[s].flatten(), W2[s].flatten(), v[s].flatten()])
+        H = torch.autograd.functional.hessian(_flat_output(s, d, m, x, output_tanh), th)
+        exact = torch.linalg.eigvalsh(H).abs().max()
+        # power iteration from below: 400 steps converge to ≈ 1e-8 relative unless |λ₂| ≈ |λ₁| (not here)
+        assert est[s] <= exact * (1 + 1e-12)
+        torch.testing.assert_close(est[s], exact, rtol=1e-6, atol=0.0)
+
+
+def test_deep_tanh_output_against_a_direct_formula():
+    W1, W2, v = ps.deep_tanh_init(2, 4, 6, generator=_gen(3))
+    x = torch.randn(2, 4, generator=_gen(4), dtype=F64)
+    f = ps.deep_tanh_output(W1, W2, v, x)
+    for s in range(2):
+        h1 = torch.tanh(W1[s] @ x[s] / 2.0)
+        h2 = torch.tanh(W2[s] @ h1 / math.sqrt(6))
+        torch.testing.assert_close(f[s], v[s] @ h2 / math.sqrt(6), rtol=1e-13, atol=1e-15)
+    torch.testing.assert_close(ps.deep_tanh_output(W1, W2, v, x, output_tanh=True), torch.tanh(f))
+
+
+def test_deep_tanh_output_rejects_bad_shapes():
+    W1, W2, v = ps.deep_tanh_init(2, 4, 6, generator=_gen(3))
+    with pytest.raises(ValueError, match="x.shape"):
+        ps.deep_tanh_output(W1, W2, v, torch.zeros(2, 5, dtype=F64))
