@@ -37,6 +37,8 @@ __all__ = [
     "deep_tanh_init",
     "deep_tanh_output",
     "hessian_spectral_norm",
+    "least_squares_gd",
+    "least_squares_pl_eps",
     "ball_points",
     "pl_ratio",
     "pl_ratio_descent",
@@ -471,3 +473,46 @@ def hessian_spectral_norm(fn: Callable[..., Tensor], params: Sequence[Tensor], *
             Hu = torch.autograd.grad(grads, ps_, grad_outputs=u, retain_graph=True)
         u, nrm = unit([h.detach() for h in Hu])
     return nrm.detach()
+
+
+# --------------------------------------------------------------------------------------------
+# PL*_ε on an under-parameterized (non-interpolating) system: linear least squares with n > p
+# --------------------------------------------------------------------------------------------
+
+
+def least_squares_pl_eps(X: Tensor, y: Tensor, eps: Tensor | float) -> tuple[Tensor, Tensor, Tensor]:
+    """(μ_ε, L*, β) for L(w) = ½‖Xw − y‖², X (n, p) of full column rank p < n.
+
+    [derived] ∇L = Xᵀ(Xw − y) = XᵀX(w − w*), and L(w) − L* = ½‖X(w − w*)‖², so
+    ‖∇L‖² ≥ σ²_min(X)‖X(w − w*)‖² = 2σ²_min(X)(L − L*); wherever L ≥ ε > L*,
+    ½‖∇L‖² ≥ σ²_min(X)(1 − L*/ε)·L: the PL*_ε condition of Liu, Zhu, Belkin 2022 (recalled) with
+    μ_ε = σ²_min(X)(1 − L*/ε) (negative when ε ≤ L*). β = σ²_max(X) is the smoothness of L.
+    L* from the least-squares solution (torch.linalg.lstsq).
+    """
+    if X.dim() != 2 or y.dim() != 1 or y.shape[0] != X.shape[0]:
+        raise ValueError(f"X.shape={tuple(X.shape)}, y.shape={tuple(y.shape)}: expected (n, p) and (n,)")
+    sv = torch.linalg.svdvals(X)
+    w_star = torch.linalg.lstsq(X, y.unsqueeze(-1)).solution.squeeze(-1)
+    L_star = 0.5 * ((X @ w_star - y) ** 2).sum()
+    eps_t = torch.as_tensor(eps, dtype=X.dtype, device=X.device)
+    return sv[-1] ** 2 * (1.0 - L_star / eps_t), L_star, sv[0] ** 2
+
+
+def least_squares_gd(X: Tensor, y: Tensor, w0: Tensor, *, eta: float | Tensor, steps: int) -> Tensor:
+    """Losses L(w_t) = ½‖Xw_t − y‖², t = 0 … steps, of GD w_{t+1} = w_t − η Xᵀ(Xw_t − y), shape (S, steps + 1).
+
+    X (n, p), y (n,), w0 (S, p); ``eta`` a float or (S,). Non-finite losses are recorded as +inf.
+    """
+    steps = _int_at_least("steps", steps, 0)
+    if w0.dim() != 2 or w0.shape[1] != X.shape[1]:
+        raise ValueError(f"w0.shape={tuple(w0.shape)}: expected (S, {X.shape[1]})")
+    S = w0.shape[0]
+    eta_t = _step_sizes(eta, S=S, like=w0).reshape(S, 1)
+    w = w0.clone()
+    out = torch.empty((S, steps + 1), dtype=w0.dtype, device=w0.device)
+    for t in range(steps + 1):
+        r = w @ X.T - y  # (S, n)
+        out[:, t] = 0.5 * (r * r).sum(-1)
+        if t < steps:
+            w = w - eta_t * (r @ X)
+    return torch.where(torch.isfinite(out), out, torch.full_like(out, math.inf))

@@ -242,3 +242,32 @@ def test_a_faster_rate_than_the_papers_is_refuted() -> None:
     false = replace(mod.hessian_norm_decay, statement=sp.Le(mod.hess_slope, -0.75))
     res = run_claim(false, profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu", dtype=torch.float64)
     assert res.verdict == "refuted", res.reason
+
+
+# --- PL*_ε (issue 17) ------------------------------------------------------------------------------------------
+
+_real_ls_gd, _real_pl_eps = ps.least_squares_gd, ps.least_squares_pl_eps
+
+
+def least_squares_gd_mean_gradient(X, y, w0, *, eta, steps):
+    """GD on the mean loss (1/2n)‖Xw − y‖² while μ_ε and β are those of the sum: steps n times too short. (A factor
+    ½ is not caught, and need not be: the rate (1 − ημ)^t is the descent lemma's, loose by about 2 in the exponent
+    along the slow direction, since L − L* falls by (1 − ησ²_min)² per step there.)"""
+    return _real_ls_gd(X, y, w0, eta=eta / X.shape[0], steps=steps)
+
+
+def pl_eps_with_sigma_max(X, y, eps):
+    """μ_ε from the largest singular value instead of the smallest."""
+    mu, L_star, beta = _real_pl_eps(X, y, eps)
+    sv = torch.linalg.svdvals(X)
+    return mu * (sv[0] / sv[-1]) ** 2, L_star, beta
+
+
+@pytest.mark.catches("liu2022.pl_eps_rate")
+@pytest.mark.parametrize(("attr", "bug"), [("least_squares_gd", least_squares_gd_mean_gradient),
+                                           ("least_squares_pl_eps", pl_eps_with_sigma_max)],
+                         ids=["mean_gradient", "sigma_max"])
+def test_planted_bug_breaks_the_pl_eps_rate(attr, bug, monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(ps, attr, bug)
+    verdict = verdict_of("liu2022.pl_eps_rate")
+    assert verdict.startswith("refuted"), verdict

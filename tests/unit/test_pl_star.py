@@ -256,3 +256,60 @@ def test_deep_tanh_output_rejects_bad_shapes():
     W1, W2, v = ps.deep_tanh_init(2, 4, 6, generator=_gen(3))
     with pytest.raises(ValueError, match="x.shape"):
         ps.deep_tanh_output(W1, W2, v, torch.zeros(2, 5, dtype=F64))
+
+
+# --------------------------------------------------------------------------------------------
+# PL*_ε on least squares (issue 17)
+# --------------------------------------------------------------------------------------------
+
+
+def _ls(n=12, p=3, seed=0):
+    g = _gen(seed)
+    X = torch.randn(n, p, generator=g, dtype=F64)
+    y = torch.randn(n, generator=g, dtype=F64)
+    return X, y
+
+
+def test_least_squares_pl_eps_holds_at_random_points_and_is_tight():
+    """½‖∇L‖² ≥ μ_ε L wherever L ≥ ε (gradient by autograd), with equality approached along the slow direction."""
+    X, y = _ls()
+    w_star = torch.from_numpy(__import__("numpy").linalg.lstsq(X.numpy(), y.numpy(), rcond=None)[0])
+    L_star = 0.5 * ((X @ w_star - y) ** 2).sum()
+    eps = 2.0 * L_star
+    mu, L_s, beta = ps.least_squares_pl_eps(X, y, eps)
+    torch.testing.assert_close(L_s, L_star, rtol=1e-12, atol=0.0)
+    sv = torch.linalg.svdvals(X)
+    torch.testing.assert_close(beta, sv[0] ** 2)
+    torch.testing.assert_close(mu, sv[-1] ** 2 * 0.5)
+    W = w_star + 3.0 * torch.randn(200, 3, generator=_gen(1), dtype=F64)
+    W.requires_grad_(True)
+    L = 0.5 * ((W @ X.T - y) ** 2).sum(-1)
+    (G,) = torch.autograd.grad(L.sum(), W)
+    keep = L.detach() >= eps
+    assert keep.sum() > 100
+    lhs = 0.5 * (G ** 2).sum(-1)[keep]
+    assert bool((lhs >= mu * L.detach()[keep] * (1 - 1e-12)).all())
+    # tight: on the sphere where L = ε along the smallest right singular vector, ½‖∇L‖² = μ_ε ε exactly
+    v = torch.linalg.svd(X).Vh[-1]
+    c = torch.sqrt(2 * (eps - L_star)) / (X @ v).norm()
+    w = (w_star + c * v).requires_grad_(True)
+    Lw = 0.5 * ((X @ w - y) ** 2).sum()
+    (gw,) = torch.autograd.grad(Lw, w)
+    torch.testing.assert_close(0.5 * (gw ** 2).sum(), mu * eps, rtol=1e-10, atol=0.0)
+
+
+def test_least_squares_gd_against_a_direct_loop():
+    X, y = _ls()
+    w0 = torch.randn(2, 3, generator=_gen(2), dtype=F64)
+    out = ps.least_squares_gd(X, y, w0, eta=0.01, steps=5)
+    for s in range(2):
+        w = w0[s].clone()
+        for t in range(6):
+            torch.testing.assert_close(out[s, t], 0.5 * ((X @ w - y) ** 2).sum(), rtol=1e-13, atol=0.0)
+            w = w - 0.01 * X.T @ (X @ w - y)
+
+
+def test_least_squares_gd_records_divergence_as_inf():
+    X, y = _ls()
+    out = ps.least_squares_gd(X, y, torch.ones(1, 3, dtype=F64), eta=1e3, steps=400)
+    assert math.isinf(float(out[0, -1]))
