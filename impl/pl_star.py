@@ -38,6 +38,9 @@ __all__ = [
     "deep_tanh_output",
     "hessian_spectral_norm",
     "least_squares_gd",
+    "loss_hessian_eigenvalues",
+    "tanh_interpolator",
+    "tanh_two_layer_output",
     "least_squares_pl_eps",
     "ball_points",
     "pl_ratio",
@@ -516,3 +519,48 @@ def least_squares_gd(X: Tensor, y: Tensor, w0: Tensor, *, eta: float | Tensor, s
         if t < steps:
             w = w - eta_t * (r @ X)
     return torch.where(torch.isfinite(out), out, torch.full_like(out, math.inf))
+
+
+# --------------------------------------------------------------------------------------------
+# essential non-convexity: the loss Hessian near a global minimizer of an over-parameterized non-linear model
+# --------------------------------------------------------------------------------------------
+
+
+def tanh_two_layer_output(W: Tensor, a: Tensor, X: Tensor) -> Tensor:
+    """F = (f(x_1), …, f(x_n)) with f(x) = aᵀtanh(Wx)/√m, shape (S, n). W (S, m, d), a (S, m), X (n, d)."""
+    if W.dim() != 3 or a.dim() != 2 or X.dim() != 2 or a.shape != W.shape[:2] or X.shape[1] != W.shape[2]:
+        raise ValueError(f"W.shape={tuple(W.shape)}, a.shape={tuple(a.shape)}, X.shape={tuple(X.shape)}: expected "
+                         "(S, m, d), (S, m), (n, d)")
+    m = W.shape[1]
+    return torch.einsum("sm,snm->sn", a, torch.tanh(torch.einsum("smd,nd->snm", W, X))) / math.sqrt(m)
+
+
+def tanh_interpolator(W: Tensor, X: Tensor, y: Tensor) -> Tensor:
+    """The minimum-norm output weights a with F(W, a) = y exactly (m ≥ n, features of full rank), shape (S, m):
+    a = √m·Φ⁺y with Φ = tanh(WXᵀ)ᵀ (S, n, m), so (W, a) is a global minimizer of L = ½‖F − y‖² (L = 0)."""
+    m = W.shape[1]
+    Phi = torch.tanh(torch.einsum("smd,nd->snm", W, X))
+    return math.sqrt(m) * torch.einsum("smn,n->sm", torch.linalg.pinv(Phi), y)
+
+
+def loss_hessian_eigenvalues(W: Tensor, a: Tensor, X: Tensor, y: Tensor, *, train_W: bool = True) -> Tensor:
+    """Eigenvalues (ascending) of the exact Hessian of L = ½‖F(W, a) − y‖² in the trained parameters, per seed.
+
+    ∇²L = JᵀJ + Σ_i (F_i − y_i)∇²F_i [derived]: positive semi-definite at an interpolating minimizer, and the
+    second term is what can make it indefinite nearby. Computed row by row by double backward (one pass per
+    parameter, every seed at once: the Hessian of Σ_s L_s is block diagonal) on the flattened parameters (W, a) —
+    or a alone when ``train_W`` is False, where F is linear and L convex.
+    Shape (S, p), p = m·d + m (or m).
+    """
+    S, m, d = W.shape
+    theta = (torch.cat([W.reshape(S, -1), a], 1) if train_W else a).detach().clone().requires_grad_(True)
+    with torch.enable_grad():
+        if train_W:
+            F = tanh_two_layer_output(theta[:, :m * d].reshape(S, m, d), theta[:, m * d:], X)
+        else:
+            F = tanh_two_layer_output(W.detach(), theta, X)
+        total = 0.5 * ((F - y) ** 2).sum()  # Σ_s L_s: its Hessian is block diagonal over the seeds
+        (g,) = torch.autograd.grad(total, theta, create_graph=True)
+        rows = [torch.autograd.grad(g[:, j].sum(), theta, retain_graph=True)[0] for j in range(theta.shape[1])]
+    H = torch.stack(rows, 1).detach()  # (S, p, p): row j = ∂(∂L/∂θ_j)/∂θ
+    return torch.linalg.eigvalsh(0.5 * (H + H.transpose(-1, -2)))

@@ -271,3 +271,38 @@ def test_planted_bug_breaks_the_pl_eps_rate(attr, bug, monkeypatch: pytest.Monke
     monkeypatch.setattr(ps, attr, bug)
     verdict = verdict_of("liu2022.pl_eps_rate")
     assert verdict.startswith("refuted"), verdict
+
+
+# --- essential non-convexity (issue 17) -------------------------------------------------------------------------
+
+def gauss_newton_eigenvalues(W, a, X, y, *, train_W=True):
+    """The Gauss–Newton matrix JᵀJ taken for the loss Hessian (the residual term Σ r_i∇²F_i dropped): PSD."""
+    S, m, d = W.shape
+    theta = (torch.cat([W.reshape(S, -1), a], 1) if train_W else a).detach().clone().requires_grad_(True)
+    with torch.enable_grad():
+        F = (ps.tanh_two_layer_output(theta[:, :m * d].reshape(S, m, d), theta[:, m * d:], X) if train_W
+             else ps.tanh_two_layer_output(W, theta, X))
+        J = torch.stack([torch.autograd.grad(F[:, i].sum(), theta, retain_graph=True)[0] for i in range(F.shape[1])], 1)
+    return torch.linalg.eigvalsh(J.transpose(-1, -2) @ J)
+
+
+@pytest.mark.catches("liu2022.essential_nonconvexity")
+def test_gauss_newton_hessian_breaks_the_nonconvexity_claim(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(ps, "loss_hessian_eigenvalues", gauss_newton_eigenvalues)
+    verdict = verdict_of("liu2022.essential_nonconvexity")
+    assert verdict.startswith("refuted"), verdict
+
+
+@pytest.mark.catches("liu2022.essential_nonconvexity")
+def test_nonconvexity_at_the_minimizer_itself_is_refuted() -> None:
+    """A false variant: at the interpolating minimizer (distance 0) the Hessian JᵀJ is PSD, so 'λ_min < 0 there'
+    must come back refuted."""
+    from dataclasses import replace
+
+    import lemmata.theorems.liu2022 as mod
+    from lemmata.verify.profiles import PROFILES
+    from lemmata.verify.runner import run_claim
+
+    false = replace(mod.essential_nonconvexity, premises=lambda p: mod.nonconvex_premises(p, radii=(0.0, 0.0)))
+    res = run_claim(false, profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu", dtype=torch.float64)
+    assert res.verdict == "refuted", res.reason

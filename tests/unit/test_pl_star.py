@@ -313,3 +313,41 @@ def test_least_squares_gd_records_divergence_as_inf():
     X, y = _ls()
     out = ps.least_squares_gd(X, y, torch.ones(1, 3, dtype=F64), eta=1e3, steps=400)
     assert math.isinf(float(out[0, -1]))
+
+
+# --------------------------------------------------------------------------------------------
+# the loss Hessian of a two-layer tanh net near an interpolating minimizer (issue 17)
+# --------------------------------------------------------------------------------------------
+
+
+def _tanh_setup(S=3, m=6, d=3, n=4):
+    g = _gen(11)
+    W = torch.randn(S, m, d, generator=g, dtype=F64)
+    X = torch.randn(n, d, generator=g, dtype=F64)
+    y = torch.randn(n, generator=g, dtype=F64)
+    return W, X, y
+
+
+def test_tanh_interpolator_interpolates():
+    W, X, y = _tanh_setup()
+    a = ps.tanh_interpolator(W, X, y)
+    torch.testing.assert_close(ps.tanh_two_layer_output(W, a, X), y.expand(3, -1), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("train_W", [True, False])
+def test_loss_hessian_eigenvalues_against_the_gauss_newton_plus_residual_form(train_W):
+    """∇²L = JᵀJ + Σ r_i ∇²F_i, each piece by torch.autograd.functional on one seed at a time (independent path)."""
+    W, X, y = _tanh_setup()
+    a = torch.randn(3, 6, generator=_gen(12), dtype=F64)
+    ev = ps.loss_hessian_eigenvalues(W, a, X, y, train_W=train_W)
+    m, d = 6, 3
+    for s in range(3):
+        def F(theta):
+            if train_W:
+                return ps.tanh_two_layer_output(theta[:m * d].reshape(1, m, d), theta[m * d:].reshape(1, m), X)[0]
+            return ps.tanh_two_layer_output(W[s:s + 1], theta.reshape(1, m), X)[0]
+        theta = torch.cat([W[s].flatten(), a[s]]) if train_W else a[s].clone()
+        J = torch.autograd.functional.jacobian(F, theta)
+        r = F(theta) - y
+        H = J.T @ J + sum(r[i] * torch.autograd.functional.hessian(lambda t, i=i: F(t)[i], theta) for i in range(4))
+        torch.testing.assert_close(ev[s], torch.linalg.eigvalsh(H), rtol=1e-10, atol=1e-12)
