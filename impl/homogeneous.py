@@ -79,6 +79,7 @@ __all__ = [
     "svm",
     "teacher_data",
     "unstack_params",
+    "weight_norm_flow",
 ]
 
 DEFAULT_DTYPE = torch.float64
@@ -473,6 +474,47 @@ def constrained_flow(
     nu = torch.stack([(V.detach() * g).flatten(1).sum(1) for V, g in zip(Vs, G)], 1)
     vdot = tuple(-g + V.detach() * n_.reshape(-1, 1, 1) for V, g, n_ in zip(Vs, G, nu.unbind(1)))
     return {"vdot": vdot, "grad": tuple(G), "multiplier": nu}
+
+
+def weight_norm_flow(
+    gs: Tensor, vs: Params, X: Tensor, y: Tensor, *, loss: LossName = "exp", biases: Params | None = None,
+) -> dict[str, Tensor | Params]:
+    """Gradient flow in the weight-normalized parametrization W_k = g_k v_k/‖v_k‖_F, by autograd.
+
+    Weight normalization (Salimans & Kingma 2016), here one scalar g_k per layer (the layer-wise
+    normalization of Poggio, Banburski, Liao 2020, whose V_k = W_k/‖W_k‖ it parametrizes). Gradient
+    flow on (g, v)::
+
+        ġ_k = −∂L/∂g_k,     v̇_k = −∇_{v_k}L,     and the induced direction u_k = v_k/‖v_k‖ moves as
+        u̇_k = (I − u_k u_kᵀ) v̇_k/‖v_k‖.
+
+    [derived, chain rule] ∂L/∂g_k = ⟨u_k, ∇_{W_k}L⟩ and ∇_{v_k}L = (g_k/‖v_k‖)(I − u_ku_kᵀ)∇_{W_k}L, so
+    ⟨v_k, v̇_k⟩ = 0 (‖v_k‖ is conserved), ġ_k = ρ̇_k and u̇_k = (g_k ρ_k/‖v_k‖²)·V̇_k, with ρ̇_k, V̇_k the
+    flow of ρ_k = ‖W_k‖, V_k = W_k/ρ_k under Ẇ = −∇L (ρ_k = |g_k|). Gradients by autograd through
+    :func:`loss` (the forward pass), never through :func:`grads`.
+
+    ``gs`` (S, K), ``vs`` K tensors (S, m_k, m_{k−1}). Returns ``gdot`` (S, K), ``vdot`` and ``udot``
+    (K tensors, shapes of ``vs``), ``Ws`` (the weights g_k v_k/‖v_k‖) and ``v_norms`` (S, K).
+    """
+    name = _check_loss(loss)
+    _check_data(vs, X, y)
+    _check_biases(vs, biases)
+    if gs.shape != (vs[0].shape[0], len(vs)):
+        raise ValueError(f"gs.shape={tuple(gs.shape)}: expected (S, K) = ({vs[0].shape[0]}, {len(vs)})")
+    with torch.enable_grad():
+        g = gs.detach().clone().requires_grad_(True)
+        v = tuple(t.detach().clone().requires_grad_(True) for t in vs)
+        Ws = tuple(g[:, k].reshape(-1, 1, 1) * t / t.flatten(1).norm(dim=1).reshape(-1, 1, 1) for k, t in enumerate(v))
+        total = globals()["loss"](Ws, X, y, loss=name, biases=biases).sum()
+        grads_ = torch.autograd.grad(total, (g, *v))
+    gdot = -grads_[0]
+    vdot = tuple(-t for t in grads_[1:])
+    v_norms = torch.stack([t.detach().flatten(1).norm(dim=1) for t in vs], 1)
+    udot = []
+    for t, vd, r in zip(vs, vdot, v_norms.unbind(1)):
+        u = t.detach() / r.reshape(-1, 1, 1)
+        udot.append((vd - u * (u * vd).flatten(1).sum(1).reshape(-1, 1, 1)) / r.reshape(-1, 1, 1))
+    return {"gdot": gdot, "vdot": vdot, "udot": tuple(udot), "Ws": tuple(W.detach() for W in Ws), "v_norms": v_norms}
 
 
 def _lse_weights(q: Tensor) -> Tensor:

@@ -34,6 +34,14 @@ from lemmata.impl._checks import step_sizes as _step_sizes
 
 __all__ = [
     "KernelPath",
+    "deep_tanh_init",
+    "deep_tanh_output",
+    "hessian_spectral_norm",
+    "least_squares_gd",
+    "loss_hessian_eigenvalues",
+    "tanh_interpolator",
+    "tanh_two_layer_output",
+    "least_squares_pl_eps",
     "ball_points",
     "pl_ratio",
     "pl_ratio_descent",
@@ -397,3 +405,162 @@ def autograd_tangent_kernel(outputs: Callable[..., Tensor], params: Sequence[Ten
         Js = J[idx, :, idx].reshape(S, N, -1)  # the seed-diagonal blocks (S, N, p_s)
         K = K + torch.matmul(Js, Js.transpose(-1, -2))
     return K
+
+
+# --------------------------------------------------------------------------------------------
+# Hessian of a wide network's output (Liu, Zhu, Belkin 2020/2022: ‖∂²f/∂w²‖ = Õ(1/√m) in a ball)
+# --------------------------------------------------------------------------------------------
+
+
+def deep_tanh_init(S: int, d: int, m: int, *, generator: torch.Generator,
+                   dtype: torch.dtype = torch.float64) -> tuple[Tensor, Tensor, Tensor]:
+    """(W1 (S, m, d), W2 (S, m, m), v (S, m)), every entry N(0, 1): the NTK parametrization's initialization."""
+    S = _int_at_least("S", S, 1)
+    d = _int_at_least("d", d, 1)
+    m = _int_at_least("m", m, 1)
+    W1 = torch.randn((S, m, d), generator=generator, dtype=dtype)
+    W2 = torch.randn((S, m, m), generator=generator, dtype=dtype)
+    v = torch.randn((S, m), generator=generator, dtype=dtype)
+    return W1, W2, v
+
+
+def deep_tanh_output(W1: Tensor, W2: Tensor, v: Tensor, x: Tensor, *, output_tanh: bool = False) -> Tensor:
+    """f(θ; x) for two hidden tanh layers of width m in the NTK parametrization, one input per copy, shape (S,).
+
+        h₁ = tanh(W1 x/√d),   h₂ = tanh(W2 h₁/√m),   f = vᵀh₂/√m       (Liu, Zhu, Belkin 2020, Sec. 3 [recalled])
+
+    with ``output_tanh`` the output is tanh(f) (a non-linear output layer, the case where their Hessian bound
+    fails). W1 (S, m, d), W2 (S, m, m), v (S, m), x (S, d).
+    """
+    if W1.dim() != 3 or W2.dim() != 3 or v.dim() != 2 or x.dim() != 2:
+        raise ValueError(f"W1.shape={tuple(W1.shape)}, W2.shape={tuple(W2.shape)}, v.shape={tuple(v.shape)}, "
+                         f"x.shape={tuple(x.shape)}: expected (S, m, d), (S, m, m), (S, m), (S, d)")
+    S, m, d = W1.shape
+    if W2.shape != (S, m, m) or v.shape != (S, m) or x.shape != (S, d):
+        raise ValueError(f"W2.shape={tuple(W2.shape)}, v.shape={tuple(v.shape)}, x.shape={tuple(x.shape)}: "
+                         f"expected ({S}, {m}, {m}), ({S}, {m}), ({S}, {d})")
+    h1 = torch.tanh(torch.einsum("smd,sd->sm", W1, x) / math.sqrt(d))
+    h2 = torch.tanh(torch.einsum("sij,sj->si", W2, h1) / math.sqrt(m))
+    f = (v * h2).sum(-1) / math.sqrt(m)
+    return torch.tanh(f) if output_tanh else f
+
+
+def hessian_spectral_norm(fn: Callable[..., Tensor], params: Sequence[Tensor], *, iters: int,
+                          generator: torch.Generator) -> Tensor:
+    """‖∇²_θ f_s(θ_s)‖₂ per copy s by power iteration on Hessian-vector products (double backward), shape (S,).
+
+    ``fn(*params)`` returns (S,) outputs, copy s depending only on the s-th slice of every parameter, so the
+    Hessian of Σ_s f_s is block diagonal and one Hessian-vector product serves every copy. Power iteration
+    u ← Hu/‖Hu‖ (per copy) from a Gaussian start; the value returned is ‖Hu‖ at the last unit u, which is never
+    above ‖H‖₂ (a lower estimate that converges to ‖H‖₂ = max|λ| at a rate set by the gap |λ₂|/|λ₁|; with
+    λ_max ≈ −λ_min the iterate oscillates but ‖Hu‖ still converges, since H²'s top eigenvalue is λ₁²).
+    """
+    iters = _int_at_least("iters", iters, 1)
+    ps_ = [p.detach().clone().requires_grad_(True) for p in params]
+    S = ps_[0].shape[0]
+    with torch.enable_grad():
+        out = fn(*ps_)
+        if out.shape != (S,):
+            raise ValueError(f"fn(*params).shape={tuple(out.shape)}: expected ({S},), one output per copy")
+        grads = torch.autograd.grad(out.sum(), ps_, create_graph=True)
+    u = [torch.randn(p.shape, generator=generator, dtype=p.dtype).to(p.device) for p in ps_]
+
+    def unit(vs: list[Tensor]) -> tuple[list[Tensor], Tensor]:
+        nrm = torch.sqrt(sum((t * t).flatten(1).sum(1) for t in vs)).clamp_min(1e-300)
+        return [t / nrm.reshape(-1, *([1] * (t.dim() - 1))) for t in vs], nrm
+
+    u, _ = unit(u)
+    nrm = torch.zeros(S, dtype=ps_[0].dtype, device=ps_[0].device)
+    for _ in range(iters):
+        with torch.enable_grad():
+            Hu = torch.autograd.grad(grads, ps_, grad_outputs=u, retain_graph=True)
+        u, nrm = unit([h.detach() for h in Hu])
+    return nrm.detach()
+
+
+# --------------------------------------------------------------------------------------------
+# PL*_ε on an under-parameterized (non-interpolating) system: linear least squares with n > p
+# --------------------------------------------------------------------------------------------
+
+
+def least_squares_pl_eps(X: Tensor, y: Tensor, eps: Tensor | float) -> tuple[Tensor, Tensor, Tensor]:
+    """(μ_ε, L*, β) for L(w) = ½‖Xw − y‖², X (n, p) of full column rank p < n.
+
+    [derived] ∇L = Xᵀ(Xw − y) = XᵀX(w − w*), and L(w) − L* = ½‖X(w − w*)‖², so
+    ‖∇L‖² ≥ σ²_min(X)‖X(w − w*)‖² = 2σ²_min(X)(L − L*); wherever L ≥ ε > L*,
+    ½‖∇L‖² ≥ σ²_min(X)(1 − L*/ε)·L: the PL*_ε condition of Liu, Zhu, Belkin 2022 (recalled) with
+    μ_ε = σ²_min(X)(1 − L*/ε) (negative when ε ≤ L*). β = σ²_max(X) is the smoothness of L.
+    L* from the least-squares solution (torch.linalg.lstsq).
+    """
+    if X.dim() != 2 or y.dim() != 1 or y.shape[0] != X.shape[0]:
+        raise ValueError(f"X.shape={tuple(X.shape)}, y.shape={tuple(y.shape)}: expected (n, p) and (n,)")
+    sv = torch.linalg.svdvals(X)
+    w_star = torch.linalg.lstsq(X, y.unsqueeze(-1)).solution.squeeze(-1)
+    L_star = 0.5 * ((X @ w_star - y) ** 2).sum()
+    eps_t = torch.as_tensor(eps, dtype=X.dtype, device=X.device)
+    return sv[-1] ** 2 * (1.0 - L_star / eps_t), L_star, sv[0] ** 2
+
+
+def least_squares_gd(X: Tensor, y: Tensor, w0: Tensor, *, eta: float | Tensor, steps: int) -> Tensor:
+    """Losses L(w_t) = ½‖Xw_t − y‖², t = 0 … steps, of GD w_{t+1} = w_t − η Xᵀ(Xw_t − y), shape (S, steps + 1).
+
+    X (n, p), y (n,), w0 (S, p); ``eta`` a float or (S,). Non-finite losses are recorded as +inf.
+    """
+    steps = _int_at_least("steps", steps, 0)
+    if w0.dim() != 2 or w0.shape[1] != X.shape[1]:
+        raise ValueError(f"w0.shape={tuple(w0.shape)}: expected (S, {X.shape[1]})")
+    S = w0.shape[0]
+    eta_t = _step_sizes(eta, S=S, like=w0).reshape(S, 1)
+    w = w0.clone()
+    out = torch.empty((S, steps + 1), dtype=w0.dtype, device=w0.device)
+    for t in range(steps + 1):
+        r = w @ X.T - y  # (S, n)
+        out[:, t] = 0.5 * (r * r).sum(-1)
+        if t < steps:
+            w = w - eta_t * (r @ X)
+    return torch.where(torch.isfinite(out), out, torch.full_like(out, math.inf))
+
+
+# --------------------------------------------------------------------------------------------
+# essential non-convexity: the loss Hessian near a global minimizer of an over-parameterized non-linear model
+# --------------------------------------------------------------------------------------------
+
+
+def tanh_two_layer_output(W: Tensor, a: Tensor, X: Tensor) -> Tensor:
+    """F = (f(x_1), …, f(x_n)) with f(x) = aᵀtanh(Wx)/√m, shape (S, n). W (S, m, d), a (S, m), X (n, d)."""
+    if W.dim() != 3 or a.dim() != 2 or X.dim() != 2 or a.shape != W.shape[:2] or X.shape[1] != W.shape[2]:
+        raise ValueError(f"W.shape={tuple(W.shape)}, a.shape={tuple(a.shape)}, X.shape={tuple(X.shape)}: expected "
+                         "(S, m, d), (S, m), (n, d)")
+    m = W.shape[1]
+    return torch.einsum("sm,snm->sn", a, torch.tanh(torch.einsum("smd,nd->snm", W, X))) / math.sqrt(m)
+
+
+def tanh_interpolator(W: Tensor, X: Tensor, y: Tensor) -> Tensor:
+    """The minimum-norm output weights a with F(W, a) = y exactly (m ≥ n, features of full rank), shape (S, m):
+    a = √m·Φ⁺y with Φ = tanh(WXᵀ)ᵀ (S, n, m), so (W, a) is a global minimizer of L = ½‖F − y‖² (L = 0)."""
+    m = W.shape[1]
+    Phi = torch.tanh(torch.einsum("smd,nd->snm", W, X))
+    return math.sqrt(m) * torch.einsum("smn,n->sm", torch.linalg.pinv(Phi), y)
+
+
+def loss_hessian_eigenvalues(W: Tensor, a: Tensor, X: Tensor, y: Tensor, *, train_W: bool = True) -> Tensor:
+    """Eigenvalues (ascending) of the exact Hessian of L = ½‖F(W, a) − y‖² in the trained parameters, per seed.
+
+    ∇²L = JᵀJ + Σ_i (F_i − y_i)∇²F_i [derived]: positive semi-definite at an interpolating minimizer, and the
+    second term is what can make it indefinite nearby. Computed row by row by double backward (one pass per
+    parameter, every seed at once: the Hessian of Σ_s L_s is block diagonal) on the flattened parameters (W, a) —
+    or a alone when ``train_W`` is False, where F is linear and L convex.
+    Shape (S, p), p = m·d + m (or m).
+    """
+    S, m, d = W.shape
+    theta = (torch.cat([W.reshape(S, -1), a], 1) if train_W else a).detach().clone().requires_grad_(True)
+    with torch.enable_grad():
+        if train_W:
+            F = tanh_two_layer_output(theta[:, :m * d].reshape(S, m, d), theta[:, m * d:], X)
+        else:
+            F = tanh_two_layer_output(W.detach(), theta, X)
+        total = 0.5 * ((F - y) ** 2).sum()  # Σ_s L_s: its Hessian is block diagonal over the seeds
+        (g,) = torch.autograd.grad(total, theta, create_graph=True)
+        rows = [torch.autograd.grad(g[:, j].sum(), theta, retain_graph=True)[0] for j in range(theta.shape[1])]
+    H = torch.stack(rows, 1).detach()  # (S, p, p): row j = ∂(∂L/∂θ_j)/∂θ
+    return torch.linalg.eigvalsh(0.5 * (H + H.transpose(-1, -2)))

@@ -592,9 +592,13 @@ COVERAGE = [
     Covered(
         where="squared-loss theorem, explicit width (number not confirmed)",
         statement="The theorem's width with its λ₀, δ and log factors and constants",
-        status="not yet",
-        why="the full text was not available: the width formula is recalled only as n²/λ₀⁴ up to logs; missing the "
-            "formula read from the paper, computed per instance beside the empirical threshold",
+        status="not encodable",
+        why="the statement could not be read (searched again for issue 17: pages, docs and code corpora and exact-string "
+            "search hold only the abstract — PMLR v162 page, arXiv 2206.12802 listings, a CMStatistics 2022 talk "
+            "abstract — which gives 'roughly n²' and no formula). A width recalled only as n²/λ₀⁴ up to log factors and "
+            "constants has nothing to compute per instance: an explicit width beside the empirical threshold (as "
+            "du2019.gf_linear_rate's) needs the theorem's λ₀ and δ powers and constants. The n² scaling itself is "
+            "covered by the findings width_large_labels and width_small_labels",
         source="recalled",
     ),
     Covered(
@@ -617,7 +621,12 @@ COVERAGE = [
         statement="New lower bounds on the width that improve prior work and, under certain assumptions, are best "
                   "possible (abstract)",
         status="not yet",
-        why="statements and hard instances not read (the search tool's copies give the abstract only). A width lower "
+        why="statements and hard instances not read (the search tool's copies give the abstract only; searched again "
+            "for issue 17, pages/docs/code corpora and exact strings). The only lead: a later submission (OpenReview "
+            "444mACDffR, 'NTK with convex two-layer ReLU networks', ICLR 2026) says it strengthens 'an Ω(γ⁻²) lower bound "
+            "against previous worst-case width analyses' on 'a circular example', i.e. the hard instance is probably "
+            "points on a circle and the bound may concern the width a worst-case analysis must assume rather than "
+            "GD's success (unconfirmed; if so, no run of GD could refute it and it would be not encodable). A width lower "
             "bound is falsifiable by finite computation (a narrower network that succeeds on the paper's hard data set "
             "is a counterexample) but never confirmed by it. Missing, exactly: (1) the lower-bound theorems' statements "
             "(which loss, which quantity — width needed for GD from a given init to reach a given loss — and the hard "

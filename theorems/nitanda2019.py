@@ -666,9 +666,16 @@ COVERAGE = [
         where="abstract: generalization bound (theorem number not confirmed)",
         statement="under the separability assumption on the data distribution, the expected classification error "
                   "of the GD iterate is bounded by a term decaying with n, at the same mild width",
-        status="not yet",
-        why="needs a data distribution with a known tangent-space margin, held-out test error by Monte Carlo, and "
-            "the bound with its constants, which are not recalled (issue 17)",
-        source="paper",
+        status="not encodable",
+        why="the statement could not be read: searched for issue 17 (pages, docs corpora: arXiv 1905.09870, its "
+            "abstract pages, OpenReview/NeurIPS copies), only the abstract is stored, which says a generalization "
+            "bound exists with a mild width but gives neither its form nor its constants. A bound of the usual "
+            "form (expected 0-1 error ≤ C·(complexity term)/(ρ²√n)-type + √(log(1/δ)/n), recalled from this line of "
+            "work, with universal constants C unstated) cannot be refuted by finite samples: any measured test error "
+            "≤ 1 is absorbed by a large enough C, and fixing C ourselves would test our bound, not the paper's. "
+            "What a finite computation can check — held-out error on fresh draws from the teacher distribution "
+            "(known tangent margin ρ) with a Clopper–Pearson bound against a stated ε(n, δ) — needs that ε with "
+            "its constants from the theorem; to be encoded once the theorem text is read",
+        source="recalled",
     ),
 ]

@@ -44,8 +44,11 @@ Removed, and why (issue 15: every claim must be able to fail):
   last quarter (29 seeds; K = 1: 0.92–1.0), i.e. the Θ((log t)^{1/K}) regime of Lyu & Li is not reached, and a
   Θ(·) statement has no constant to test before it is.
 
-NOTE (issue 17): still not encoded: the equivalence of weight- and batch-normalization dynamics (the paper's
-precise form not confirmed), and V̇ = 0 ⇔ KKT for deep networks (critical points on products of spheres are not
+* ``weight_norm_dynamics`` (claim, issue 17): gradient flow in the weight-normalized parametrization W_k = g_k v_k/‖v_k‖
+  (autograd on (g, v)) gives ġ_k = ρ̇_k and u̇_k = (ρ_k²/‖v_k‖²)V̇_k with the paper's ρ̇_k, V̇_k, ‖v_k‖ conserved;
+  ``weight_norm_bias_control`` breaks homogeneity. Batch normalization's "approximately" is not encodable (COVERAGE).
+
+NOTE (issue 17): still not encoded: V̇ = 0 ⇔ KKT for deep networks (critical points on products of spheres are not
 located); min norm ⇒ stability ⇒ generalization and the compositional approximation rates are not encodable (see
 COVERAGE).
 NOTE (issue 17): Lyu & Li's norm and loss rates need a clock independent of L and horizons beyond ci (see
@@ -255,6 +258,81 @@ constrained_flow_bias_control = control(
     premises=bias_premises,
     broken="no biases (here fixed hidden biases of size 0.1–1: f is no longer homogeneous)",
     title="Control: with biases the paper's V̇_k is no longer the constrained problem's flow",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# weight normalization implements the normalized dynamics (issue 17)
+# ---------------------------------------------------------------------------------------------
+
+WN_VNORM = (0.3, 3.0)  # ‖v_k‖ drawn log-uniformly in this range, so the time change ρ_k²/‖v_k‖² is never 1 by accident
+
+
+def run_weight_norm(inst: Instance) -> dict[str, Any]:
+    """At random θ: gradient flow in the weight-normalized parametrization W_k = g_k v_k/‖v_k‖ (autograd on (g, v))
+    against the paper's normalized dynamics of the same W (ρ̇_k, V̇_k written in f(V))."""
+    X, y = _data(inst)
+    Ws = _init(inst)
+    biases = _biases(inst, Ws)
+    loss = inst.premises["loss"]
+    rho_k = hm.layer_norms(Ws)  # (S, K)
+    g = inst.generator(3)
+    lo, hi = math.log(WN_VNORM[0]), math.log(WN_VNORM[1])
+    c = torch.exp(lo + (hi - lo) * torch.rand(rho_k.shape, generator=g, dtype=inst.dtype)).to(inst.device)
+    vs = tuple(W * (ck / r).reshape(-1, 1, 1) for W, ck, r in zip(Ws, c.unbind(1), rho_k.unbind(1)))  # ‖v_k‖ = c_k
+    wn = hm.weight_norm_flow(rho_k, vs, X, y, loss=loss, biases=biases)
+    nd = hm.normalized_dynamics(Ws, X, y, loss=loss, biases=biases)
+    norm = lambda T: torch.stack([t.flatten(1).norm(dim=1) for t in T], 1)  # noqa: E731
+    time_change = rho_k ** 2 / wn["v_norms"] ** 2  # (S, K): u̇_k = (ρ_k²/‖v_k‖²)·V̇_k
+    scaled = tuple(b * tc.reshape(-1, 1, 1) for b, tc in zip(nd["vdot_paper"], time_change.unbind(1)))
+    scale = norm(wn["udot"]) + norm(scaled) + 1e-300
+    diff = norm(tuple(a - b for a, b in zip(wn["udot"], scaled)))
+    gdot, rp = wn["gdot"], nd["rhodot_paper"]
+    v_inner = torch.stack([(v * vd).flatten(1).sum(1) for v, vd in zip(vs, wn["vdot"])], 1)
+    return {"wn_direction_error": per_seed(diff / scale, "layer"),
+            "wn_norm_error": per_seed((gdot - rp).abs() / (gdot.abs() + rp.abs() + 1e-300), "layer"),
+            "wn_v_inner": per_seed(v_inner.abs() / (wn["v_norms"] * norm(wn["vdot"]) + 1e-300), "layer"),
+            "time_change": per_seed(time_change, "layer")}
+
+
+wn_dir_err, wn_norm_err, wn_v_inner = sp.symbols("wn_direction_error wn_norm_error wn_v_inner")
+
+weight_norm_dynamics = Claim(
+    id="poggio2020.weight_norm_dynamics",
+    title="Weight normalization implements the normalized dynamics: gradient flow on (g_k, v_k) with W_k = g_k v_k/‖v_k‖ "
+          "gives ġ_k = ρ̇_k and u̇_k = (ρ_k²/‖v_k‖²)·V̇_k (u_k = v_k/‖v_k‖, ρ̇_k and V̇_k the paper's normalized dynamics), "
+          "with ‖v_k‖ conserved",
+    citation=cite("the section on weight and batch normalization ('weight normalization … implements the normalized "
+                  "dynamics'; equation numbers recalled); also Banburski et al. 2019, Theory III, arXiv 1903.04991",
+                  "recalled",
+                  "the time change ρ_k²/‖v_k‖² and the conservation of ‖v_k‖ are derived (chain rule: ∇_{v_k}L = "
+                  "(g_k/‖v_k‖)(I − u_ku_kᵀ)∇_{W_k}L); with ‖v_k(0)‖ = 1 the WN flow of u_k is the unit-norm-constrained "
+                  "flow itself. The paper's exact form of the statement (layer-wise g_k, which time change) was not "
+                  "re-read: recalled"),
+    kind=Kind.EXACT,
+    statement=sp.And(sp.Eq(wn_dir_err, 0), sp.Eq(wn_norm_err, 0), sp.Eq(wn_v_inner, 0)),
+    premises=lambda p: net_premises(p),
+    run=run_weight_norm,
+    tolerance=ROUNDOFF_TOL,
+    recalled=("that the PNAS paper states the WN equivalence in this layer-wise form, and its equation numbers",),
+    seeds=16,
+    symbols={"wn_direction_error": "‖u̇_k(WN, autograd on (g, v)) − (ρ_k²/‖v_k‖²)·V̇_k(paper, in f(V))‖ relative to the "
+                                   "sum of their norms, per layer",
+             "wn_norm_error": "|ġ_k(WN, autograd) − ρ̇_k(paper)| relative to |ġ_k| + |ρ̇_k|",
+             "wn_v_inner": "|⟨v_k, v̇_k⟩|/(‖v_k‖‖v̇_k‖): 0 when ‖v_k‖ is conserved",
+             "time_change": "ρ_k²/‖v_k‖²"},
+    given="any θ: vector fields compared at random points (equal fields give equal trajectories after the time change); "
+          "g_k = ρ_k = ‖W_k‖, v_k = c_k·V_k with ‖v_k‖ = c_k drawn log-uniformly in [0.3, 3] per layer and seed; the WN "
+          "side by autograd through the forward pass (impl.homogeneous.weight_norm_flow), the paper's side by "
+          "impl.homogeneous.normalized_dynamics (homogeneity used)",
+)
+
+weight_norm_bias_control = control(
+    weight_norm_dynamics,
+    name="weight_norm_bias_control",
+    premises=bias_premises,
+    broken="no biases (here fixed hidden biases of size 0.1–1: f is no longer homogeneous)",
+    title="Control: with biases the WN flow no longer matches the paper's normalized dynamics (written in f(V))",
 )
 
 
@@ -473,6 +551,8 @@ CLAIMS = [
     normalized_dynamics_bias_control,
     constrained_flow,
     constrained_flow_bias_control,
+    weight_norm_dynamics,
+    weight_norm_bias_control,
     critical_points_kkt,
     critical_points_small_rho,
     critical_points_kkt_monotone,
@@ -565,25 +645,39 @@ COVERAGE = [
         where="Dynamics: ρ grows like log t once the data are separated",
         statement="under the exponential loss, after separation the norm ρ = Π_k ρ_k grows like log t while V "
                   "converges",
-        status="not yet",
-        why="norm_growth_log was removed (issue 15): with the loss-based clock the claim was true by construction; "
-            "with a clock independent of L the Θ(log t) regime is not reached in ci (the growth of log(1/L) still "
-            "slowed by 0.56–0.98 at K = 2). A Θ(·) statement has no constant: it needs a trend claim on dev/thorough "
-            "horizons (the rate itself is Lyu & Li's, see lyuli2020). That the PNAS paper states it is recalled",
+        status="not encodable",
+        why="not this paper's result, and a Θ(·) with no constant: the PNAS paper reviews it from Soudry et al. 2018 "
+            "(linear) and Lyu & Li 2020 (homogeneous nets, ‖θ‖ = Θ((log t)^{1/K}), so ρ = Θ(log t)), and the attribution "
+            "rule keeps it under their ids. The linear case is encoded there as a falsifiable trend with a control: "
+            "soudry2018.gd_residual_bounded (w(t) − ŵ log t drifts by ≤ ¼‖ŵ‖ per unit of log t, so ‖w(t)‖/log t → ‖ŵ‖) "
+            "with soudry2018.gd_nonseparable_control (non-separable data: drift ≈ 1). For K ≥ 2 a rate needs a clock "
+            "independent of L (with the loss-based clock log t ≈ log(1/L) and 'ρ ~ log t' is ρ·γ(V) ≈ log 1/L, true by "
+            "definition), and with the step count as clock the growth of log(1/L) still slowed by 0.56–0.98 at K = 2 "
+            "over the ci horizon (issue 15), so an exponent fit would decide the horizon, not the claim; that is Lyu & "
+            "Li's 'rates' row (lyuli2020 COVERAGE, not yet). That the PNAS paper states it is recalled",
         source="recalled",
     ),
     Covered(
-        where="Weight normalization and batch normalization",
-        statement="weight normalization (and batch normalization, approximately) implement the normalized dynamics: "
-                  "their gradient flows match the unit-norm-constrained flow, which explains why they help",
-        status="not yet",
-        why="impl.homogeneous has no weight- or batch-normalized parametrization. Weight normalization W = g·v/‖v‖ is "
-            "encodable as a vector-field identity (gradient flow on (g, v) gives ġ = ρ̇ and a direction flow equal to "
-            "the normalized one times ρ²/‖v‖², derived) but the paper's precise form of the equivalence (which time "
-            "change, which layers) could not be confirmed (not in the abstract; recalled from its discussion and the "
-            "CBMM Theory III memo), so it is left unencoded rather than encoded as our own statement. Batch "
-            "normalization normalizes pre-activations over a batch, not weights: the paper calls it approximately "
-            "equivalent, with no statement precise enough to check",
+        where="Weight normalization implements the normalized dynamics",
+        statement="weight normalization W_k = g_k v_k/‖v_k‖ implements the normalized dynamics: its gradient flow moves "
+                  "g_k as ρ_k and v_k/‖v_k‖ as V_k, up to a change of time",
+        status="encoded",
+        claims=("poggio2020.weight_norm_dynamics", "poggio2020.weight_norm_bias_control"),
+        why="vector fields at random θ: gradient flow on (g, v) by autograd against the paper's ρ̇_k and V̇_k (in f(V)); "
+            "ġ_k = ρ̇_k, u̇_k = (ρ_k²/‖v_k‖²)V̇_k (time change derived), ‖v_k‖ conserved; ‖v_k‖ drawn in [0.3, 3] so the "
+            "time change is exercised. The control adds biases. The paper's exact wording (layer-wise g_k) is recalled",
+        source="recalled",
+    ),
+    Covered(
+        where="Batch normalization implements the normalized dynamics approximately",
+        statement="batch normalization (approximately) implements the normalized dynamics, which explains why it helps",
+        status="not encodable",
+        why="batch normalization divides each pre-activation by its standard deviation over the batch (after "
+            "subtracting the batch mean): the result depends on the batch and is invariant to rescaling a unit's "
+            "incoming weights only through data statistics, so its flow equals the normalized flow only when the "
+            "batch covariance of each layer's input is isotropic and centred. The paper says 'approximately' without "
+            "stating the error or the regime, so there is no identity to check and no bound to test; a measured gap "
+            "would be our finding, not the paper's claim",
         source="recalled",
     ),
     Covered(

@@ -206,3 +206,103 @@ def test_biased_batches_are_caught_by_the_sgd_rate(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(ps, "sgd_batch_counts", sgd_counts_first_sample_only)
     verdict = verdict_of("liu2022.sgd_expected_rate")
     assert verdict.startswith("refuted"), verdict
+
+
+# --- the Hessian norm Õ(1/√m) (issue 17) -----------------------------------------------------------------------
+
+_real_deep_tanh_output = ps.deep_tanh_output
+
+
+def deep_tanh_without_output_scaling(W1, W2, v, x, *, output_tanh=False):
+    """The output layer without its 1/√m (standard instead of NTK scaling there): f is √m times larger, so its
+    Hessian no longer decays like 1/√m."""
+    m = W1.shape[1]
+    return math.sqrt(m) * _real_deep_tanh_output(W1, W2, v, x, output_tanh=output_tanh)
+
+
+@pytest.mark.catches("liu2022.hessian_norm_decay")
+def test_output_layer_without_1_over_sqrt_m_breaks_the_hessian_decay(monkeypatch: pytest.MonkeyPatch,
+                                                                    verdict_of) -> None:
+    monkeypatch.setattr(ps, "deep_tanh_output", deep_tanh_without_output_scaling)
+    verdict = verdict_of("liu2022.hessian_norm_decay")
+    assert verdict.startswith("refuted"), verdict
+
+
+@pytest.mark.catches("liu2022.hessian_norm_decay")
+def test_a_faster_rate_than_the_papers_is_refuted() -> None:
+    """A false variant of the statement: ‖H‖ = O(1/m) (log–log slope ≤ −¾) must come back refuted."""
+    from dataclasses import replace
+
+    import sympy as sp
+
+    import lemmata.theorems.liu2022 as mod
+    from lemmata.verify.profiles import PROFILES
+    from lemmata.verify.runner import run_claim
+
+    false = replace(mod.hessian_norm_decay, statement=sp.Le(mod.hess_slope, -0.75))
+    res = run_claim(false, profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu", dtype=torch.float64)
+    assert res.verdict == "refuted", res.reason
+
+
+# --- PL*_ε (issue 17) ------------------------------------------------------------------------------------------
+
+_real_ls_gd, _real_pl_eps = ps.least_squares_gd, ps.least_squares_pl_eps
+
+
+def least_squares_gd_mean_gradient(X, y, w0, *, eta, steps):
+    """GD on the mean loss (1/2n)‖Xw − y‖² while μ_ε and β are those of the sum: steps n times too short. (A factor
+    ½ is not caught, and need not be: the rate (1 − ημ)^t is the descent lemma's, loose by about 2 in the exponent
+    along the slow direction, since L − L* falls by (1 − ησ²_min)² per step there.)"""
+    return _real_ls_gd(X, y, w0, eta=eta / X.shape[0], steps=steps)
+
+
+def pl_eps_with_sigma_max(X, y, eps):
+    """μ_ε from the largest singular value instead of the smallest."""
+    mu, L_star, beta = _real_pl_eps(X, y, eps)
+    sv = torch.linalg.svdvals(X)
+    return mu * (sv[0] / sv[-1]) ** 2, L_star, beta
+
+
+@pytest.mark.catches("liu2022.pl_eps_rate")
+@pytest.mark.parametrize(("attr", "bug"), [("least_squares_gd", least_squares_gd_mean_gradient),
+                                           ("least_squares_pl_eps", pl_eps_with_sigma_max)],
+                         ids=["mean_gradient", "sigma_max"])
+def test_planted_bug_breaks_the_pl_eps_rate(attr, bug, monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(ps, attr, bug)
+    verdict = verdict_of("liu2022.pl_eps_rate")
+    assert verdict.startswith("refuted"), verdict
+
+
+# --- essential non-convexity (issue 17) -------------------------------------------------------------------------
+
+def gauss_newton_eigenvalues(W, a, X, y, *, train_W=True):
+    """The Gauss–Newton matrix JᵀJ taken for the loss Hessian (the residual term Σ r_i∇²F_i dropped): PSD."""
+    S, m, d = W.shape
+    theta = (torch.cat([W.reshape(S, -1), a], 1) if train_W else a).detach().clone().requires_grad_(True)
+    with torch.enable_grad():
+        F = (ps.tanh_two_layer_output(theta[:, :m * d].reshape(S, m, d), theta[:, m * d:], X) if train_W
+             else ps.tanh_two_layer_output(W, theta, X))
+        J = torch.stack([torch.autograd.grad(F[:, i].sum(), theta, retain_graph=True)[0] for i in range(F.shape[1])], 1)
+    return torch.linalg.eigvalsh(J.transpose(-1, -2) @ J)
+
+
+@pytest.mark.catches("liu2022.essential_nonconvexity")
+def test_gauss_newton_hessian_breaks_the_nonconvexity_claim(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(ps, "loss_hessian_eigenvalues", gauss_newton_eigenvalues)
+    verdict = verdict_of("liu2022.essential_nonconvexity")
+    assert verdict.startswith("refuted"), verdict
+
+
+@pytest.mark.catches("liu2022.essential_nonconvexity")
+def test_nonconvexity_at_the_minimizer_itself_is_refuted() -> None:
+    """A false variant: at the interpolating minimizer (distance 0) the Hessian JᵀJ is PSD, so 'λ_min < 0 there'
+    must come back refuted."""
+    from dataclasses import replace
+
+    import lemmata.theorems.liu2022 as mod
+    from lemmata.verify.profiles import PROFILES
+    from lemmata.verify.runner import run_claim
+
+    false = replace(mod.essential_nonconvexity, premises=lambda p: mod.nonconvex_premises(p, radii=(0.0, 0.0)))
+    res = run_claim(false, profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu", dtype=torch.float64)
+    assert res.verdict == "refuted", res.reason

@@ -91,3 +91,47 @@ def test_planted_bug_breaks_critical_points(attr: str, bug, monkeypatch: pytest.
     monkeypatch.setattr(hm, attr, bug)
     verdict = verdict_of("poggio2020.critical_points_kkt")
     assert verdict.startswith("refuted"), f"{bug.__name__} was not caught by critical_points_kkt: {verdict}"
+
+
+def weight_norm_without_division(gs, vs, X, y, *, loss="exp", biases=None):
+    """WN built as W_k = g_k·v_k (the division by ‖v_k‖ forgotten): the flow of (g, v) is then not the paper's."""
+    real = hm.__dict__["_real_weight_norm_flow"]
+    ones = tuple(v / v.flatten(1).norm(dim=1).reshape(-1, 1, 1) for v in vs)
+    out = real(gs, ones, X, y, loss=loss, biases=biases)
+    # the same autograd on W = g·v: gradients scale with ‖v‖ where the true ones scale with 1/‖v‖
+    r = torch.stack([v.flatten(1).norm(dim=1) for v in vs], 1)
+    return {**out, "gdot": out["gdot"] * r, "udot": tuple(u * (rk ** 2).reshape(-1, 1, 1)
+                                                          for u, rk in zip(out["udot"], r.unbind(1))),
+            "v_norms": r}
+
+
+@pytest.mark.catches("poggio2020.weight_norm_dynamics")
+def test_weight_norm_without_division_breaks_the_wn_claim(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(hm, "_real_weight_norm_flow", hm.weight_norm_flow, raising=False)
+    monkeypatch.setattr(hm, "weight_norm_flow", weight_norm_without_division)
+    verdict = verdict_of("poggio2020.weight_norm_dynamics")
+    assert verdict.startswith("refuted"), verdict
+
+
+@pytest.mark.catches("poggio2020.weight_norm_dynamics")
+def test_dropped_homogeneity_factor_breaks_the_wn_claim(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(hm, "_homogeneity_factors", dropped_homogeneity_factor)
+    verdict = verdict_of("poggio2020.weight_norm_dynamics")
+    assert verdict.startswith("refuted"), verdict
+
+
+@pytest.mark.catches("poggio2020.weight_norm_dynamics")
+def test_wrong_time_change_breaks_the_wn_claim(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    """A false variant of the statement: the time change off by a factor ρ_k/‖v_k‖ must be refuted."""
+    import lemmata.theorems.poggio2020 as mod
+    real = hm.weight_norm_flow
+
+    def rescaled(gs, vs, X, y, **kw):
+        out = real(gs, vs, X, y, **kw)
+        tc = gs / out["v_norms"]  # ρ_k/‖v_k‖: u̇ divided by it, i.e. the claim's factor off by ρ_k/‖v_k‖
+        return {**out, "udot": tuple(u / tc[:, k].reshape(-1, 1, 1)
+                                     for k, u in enumerate(out["udot"]))}
+
+    monkeypatch.setattr(mod.hm, "weight_norm_flow", rescaled)
+    verdict = verdict_of("poggio2020.weight_norm_dynamics")
+    assert verdict.startswith("refuted"), verdict

@@ -487,3 +487,57 @@ def test_degenerate_svm_data_offset_moves_the_extra_example_off_the_margin():
     assert abs(float(y[-1] * X[-1] @ w) - 1.5) < 1e-9 and abs(float(a[-1])) < 1e-12
     with pytest.raises(ValueError, match="offset"):
         hm.degenerate_svm_data(7, 4, margin=0.7, support=3, gap=0.2, offset=0.5, generator=_gen(5))
+
+
+# --------------------------------------------------------------------------------------------
+# weight normalization (issue 17)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dims", DIMS)
+@pytest.mark.parametrize("loss", ["exp", "logistic"])
+def test_weight_norm_flow_against_finite_differences(dims, loss):
+    """ġ and v̇ against central differences of L(g v/‖v‖) along random directions (independent of autograd)."""
+    X, y = _data()
+    vs = hm.init_params(dims, [1, 2], scale=1.3)
+    g = _gen(7)
+    gs = 0.5 + torch.rand((2, len(dims) - 1), generator=g, dtype=F64)
+    out = hm.weight_norm_flow(gs, vs, X, y, loss=loss)
+    dg = torch.randn(gs.shape, generator=g, dtype=F64)
+    dv = [torch.randn(v.shape, generator=g, dtype=F64) for v in vs]
+
+    def L_at(t):
+        G = gs + t * dg
+        V = [v + t * e for v, e in zip(vs, dv)]
+        return hm.loss(tuple(G[:, k].reshape(-1, 1, 1) * w / w.flatten(1).norm(dim=1).reshape(-1, 1, 1)
+                             for k, w in enumerate(V)), X, y, loss=loss)
+
+    h = 1e-5
+    fd = (L_at(h) - L_at(-h)) / (2 * h)  # O(h²) ≈ 1e-10 relative
+    inner = -(out["gdot"] * dg).sum(1) - sum((vd * e).flatten(1).sum(1) for vd, e in zip(out["vdot"], dv))
+    torch.testing.assert_close(inner, fd, rtol=1e-7, atol=1e-9)
+    for v, vd in zip(vs, out["vdot"]):  # ‖v‖ conserved: v̇ ⊥ v (round-off)
+        assert (v * vd).flatten(1).sum(1).abs().max() < 1e-12 * (1 + vd.abs().max())
+
+
+def test_weight_norm_flow_direction_is_the_chain_rule_flow_after_the_time_change():
+    """u̇_k = (g_k ρ_k/‖v_k‖²) V̇_k with V̇_k the chain-rule flow of W/‖W‖ under Ẇ = −∇L (hand-written gradient)."""
+    X, y = _data()
+    Ws = hm.init_params((4, 5, 3, 1), [3, 4], scale=1.7)
+    rho = hm.layer_norms(Ws)
+    c = torch.tensor([[0.4, 2.0, 1.3], [3.0, 0.7, 1.0]], dtype=F64)
+    vs = tuple(W * (ck / r).reshape(-1, 1, 1) for W, ck, r in zip(Ws, c.unbind(1), rho.unbind(1)))
+    out = hm.weight_norm_flow(rho, vs, X, y)
+    nd = hm.normalized_dynamics(Ws, X, y)
+    for k, (a, b) in enumerate(zip(out["udot"], nd["vdot_chain"])):
+        torch.testing.assert_close(a, b * (rho[:, k] ** 2 / c[:, k] ** 2).reshape(-1, 1, 1), rtol=1e-10, atol=1e-13)
+    torch.testing.assert_close(out["gdot"], nd["rhodot_chain"], rtol=1e-10, atol=1e-13)
+    for W, Wn in zip(Ws, out["Ws"]):
+        torch.testing.assert_close(W, Wn, rtol=1e-12, atol=1e-14)
+
+
+def test_weight_norm_flow_rejects_bad_gs():
+    X, y = _data()
+    vs = hm.init_params((4, 1), [1], scale=1.0)
+    with pytest.raises(ValueError, match="gs.shape"):
+        hm.weight_norm_flow(torch.ones(1, 2, dtype=F64), vs, X, y)

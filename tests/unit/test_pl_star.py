@@ -207,3 +207,147 @@ def test_sgd_single_sample_step_is_n_times_that_samples_gradient():
     gW, ga = torch.autograd.grad(l1, (Wr, ar))
     ref = tl.loss(W0 - 0.05 * 3 * gW, a0 - 0.05 * 3 * ga, X, y)
     torch.testing.assert_close(L[:, 1], ref, rtol=1e-12, atol=1e-14)
+
+
+# --------------------------------------------------------------------------------------------
+# the Hessian of a deep tanh net's output (issue 17)
+# --------------------------------------------------------------------------------------------
+
+
+def _flat_output(s, d, m, x, output_tanh=False):
+    def f(flat):
+        a = flat[:m * d].reshape(1, m, d)
+        b = flat[m * d:m * d + m * m].reshape(1, m, m)
+        c = flat[m * d + m * m:].reshape(1, m)
+        return ps.deep_tanh_output(a, b, c, x[s:s + 1], output_tanh=output_tanh).sum()
+    return f
+
+
+@pytest.mark.parametrize("output_tanh", [False, True])
+def test_hessian_spectral_norm_matches_the_exact_hessian(output_tanh):
+    """Power iteration on double-backward HVPs against eigvalsh of the full Hessian (torch.autograd.functional)."""
+    S, d, m = 3, 3, 5
+    W1, W2, v = ps.deep_tanh_init(S, d, m, generator=_gen(0))
+    x = torch.randn(S, d, generator=_gen(1), dtype=F64)
+    x = x / x.norm(dim=1, keepdim=True)
+    est = ps.hessian_spectral_norm(lambda a, b, c: ps.deep_tanh_output(a, b, c, x, output_tanh=output_tanh),
+                                   (W1, W2, v), iters=400, generator=_gen(2))
+    for s in range(S):
+        th = torch.cat([W1[s].flatten(), W2[s].flatten(), v[s].flatten()])
+        H = torch.autograd.functional.hessian(_flat_output(s, d, m, x, output_tanh), th)
+        exact = torch.linalg.eigvalsh(H).abs().max()
+        # power iteration from below: 400 steps converge to ≈ 1e-8 relative unless |λ₂| ≈ |λ₁| (not here)
+        assert est[s] <= exact * (1 + 1e-12)
+        torch.testing.assert_close(est[s], exact, rtol=1e-6, atol=0.0)
+
+
+def test_deep_tanh_output_against_a_direct_formula():
+    W1, W2, v = ps.deep_tanh_init(2, 4, 6, generator=_gen(3))
+    x = torch.randn(2, 4, generator=_gen(4), dtype=F64)
+    f = ps.deep_tanh_output(W1, W2, v, x)
+    for s in range(2):
+        h1 = torch.tanh(W1[s] @ x[s] / 2.0)
+        h2 = torch.tanh(W2[s] @ h1 / math.sqrt(6))
+        torch.testing.assert_close(f[s], v[s] @ h2 / math.sqrt(6), rtol=1e-13, atol=1e-15)
+    torch.testing.assert_close(ps.deep_tanh_output(W1, W2, v, x, output_tanh=True), torch.tanh(f))
+
+
+def test_deep_tanh_output_rejects_bad_shapes():
+    W1, W2, v = ps.deep_tanh_init(2, 4, 6, generator=_gen(3))
+    with pytest.raises(ValueError, match="x.shape"):
+        ps.deep_tanh_output(W1, W2, v, torch.zeros(2, 5, dtype=F64))
+
+
+# --------------------------------------------------------------------------------------------
+# PL*_ε on least squares (issue 17)
+# --------------------------------------------------------------------------------------------
+
+
+def _ls(n=12, p=3, seed=0):
+    g = _gen(seed)
+    X = torch.randn(n, p, generator=g, dtype=F64)
+    y = torch.randn(n, generator=g, dtype=F64)
+    return X, y
+
+
+def test_least_squares_pl_eps_holds_at_random_points_and_is_tight():
+    """½‖∇L‖² ≥ μ_ε L wherever L ≥ ε (gradient by autograd), with equality approached along the slow direction."""
+    X, y = _ls()
+    w_star = torch.from_numpy(__import__("numpy").linalg.lstsq(X.numpy(), y.numpy(), rcond=None)[0])
+    L_star = 0.5 * ((X @ w_star - y) ** 2).sum()
+    eps = 2.0 * L_star
+    mu, L_s, beta = ps.least_squares_pl_eps(X, y, eps)
+    torch.testing.assert_close(L_s, L_star, rtol=1e-12, atol=0.0)
+    sv = torch.linalg.svdvals(X)
+    torch.testing.assert_close(beta, sv[0] ** 2)
+    torch.testing.assert_close(mu, sv[-1] ** 2 * 0.5)
+    W = w_star + 3.0 * torch.randn(200, 3, generator=_gen(1), dtype=F64)
+    W.requires_grad_(True)
+    L = 0.5 * ((W @ X.T - y) ** 2).sum(-1)
+    (G,) = torch.autograd.grad(L.sum(), W)
+    keep = L.detach() >= eps
+    assert keep.sum() > 100
+    lhs = 0.5 * (G ** 2).sum(-1)[keep]
+    assert bool((lhs >= mu * L.detach()[keep] * (1 - 1e-12)).all())
+    # tight: on the sphere where L = ε along the smallest right singular vector, ½‖∇L‖² = μ_ε ε exactly
+    v = torch.linalg.svd(X).Vh[-1]
+    c = torch.sqrt(2 * (eps - L_star)) / (X @ v).norm()
+    w = (w_star + c * v).requires_grad_(True)
+    Lw = 0.5 * ((X @ w - y) ** 2).sum()
+    (gw,) = torch.autograd.grad(Lw, w)
+    torch.testing.assert_close(0.5 * (gw ** 2).sum(), mu * eps, rtol=1e-10, atol=0.0)
+
+
+def test_least_squares_gd_against_a_direct_loop():
+    X, y = _ls()
+    w0 = torch.randn(2, 3, generator=_gen(2), dtype=F64)
+    out = ps.least_squares_gd(X, y, w0, eta=0.01, steps=5)
+    for s in range(2):
+        w = w0[s].clone()
+        for t in range(6):
+            torch.testing.assert_close(out[s, t], 0.5 * ((X @ w - y) ** 2).sum(), rtol=1e-13, atol=0.0)
+            w = w - 0.01 * X.T @ (X @ w - y)
+
+
+def test_least_squares_gd_records_divergence_as_inf():
+    X, y = _ls()
+    out = ps.least_squares_gd(X, y, torch.ones(1, 3, dtype=F64), eta=1e3, steps=400)
+    assert math.isinf(float(out[0, -1]))
+
+
+# --------------------------------------------------------------------------------------------
+# the loss Hessian of a two-layer tanh net near an interpolating minimizer (issue 17)
+# --------------------------------------------------------------------------------------------
+
+
+def _tanh_setup(S=3, m=6, d=3, n=4):
+    g = _gen(11)
+    W = torch.randn(S, m, d, generator=g, dtype=F64)
+    X = torch.randn(n, d, generator=g, dtype=F64)
+    y = torch.randn(n, generator=g, dtype=F64)
+    return W, X, y
+
+
+def test_tanh_interpolator_interpolates():
+    W, X, y = _tanh_setup()
+    a = ps.tanh_interpolator(W, X, y)
+    torch.testing.assert_close(ps.tanh_two_layer_output(W, a, X), y.expand(3, -1), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("train_W", [True, False])
+def test_loss_hessian_eigenvalues_against_the_gauss_newton_plus_residual_form(train_W):
+    """∇²L = JᵀJ + Σ r_i ∇²F_i, each piece by torch.autograd.functional on one seed at a time (independent path)."""
+    W, X, y = _tanh_setup()
+    a = torch.randn(3, 6, generator=_gen(12), dtype=F64)
+    ev = ps.loss_hessian_eigenvalues(W, a, X, y, train_W=train_W)
+    m, d = 6, 3
+    for s in range(3):
+        def F(theta):
+            if train_W:
+                return ps.tanh_two_layer_output(theta[:m * d].reshape(1, m, d), theta[m * d:].reshape(1, m), X)[0]
+            return ps.tanh_two_layer_output(W[s:s + 1], theta.reshape(1, m), X)[0]
+        theta = torch.cat([W[s].flatten(), a[s]]) if train_W else a[s].clone()
+        J = torch.autograd.functional.jacobian(F, theta)
+        r = F(theta) - y
+        H = J.T @ J + sum(r[i] * torch.autograd.functional.hessian(lambda t, i=i: F(t)[i], theta) for i in range(4))
+        torch.testing.assert_close(ev[s], torch.linalg.eigvalsh(H), rtol=1e-10, atol=1e-12)
