@@ -540,9 +540,12 @@ def _regularized_lse_newton(G: Tensor, lam: Tensor, w: Tensor, *, iters: int) ->
         H = cov + lam.reshape(-1, 1, 1) * eye
         step = torch.linalg.solve(H, grad.unsqueeze(-1)).squeeze(-1)
         f0 = obj(w)
+        # Armijo up to round-off of f: near the optimum the decrease (~‖grad‖²) falls below eps·|f|, and a strict
+        # test then rejects every step and stalls Newton at ‖grad‖ ≈ sqrt(eps) (‖V̇‖ ≈ 1e-8 in poggio2020)
+        slack = 16 * torch.finfo(w.dtype).eps * f0.abs().clamp_min(1.0)
         t = torch.ones_like(lam)
         for _ls in range(30):
-            bad = obj(w - t.unsqueeze(-1) * step) > f0 - 0.25 * t * (grad * step).sum(-1)
+            bad = obj(w - t.unsqueeze(-1) * step) > f0 - 0.25 * t * (grad * step).sum(-1) + slack
             if not bool(bad.any()):
                 break
             t = torch.where(bad, 0.5 * t, t)

@@ -161,11 +161,4 @@ KNOWN_DEV_VERDICTS: dict[str, tuple[str, str]] = {
         "as under ci (dev run of 3f007e3): n0 = 8, d/n = 3, sigma = 0.1: not yet interpolating within the step "
         "budget (residual 0.031 of ||y|| against 0.02)",
     ),
-    "poggio2020.critical_points_kkt": (
-        "refuted",
-        "dev run of 3f007e3, kept for the next session to examine: at n = 9, d = 13, margin 0.05, support 4, seed 4 "
-        "the critical point our solver returns on one sphere has relative ||V-dot|| 1.15e-8 against the claim's 1e-8: "
-        "most likely our Newton/bisection stopping rule, not the paper's statement (the KKT residual was not the part "
-        "that failed); to settle by tightening the solver's own convergence, not the claim's tolerance",
-    ),
 }

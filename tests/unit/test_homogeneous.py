@@ -541,3 +541,19 @@ def test_weight_norm_flow_rejects_bad_gs():
     vs = hm.init_params((4, 1), [1], scale=1.0)
     with pytest.raises(ValueError, match="gs.shape"):
         hm.weight_norm_flow(torch.ones(1, 2, dtype=F64), vs, X, y)
+
+
+def test_sphere_minimizer_is_stationary_to_round_off() -> None:
+    """-grad L is parallel to w at the returned point up to float64 round-off, not up to sqrt(eps): a strict Armijo
+    test rejected every Newton step once the decrease fell below eps|f| (dev found ||V-dot|| = 1.15e-8)."""
+    X, y, _, _ = hm.planted_svm_data(9, 13, margin=0.05, support=4, gap=0.05, generator=torch.Generator().manual_seed(4),
+                                     dtype=torch.float64)
+    w_hat, _ = hm.svm(X, y)
+    gamma = float(1.0 / w_hat.norm())
+    c = 2.0 ** torch.arange(9, dtype=torch.float64)
+    w = hm.sphere_minimizer_linear(X, y, c / gamma)
+    V = w / w.norm(dim=-1, keepdim=True)
+    q = y.unsqueeze(0) * (V @ X.T)
+    s = torch.softmax(-c.unsqueeze(-1) / gamma * q, dim=-1)
+    tangential = s @ (y.unsqueeze(1) * X) - V * (s * q).sum(-1, keepdim=True)
+    assert float(tangential.norm(dim=-1).max()) < 1e-12
