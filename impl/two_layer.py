@@ -483,6 +483,34 @@ def flip_certificate(W0: Tensor, X: Tensor, *, radius: float) -> Tensor:
     return (_inner(X).abs() * both).sum((-2, -1)) / m
 
 
+def flippable_patterns(W0: Tensor, X: Tensor, *, radius: float) -> Tensor:
+    """Σ_i |S_i^⊥|: the number of pairs (i, r) whose pattern 1{w_rᵀx_i ≥ 0} can change in the ball; shape (S,).
+
+    S_i^⊥ = {r : some w with ‖w − w_r(0)‖ ≤ R has 1{wᵀx_i ≥ 0} ≠ 1{w_r(0)ᵀx_i ≥ 0}} (Du et al. 2019,
+    Sec. 4, Lemma 4.1). Moving w_r(0) by R along ∓x_i/‖x_i‖ shifts w_rᵀx_i by ∓R‖x_i‖, and no move in the
+    ball shifts it more, so r ∈ S_i^⊥ exactly when |w_r(0)ᵀx_i| ≤ R‖x_i‖ (non-strict: the ball is closed and a
+    pre-activation landing on 0 switches 1{· ≥ 0} from 0 to 1). R = ``radius`` ≥ 0.
+    W0 (S, m, d), X (n, d) or (S, n, d) (unit rows in the paper). The count is returned in W0's dtype.
+    """
+    S, m, d = _check_params(W0)
+    _check_inputs(X, S=S, d=d)
+    r = _finite_float("radius", radius, minimum=0.0)
+    norms = torch.linalg.vector_norm(X, dim=-1)  # (n,) or (S, n)
+    return (_pre(W0, X).abs() <= r * norms.unsqueeze(-1)).sum((-2, -1)).to(W0.dtype)
+
+
+def gram_w_weighted(W: Tensor, a: Tensor, X: Tensor) -> Tensor:
+    """First-layer Gram matrix with the output weights' squares, shape (S, n, n).
+
+    H(W, a)_ij = (1/m) x_iᵀx_j Σ_r a_r² 1{w_rᵀx_i ≥ 0, w_rᵀx_j ≥ 0} (Du et al. 2019, Thm 3.3's proof,
+    recalled: the W-part of du/dt = (H(t) + G(t))(y − u) when a moves off {±1}); equals ``gram_w`` when every
+    a_r ∈ {−1, +1}. W (S, m, d), a (S, m), X (n, d) or (S, n, d).
+    """
+    _, m, _, _ = _check_all(W, a, X)
+    D = (_pre(W, X) >= 0).to(W.dtype)
+    return _inner(X) * torch.matmul(D * (a * a).unsqueeze(-2), D.transpose(-1, -2)) / m
+
+
 # --------------------------------------------------------------------------------------------
 # trajectories
 # --------------------------------------------------------------------------------------------
@@ -504,6 +532,10 @@ class Trajectory:
     max_w_norm:    (S, K+1) max_r ‖w_r‖ and
     max_a_abs:     (S, K+1) max_r |a_r| at each record: the factors of the both-layer distance bounds
                    (|da_r/dt| ≤ m^{-1/2}‖w_r‖√n‖y − u‖, ‖dw_r/dt‖ ≤ m^{-1/2}|a_r|√n‖y − u‖); None where not recorded.
+    lambda_min_g:  (S, K+1) λ_min(G(W)) and
+    residual_rate: (S, K+1) d‖y − u‖²/dt = −2(y − u)ᵀ(H(W, a) + G(W))(y − u) by the kernels, at each record of a
+                   both-layer flow run with ``track_kernel`` (then lambda_min_h is λ_min(H(W, a)), the Gram with a_r²,
+                   see ``gram_w_weighted``); None otherwise.
     diverged:      (S,) bool, the seed's residual became non-finite or exceeded the threshold, or
                    its update overflowed; its parameters were frozen at the last finite value.
     W, a:          final parameters, (S, m, d) and (S, m).
@@ -523,13 +555,15 @@ class Trajectory:
     max_a_dist: Tensor | None = None
     max_w_norm: Tensor | None = None
     max_a_abs: Tensor | None = None
+    lambda_min_g: Tensor | None = None
+    residual_rate: Tensor | None = None
 
 
 class _Recorder:
     """Preallocated (S, K+1) buffers filled one column per record; no Python per-seed work."""
 
     def __init__(self, W0: Tensor, X: Tensor, *, records: int, threshold: float, track_lambda: bool,
-                 a0: Tensor | None = None) -> None:
+                 a0: Tensor | None = None, track_kernel: bool = False) -> None:
         S, m, _ = W0.shape
         opts = {"dtype": W0.dtype, "device": W0.device}
         self.W0 = W0
@@ -546,7 +580,10 @@ class _Recorder:
         self.max_dist = torch.empty(S, records, **opts)
         self.flips = torch.empty(S, records, **opts)
         self.min_active_share = torch.empty(S, records, **opts)
-        self.lambda_min_h = torch.empty(S, records, **opts) if track_lambda else None
+        self.lambda_min_h = torch.empty(S, records, **opts) if (track_lambda or track_kernel) else None
+        self.X = X
+        self.lambda_min_g = torch.empty(S, records, **opts) if track_kernel else None
+        self.residual_rate = torch.empty(S, records, **opts) if track_kernel else None
         self.diverged = torch.zeros(S, dtype=torch.bool, device=W0.device)
         self.inf = torch.tensor(math.inf, **opts)
 
@@ -562,7 +599,14 @@ class _Recorder:
         self.max_dist[:, k] = torch.linalg.vector_norm(W - self.W0, dim=-1).amax(-1)
         self.flips[:, k] = ((Z >= 0) != self.D0).sum((-2, -1)).to(W.dtype) / self.mn
         self.min_active_share[:, k] = (Z >= 0).sum(-1).amin(-1).to(W.dtype) / self.m  # Z is (S, n, m)
-        if self.lambda_min_h is not None:
+        if self.lambda_min_g is not None and self.residual_rate is not None and self.lambda_min_h is not None:
+            assert a is not None
+            H = gram_w_weighted(W, a, self.X)
+            G = gram_a(W, self.X)
+            self.lambda_min_h[:, k] = lambda_min(H)
+            self.lambda_min_g[:, k] = lambda_min(G)
+            self.residual_rate[:, k] = -2.0 * torch.einsum("si,sij,sj->s", e, H + G, e)
+        elif self.lambda_min_h is not None:
             self.lambda_min_h[:, k] = lambda_min(_gram_patterns(Z, self.K, self.m))
 
     def accept(self, W: Tensor, W_new: Tensor, a: Tensor, a_new: Tensor | None) -> tuple[Tensor, Tensor]:
@@ -591,6 +635,8 @@ class _Recorder:
             max_a_dist=self.max_a_dist,
             max_w_norm=self.max_w_norm,
             max_a_abs=self.max_a_abs,
+            lambda_min_g=self.lambda_min_g,
+            residual_rate=self.residual_rate,
         )
 
 
@@ -737,6 +783,7 @@ def flow_trajectory(
     steps: int,
     train_a: bool = False,
     track_lambda: bool = False,
+    track_kernel: bool = False,
     divergence_threshold: float = 1e100,
 ) -> Trajectory:
     """Gradient flow integrated with classic RK4 at fixed step h = t_end/steps, recorded every step.
@@ -748,10 +795,14 @@ def flow_trajectory(
     flips, so the fourth order only holds between flips.
 
     Divergence is handled as in ``gd_trajectory`` (never raises, +inf residual, frozen parameters).
+    ``track_kernel`` (needs ``train_a``) records, at every grid point, λ_min(H(W, a)) (with a_r², see
+    ``gram_w_weighted``), λ_min(G(W)) and d‖y − u‖²/dt = −2(y − u)ᵀ(H + G)(y − u) (Du et al. 2019, Thm 3.3).
     W0 (S, m, d), a0 (S, m), X (n, d) or (S, n, d), y (n,) or (S, n). Returns a ``Trajectory``
     with K = steps and time = (0, h, …, t_end).
     """
     steps, thr = _check_trajectory_args(W0, a0, X, y, steps=steps, min_steps=1, threshold=divergence_threshold)
+    if track_kernel and not train_a:
+        raise ValueError("track_kernel=True needs train_a=True (G enters du/dt only when a is trained)")
     t = _finite_float("t_end", t_end, minimum=0.0, strict=True)
     S, m, _ = W0.shape
     h = t / steps
@@ -762,7 +813,8 @@ def flow_trajectory(
         e = _out(R, a, m) - y
         return Z, e, -_grad_w(Z, a, X, e, m), (-_grad_a(R, e, m) if train_a else None)
 
-    rec = _Recorder(W0, X, records=steps + 1, threshold=thr, track_lambda=track_lambda, a0=a0)
+    rec = _Recorder(W0, X, records=steps + 1, threshold=thr, track_lambda=track_lambda, a0=a0,
+                    track_kernel=track_kernel)
     W, a = W0.clone(), a0.clone()
     for k in range(steps + 1):
         Z, e, k1w, k1a = field(W, a)

@@ -26,8 +26,10 @@ Issue 16 added the proofs' mechanism: the trajectory invariant λ_min(H) ≥ λ�
 regime m ≥ 4n²/λ₀²), Lemma 3.2's second conclusion certified over the ball, the proof of Thm 3.2's explicit width
 (constants derived, each event at δ/3) beside gf_linear_rate's empirical threshold, Thm 3.3's own scaling with
 log(m/δ) and its output-weight movement, and Section 5's rate against m as a trend.
+Issue 16 (h16a) added Lemma 4.1's flip count (C = √(2/π) derived), and with both layers trained the invariant
+λ_min(H(t)) ≥ λ₀/2 with G(t) ⪰ 0 (Lemma A.6) and the conditional rate (Lemma A.2).
 NOTE (left to do): R′ < R is not checked at the widths where it holds (≥ 10⁷ at n = 1 with the proof's constants:
-sampling u(0) there is a GPU job); the invariant with both layers trained (Lemma A.6); Lemma 4.1's flip count.
+sampling u(0) there is a GPU job).
 """
 
 from __future__ import annotations
@@ -456,6 +458,63 @@ gram_stability_ball_lambda = Claim(
                                                  "worst W sits at λ₀/2)"),
 )
 
+# Lemma 4.1: Σ_i |S_i^⊥| ≤ CmnR/δ w.p. ≥ 1 − δ. C derived as Lemma 3.2's c: w_r(0)ᵀx_i ~ N(0, 1) for unit x_i, so
+# P(|w_r(0)ᵀx_i| ≤ R) ≤ 2R/√(2π) = √(2/π)R (the density is at most 1/√(2π)), E Σ_i |S_i^⊥| ≤ √(2/π)mnR, then Markov.
+LEMMA41_C = math.sqrt(2 / math.pi)
+flippable, radius_sym = sp.symbols("flippable_patterns R")
+
+
+def run_flip_count(inst: Instance) -> dict[str, Any]:
+    """Σ_i |S_i^⊥| = #{(i, r) : |w_r(0)ᵀx_i| ≤ R} per seed, R = Lemma 3.2's radius cδλ₀/n² (the ball of Section 4);
+    the premise ``init_scale`` (1 unless a control breaks it) multiplies w_r(0) ~ N(0, I)."""
+    D = _data(inst)
+    p = inst.premises
+    radius = LEMMA32_C * DELTA * D["lambda0"] / p["n"] ** 2
+    W, _ = tl.init_weights(p["m"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
+    W = W * p.get("init_scale", 1.0)
+    return {"flippable_patterns": per_seed(tl.flippable_patterns(W, D["X"], radius=radius)), "R": radius,
+            "m": p["m"], "n": p["n"], "delta": DELTA, "lambda0": D["lambda0"]}
+
+
+flip_count = Claim(
+    id="du2019.flip_count",
+    title="Lemma 4.1: w.p. ≥ 1 − δ over the initialization, the patterns that can flip in the ball number "
+          "Σ_i |S_i^⊥| ≤ √(2/π)·mnR/δ (R = Lemma 3.2's radius)",
+    citation=cite("Lemma 4.1", "recalled",
+                  "the inequality is hidden in the copy read (number and 'for some positive constant C' read); "
+                  "C = √(2/π) derived from the proof's anti-concentration P(|w_r(0)ᵀx_i| ≤ R) ≤ 2R/√(2π) and Markov"),
+    kind=Kind.PROBABILISTIC,
+    statement=sp.Le(flippable, LEMMA41_C * m * n * radius_sym / delta),
+    premises=gram_stability_ball.premises,
+    run=run_flip_count,
+    tolerance=Tolerance(reason="exact: an integer count against the bound (its float64 round-off, 1e-16 relative, "
+                               "meets an integer only on a tie of probability 0)"),
+    delta=DELTA,
+    recalled=("Lemma 4.1's inequality Σ_i |S_i^⊥| ≤ CmnR/δ (the formula is hidden in the copy read)",),
+    # as gram_stability_ball: Markov is nearly tight where the count is 0 or 1 (small mnR), so deciding "rate ≤ δ"
+    # needs many seeds; the count is one comparison per (seed, i, r)
+    seeds=2048,
+    symbols={**SYMBOLS, "flippable_patterns": "Σ_i |S_i^⊥| = #{(i, r) : |w_r(0)ᵀx_i| ≤ R}: exactly the patterns "
+                                              "some W in the ball ‖w_r − w_r(0)‖ ≤ R flips",
+             "R": "the ball's radius, Lemma 3.2's R = √(2π)δλ₀/(16n²)"},
+    given="S = 2048 initializations per example; R = Lemma 3.2's radius (the ball Section 4 works in)",
+    tightness=Tightness(flippable / (LEMMA41_C * m * n * radius_sym / delta),
+                        "Σ_i |S_i^⊥| over its bound √(2/π)mnR/δ"),
+)
+
+flip_count_concentrated_init = control(
+    flip_count,
+    name="flip_count_concentrated_init_control",
+    kind=Kind.PROBABILISTIC,
+    premises=lambda p: sphere_data(max_n=p.pick(12, 32, 128), max_d=p.pick(8, 16, 64), max_coherence=0.5,
+                                   m=st.integers(1, p.pick(512, 4096, 65536)), init_scale=st.just(1e-12)),
+    broken="w_r(0) ~ N(0, I) (here N(0, 10⁻²⁴I): the anti-concentration P(|w_r(0)ᵀx_i| ≤ R) ≤ √(2/π)R fails; every "
+           "|w_r(0)ᵀx_i| is ≲ 10⁻¹¹ < R, so all mn patterns can flip while the bound √(2/π)mnR/δ < mn for R < 0.125)",
+    title="Control of Lemma 4.1: with the initialization concentrated at 0 every pattern can flip, far above "
+          "√(2/π)mnR/δ",
+)
+
+
 def run_init_residual(inst: Instance) -> dict[str, Any]:
     """Mean of ‖y − u(0)‖² over S initializations, with its standard error."""
     D = _data(inst)
@@ -504,7 +563,8 @@ FLOW_TOL = Tolerance(
 )
 
 
-def _flow(inst: Instance, *, train_a: bool, track_lambda: bool) -> tuple[dict[str, Any], tl.Trajectory]:
+def _flow(inst: Instance, *, train_a: bool, track_lambda: bool,
+          track_kernel: bool = False) -> tuple[dict[str, Any], tl.Trajectory]:
     D = _data(inst)
     p = inst.premises
     W, a = tl.init_weights(p["m"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
@@ -514,7 +574,7 @@ def _flow(inst: Instance, *, train_a: bool, track_lambda: bool) -> tuple[dict[st
     # (λ_max/λ₀ large, rare within the premises) is rejected and Hypothesis draws another instance.
     assume(steps <= FLOW_MAX_STEPS)
     tr = tl.flow_trajectory(W, a, D["X"], D["y"], t_end=t_end, steps=steps, train_a=train_a,
-                            track_lambda=track_lambda)
+                            track_lambda=track_lambda, track_kernel=track_kernel)
     return D, tr
 
 
@@ -719,6 +779,94 @@ gf_invariant = Claim(
     seeds=32,
     tightness=INVARIANT_TIGHTNESS,
 )
+
+# Both layers trained (Thm 3.3's proof, Lemmas A.2 and A.6; numbering and H(t)'s a_r(t)² weights recalled): du/dt =
+# (H(t) + G(t))(y − u) with H(t)_ij = (1/m)x_iᵀx_j Σ_r a_r(t)² 1{w_rᵀx_i ≥ 0, w_rᵀx_j ≥ 0} and G(t) ⪰ 0, so
+# d‖y − u‖²/dt = −2(y − u)ᵀ(H + G)(y − u) ≤ −2λ_min(H)‖y − u‖², ≤ −λ₀‖y − u‖² while λ_min(H(t)) ≥ λ₀/2.
+lam_g_run, rate_t = sp.symbols("lambda_min_G_run residual_rate")
+
+
+def run_both_layers_kernels(inst: Instance) -> dict[str, Any]:
+    """Both layers trained by gradient flow (the RK4 flow of both_layers_rate, t ≤ 4/λ₀): at every grid point
+    λ_min(H(t)) (with a_r(t)²), λ_min(G(t)), d‖y − u‖²/dt = −2(y − u)ᵀ(H + G)(y − u), ‖y − u‖² and the running
+    min over s ≤ t of λ_min(H(s))."""
+    D, tr = _flow(inst, train_a=True, track_lambda=False, track_kernel=True)
+    assert tr.lambda_min_h is not None and tr.lambda_min_g is not None and tr.residual_rate is not None
+    lam_path = torch.cummin(tr.lambda_min_h, dim=1).values
+    return {"lambda_min_H_run": per_seed(tr.lambda_min_h, "t"), "lambda_min_G_run": per_seed(tr.lambda_min_g, "t"),
+            "lambda_min_H_path": per_seed(lam_path, "t"), "residual_rate": per_seed(tr.residual_rate, "t"),
+            "residual_sq": per_seed(tr.residual_sq, "t"), "residual_sq_0": per_seed(tr.residual_sq[:, 0]),
+            "t": shared(tr.time, "t"), "lambda0": D["lambda0"], "n": inst.premises["n"], "m": inst.premises["m"],
+            "delta": DELTA}
+
+
+BOTH_KERNEL_TOL = Tolerance(
+    rtol=FLOW_TOL.rtol, atol=1e-12,
+    reason=FLOW_TOL.reason + "; atol 1e-12 for λ_min(G) ≥ 0: eigvalsh round-off of an n×n Gram with O(1) entries "
+                             "(≈ n·1e-16·‖G‖, n ≤ 16) — a negative eigenvalue of a true G ⪰ 0 is round-off only")
+
+both_layers_invariant = Claim(
+    id="du2019.both_layers_lambda_invariant",
+    title="Lemma A.6 / proof of Thm 3.3: training both layers by gradient flow, for m large, w.p. ≥ 1 − δ, "
+          "λ_min(H(t)) ≥ λ₀/2 and G(t) ⪰ 0 for all t",
+    citation=cite("Lemma A.6 (the invariant in the proof of Theorem 3.3)", "recalled",
+                  "numbered as inferred from the copy read (Lemma A.6 is named there); H(t) carries a_r(t)² (recalled)"),
+    kind=Kind.ASYMPTOTIC,
+    statement=sp.And(sp.Ge(lam_run, lambda0 / 2), sp.Ge(lam_g_run, 0)),
+    premises=lambda p: _invariant_premises(p),
+    run=run_both_layers_kernels,
+    tolerance=BOTH_KERNEL_TOL,
+    delta=DELTA,
+    regime=replace(INVARIANT_REGIME, note=INVARIANT_REGIME.note + " (gf_lambda_invariant's, a trained too)"),
+    recalled=("Lemma A.6's numbering", "the a_r(t)² weights in H(t) when a is trained"),
+    symbols={**SYMBOLS, "lambda_min_H_run": "λ_min(H(t)), H(t)_ij = (1/m)x_iᵀx_j Σ_r a_r(t)² 1{·}1{·}, at each point "
+                                            "of the RK4 grid, t ∈ [0, 4/λ₀]",
+             "lambda_min_G_run": "λ_min(G(t)), G(t)_ij = (1/m)Σ_r relu(w_rᵀx_i)relu(w_rᵀx_j), on the same grid"},
+    given="checked on the solver grid (every RK4 step), t ≤ 4/λ₀, W and a both trained",
+    # the RK4 flow with both layers and two eigendecompositions per grid point: gf_lambda_invariant's quarter
+    examples_scale=0.25,
+    seeds=32,
+    tightness=INVARIANT_TIGHTNESS,
+)
+
+both_layers_invariant_small_width = control(
+    both_layers_invariant,
+    name="both_layers_lambda_invariant_small_width_control",
+    kind=Kind.EXACT,
+    premises=lambda p: sphere_data(min_n=7, max_n=p.pick(8, 16, 32), min_d=3, max_d=3, max_coherence=0.3,
+                                   m=st.integers(1, 2)),
+    broken="m large (here m ≤ 2 units, d = 3, n ≥ 7: H(t) = (XXᵀ) ∘ (D diag(a²) Dᵀ) has rank ≤ d·m = 6 < n, so "
+           "λ_min(H(t)) = 0)",
+    title="Control of the both-layer invariant: with m ≤ 2 units H(t) is singular and λ_min(H(t)) ≥ λ₀/2 fails at t = 0",
+)
+
+both_layers_lemma_a2 = Claim(
+    id="du2019.both_layers_lemma_a2",
+    title="Lemma A.2: training both layers, if λ_min(H(s)) ≥ λ₀/2 on [0, t], then d‖y − u‖²/dt ≤ −λ₀‖y − u‖² at t "
+          "and ‖y − u(t)‖² ≤ e^{−λ₀t}‖y − u(0)‖²",
+    citation=cite("Lemma A.2", "recalled",
+                  "numbered as inferred from the copy read (Lemma A.2 is named there); the statement recalled: "
+                  "Lemma 3.3's rate with G ⪰ 0 added, d‖y − u‖²/dt = −2(y − u)ᵀ(H + G)(y − u)"),
+    kind=Kind.EXACT,
+    statement=sp.Implies(
+        sp.Ge(lam_path, lambda0 / 2),
+        sp.And(sp.Le(rate_t, -lambda0 * res_t), sp.Le(res_t, sp.exp(-lambda0 * t) * res_0)),
+    ),
+    premises=lambda p: _flow_premises(p, m=st.integers(2, p.pick(128, 1024, 4096))),
+    run=run_both_layers_kernels,
+    tolerance=BOTH_KERNEL_TOL,
+    recalled=("Lemma A.2's numbering and statement",),
+    symbols={**SYMBOLS, "lambda_min_H_path": "min over the solver grid s ≤ t of λ_min(H(s)) (H with a_r(s)²)",
+             "residual_rate": "d‖y − u‖²/dt = −2(y − u)ᵀ(H(t) + G(t))(y − u) at the grid point",
+             "lambda_min_H_run": "λ_min(H(t)) at the grid point", "lambda_min_G_run": "λ_min(G(t)) at the grid point"},
+    given="the condition is checked on the RK4 grid (every step), not between grid points; W and a both trained",
+    examples_scale=0.5,
+    seeds=32,
+    tightness=Tightness(sp.Piecewise((FLOW_RATE_TIGHTNESS.expr, sp.Ge(lam_path, lambda0 / 2)), (sp.nan, True)),
+                        FLOW_RATE_TIGHTNESS.meaning + ", on seeds whose λ_min(H(s)) stayed ≥ λ₀/2 to the end",
+                        reduce="last"),
+)
+
 
 def _gd(inst: Instance, *, eta_frac: float, horizon: float = 8.0, train_a: bool = False,
         track_lambda: bool = False) -> tuple[dict[str, Any], tl.Trajectory, float]:
@@ -1290,6 +1438,8 @@ CLAIMS = [
     init_lambda_min_constant_one,
     gram_stability_ball,
     gram_stability_ball_lambda,
+    flip_count,
+    flip_count_concentrated_init,
     init_residual,
     gf_rate,
     gf_rate_small_width,
@@ -1307,6 +1457,9 @@ CLAIMS = [
     both_layers_identity,
     both_layers_rate,
     both_layers_weights,
+    both_layers_invariant,
+    both_layers_invariant_small_width,
+    both_layers_lemma_a2,
     sec5_distance,
     sec5_distance_exponent,
     sec5_flips,
@@ -1443,9 +1596,12 @@ COVERAGE = [
         where="Lemma A.2",
         statement="Both layers trained: if λ_min(H(s)) ≥ λ₀/2 on [0, t], the loss still decays like e^{−λ₀t} "
                   "(d‖y − u‖²/dt ≤ −2(y − u)ᵀH(y − u) since G ⪰ 0)",
-        status="not yet",
-        why="missing: the both-layer analogue of gf_lemma33 (conditional rate along the flow with W and a trained), "
-            "and a check that G(t) ⪰ 0",
+        status="encoded",
+        claims=_ids("both_layers_lemma_a2", "both_layers_lambda_invariant"),
+        why="the both-layer analogue of gf_lemma33: where min_{s ≤ t} λ_min(H(s)) ≥ λ₀/2 on the RK4 grid (H with "
+            "a_r(s)², recalled), d‖y − u‖²/dt = −2(y − u)ᵀ(H + G)(y − u) ≤ −λ₀‖y − u‖² at t and the integrated rate; "
+            "G(t) ⪰ 0 along the flow is part of both_layers_lambda_invariant (statement and number recalled)",
+        source="recalled",
     ),
     Covered(
         where="Lemmas A.3–A.5",
@@ -1463,9 +1619,14 @@ COVERAGE = [
         where="Lemma A.6",
         statement="If R_w′ < R_w and R_a′ < R_a, then for all t ≥ 0: λ_min(H(t)) ≥ λ₀/2, ‖w_r(t) − w_r(0)‖ ≤ R_w′, "
                   "|a_r(t) − a_r(0)| ≤ R_a′ and the loss decays like e^{−λ₀t}",
-        status="not yet",
-        why="the both-layer analogue of Lemma 3.4: the a-distance is encoded (both_layers_weights_near_init); missing "
-            "the radius comparison and the invariant with both layers trained (gf_lambda_invariant trains W only)",
+        status="encoded",
+        claims=_ids("both_layers_lambda_invariant", "both_layers_lambda_invariant_small_width_control",
+                    "both_layers_weights_near_init", "both_layers_rate"),
+        why="the invariant λ_min(H(t)) ≥ λ₀/2 (and G(t) ⪰ 0) with W and a trained, in gf_lambda_invariant's declared "
+            "regime m ≥ 4n²/λ₀² (ours), with a control below it (m ≤ 2: H(t) singular); the distances are "
+            "both_layers_weights_near_init, the rate both_layers_rate; the premise R_w′ < R_w, R_a′ < R_a is not "
+            "checked where it holds (as for Lemma 3.4: widths beyond a CPU)",
+        source="recalled",
     ),
     Covered(
         where="Theorem 4.1",
@@ -1497,10 +1658,11 @@ COVERAGE = [
         where="Lemma 4.1",
         statement="w.p. ≥ 1 − δ over the initialization, the number of patterns that can flip within the ball, "
                   "Σ_i |S_i^⊥|, is at most CmnR/δ for a positive constant C",
-        status="not yet",
+        status="encoded",
+        claims=_ids("flip_count", "flip_count_concentrated_init_control"),
         why="number and 'for some positive constant C' read; the inequality itself is hidden in the copy read "
-            "(recalled). Encodable with C = √(2/π) from the same anti-concentration and Markov steps as Lemma 3.2; not "
-            "done",
+            "(recalled). C = √(2/π) derived from the same anti-concentration and Markov steps as Lemma 3.2, R = Lemma "
+            "3.2's radius, counted over 2048 initializations per example; the control concentrates w_r(0) at 0",
         source="recalled",
     ),
     Covered(

@@ -84,6 +84,14 @@ def mean_field_gradient(Z, a, X, e, m):
     return _real_grad_w(Z, a, X, e, m) / math.sqrt(m)
 
 
+_real_gram_a_ = tl.gram_a
+
+
+def negated_second_gram(W, X):
+    """G(W) with the wrong sign (a relu-feature Gram written as −RRᵀ/m): G ⪯ 0, so G ⪰ 0 fails wherever G ≠ 0."""
+    return -_real_gram_a_(W, X)
+
+
 BUGS = [
     ("_out", dropped_sqrt_m, "du2019.init_residual"),
     ("_grad_w", strict_wrong_derivative, "du2019.both_layers_kernel"),
@@ -107,6 +115,10 @@ BUGS = [
     ("_gram_patterns", gram_without_mean, "du2019.gf_lambda_invariant"),
     ("_grad_a", output_layer_ascent, "du2019.both_layers_weights_near_init"),
     ("_grad_w", mean_field_gradient, "du2019.sec5_rate_trend"),
+    # issue 16 (h16a): Lemma 4.1's flip count, Lemma A.6's both-layer invariant, Lemma A.2's conditional rate
+    ("init_weights", init_over_sqrt_m, "du2019.flip_count"),
+    ("gram_a", negated_second_gram, "du2019.both_layers_lambda_invariant"),
+    ("_grad_a", output_layer_ascent, "du2019.both_layers_lemma_a2"),
 ]
 
 
@@ -114,7 +126,8 @@ BUGS = [
                      "du2019.gram_stability_ball", "du2019.gf_linear_rate", "du2019.gf_lemma33",
                      "du2019.gd_linear_rate", "du2019.both_layers_rate", "du2019.sec5_distance_trend",
                      "du2019.sec5_flip_trend", "du2019.gram_stability_ball_lambda", "du2019.gd_lambda_invariant",
-                     "du2019.gf_lambda_invariant", "du2019.both_layers_weights_near_init", "du2019.sec5_rate_trend")
+                     "du2019.gf_lambda_invariant", "du2019.both_layers_weights_near_init", "du2019.sec5_rate_trend",
+                     "du2019.flip_count", "du2019.both_layers_lambda_invariant", "du2019.both_layers_lemma_a2")
 @pytest.mark.parametrize(("attr", "bug", "claim_id"), BUGS, ids=[f"{b.__name__}-{c.split('.')[1]}" for _, b, c in BUGS])
 def test_planted_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
     monkeypatch.setattr(tl, attr, bug)

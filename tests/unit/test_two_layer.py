@@ -606,3 +606,93 @@ def test_init_gram_in_seed_chunks_equals_the_gram_of_the_whole_init() -> None:
     whole = tl.gram_w(tl.init_weights(64, 3, seeds)[0], X)
     for max_elements in (1, 64 * 8 * 2, 10**9):  # one seed per chunk, two, all at once
         torch.testing.assert_close(tl.init_gram(64, 3, seeds, X, max_elements=max_elements), whole, rtol=0, atol=0)
+
+
+# --------------------------------------------------------------------------------------------
+# issue 16 (h16a): Lemma 4.1's flippable patterns, the a²-weighted Gram, the both-layer kernel record
+# --------------------------------------------------------------------------------------------
+
+
+def test_flippable_patterns_matches_brute_force_ball_moves():
+    """Independent reference: (i, r) can flip iff moving w_r(0) by R along −sign(w_r(0)ᵀx_i)·x_i (the move that changes
+    w_rᵀx_i most) crosses 0; counted pair by pair in a Python loop, against the vectorized count."""
+    n, d, m = 5, 3, 40
+    X = tl.sphere_inputs(n, d, generator=_gen(51))
+    W0, _ = tl.init_weights(m, d, [5, 6, 7])
+    for R in (0.0, 0.05, 0.3, 2.0):
+        got = tl.flippable_patterns(W0, X, radius=R)
+        for s in range(W0.shape[0]):
+            want = 0
+            for i in range(n):
+                for r in range(m):
+                    z0 = float(W0[s, r] @ X[i])
+                    # the farthest the ball reaches toward the other side: z0 − R·sign(z0) (‖x_i‖ = 1)
+                    z_far = z0 - R * (1.0 if z0 >= 0 else -1.0)
+                    # (ties |z0| = R exactly, where strict and non-strict differ, have probability 0)
+                    want += int((z0 >= 0) != (z_far >= 0))
+            assert float(got[s]) == want, (R, s, float(got[s]), want)
+    # R = 0: only exact zeros (probability 0); R huge: every pair
+    assert float(tl.flippable_patterns(W0, X, radius=0.0).sum()) == 0.0
+    assert bool((tl.flippable_patterns(W0, X, radius=1e6) == n * m).all())
+    with pytest.raises(ValueError):
+        tl.flippable_patterns(W0, X, radius=-1.0)
+
+
+def test_flippable_patterns_mean_matches_gaussian_probability():
+    """E Σ_i |S_i^⊥| = mn·P(|N(0, 1)| ≤ R) = mn·erf(R/√2) for unit x_i (w_r(0) ~ N(0, I)); 400 seeds × mn = 4000 pairs
+    per seed: the standard error of the mean count is ≈ √(mn·p(1 − p)/400) ≈ 1.1 at p ≈ 0.08; 5 standard errors."""
+    n, d, m, R = 10, 6, 400, 0.1
+    X = tl.sphere_inputs(n, d, generator=_gen(52))
+    W0, _ = tl.init_weights(m, d, list(range(400)))
+    c = tl.flippable_patterns(W0, X, radius=R)
+    p = math.erf(R / math.sqrt(2))
+    se = math.sqrt(m * n * p * (1 - p) / 400) * 1.5  # pairs sharing a seed are correlated through x_i: 1.5× slack
+    assert abs(float(c.mean()) - m * n * p) <= 5 * se, (float(c.mean()), m * n * p)
+
+
+def _jacobians(W, a, X):
+    """Per-seed Jacobians of u = m^{-1/2} Σ_r a_r relu(w_rᵀx_i) w.r.t. W and a, by autograd (independent of tl)."""
+    S, m, d = W.shape
+    Jw, Ja = [], []
+    for s in range(S):
+        def u_of(w_flat, a_s):
+            return (torch.relu(X @ w_flat.reshape(m, d).T) @ a_s) / math.sqrt(m)
+        jw, ja = torch.autograd.functional.jacobian(u_of, (W[s].reshape(-1).clone(), a[s].clone()))
+        Jw.append(jw)
+        Ja.append(ja)
+    return torch.stack(Jw), torch.stack(Ja)
+
+
+def test_gram_w_weighted_is_the_jacobian_gram_and_reduces_to_gram_w():
+    """H(W, a) = J_W J_Wᵀ (the W-part of du/dt = J J_ᵀ(y − u)) and G = J_a J_aᵀ, by autograd, at a off {±1}; equals
+    gram_w when a ∈ {±1}. 1e-12: float64 round-off of sums of m·d products of O(1) terms."""
+    W, a, X, _ = _problem(n=5, d=4, m=12)
+    a_off = a * torch.linspace(0.3, 2.0, a.shape[-1], dtype=F64)  # |a_r| ≠ 1
+    Jw, Ja = _jacobians(W, a_off, X)
+    H_ref = Jw @ Jw.transpose(-1, -2)
+    G_ref = Ja @ Ja.transpose(-1, -2)
+    assert torch.allclose(tl.gram_w_weighted(W, a_off, X), H_ref, rtol=0, atol=1e-12)
+    assert torch.allclose(tl.gram_a(W, X), G_ref, rtol=0, atol=1e-12)
+    assert torch.allclose(tl.gram_w_weighted(W, a, X), tl.gram_w(W, X), rtol=0, atol=1e-14)
+
+
+def test_flow_track_kernel_records_rate_and_gram_eigenvalues():
+    """At t = 0 the recorded d‖y − u‖²/dt equals −2‖∇_θ L‖² (θ = W, a; autograd), λ_min(H) equals that of gram_w and
+    λ_min(G) that of gram_a; along the run λ_min(G) ≥ −1e-12 (G ⪰ 0; 1e-12 covers eigvalsh round-off)."""
+    W, a, X, y = _problem(n=5, d=4, m=16)
+    tr = tl.flow_trajectory(W, a, X, y, t_end=0.5, steps=20, train_a=True, track_kernel=True)
+    assert tr.residual_rate is not None and tr.lambda_min_g is not None and tr.lambda_min_h is not None
+    Wg, ag = W.clone().requires_grad_(True), a.clone().requires_grad_(True)
+    u = torch.einsum("snm,sm->sn", torch.relu(torch.einsum("nd,smd->snm", X, Wg)), ag) / math.sqrt(W.shape[1])
+    L = 0.5 * ((u - y) ** 2).sum()
+    gw, ga = torch.autograd.grad(L, (Wg, ag))
+    ref = -2.0 * (gw.pow(2).sum((-2, -1)) + ga.pow(2).sum(-1))
+    # 1e-10 relative: float64 round-off of two routes through m·n·d products
+    assert torch.allclose(tr.residual_rate[:, 0], ref, rtol=1e-10, atol=0)
+    assert torch.allclose(tr.lambda_min_h[:, 0], tl.lambda_min(tl.gram_w(W, X)), rtol=0, atol=1e-12)
+    assert torch.allclose(tr.lambda_min_g[:, 0], tl.lambda_min(tl.gram_a(W, X)), rtol=0, atol=1e-12)
+    assert bool((tr.lambda_min_g >= -1e-12).all())
+    # the flow decreases the loss: the recorded rate is ≤ 0 at every grid point
+    assert bool((tr.residual_rate <= 0).all())
+    with pytest.raises(ValueError):
+        tl.flow_trajectory(W, a, X, y, t_end=0.5, steps=2, train_a=False, track_kernel=True)
