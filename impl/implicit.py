@@ -1059,6 +1059,8 @@ class ImplicitTrajectory:
                 frozen at their last value from then on.
     params:     final :class:`ImplicitParams`.
     train:      the trained names, e.g. ("A", "u").
+    lambda_min_K: (S, K+1) λ_min(K(k)) of the Gram over the trained matrices at step k (:func:`gram_ntk` at
+                the step's equilibrium), NaN once a seed is diverged; None unless ``track_gram``.
     """
 
     loss: Tensor
@@ -1073,6 +1075,7 @@ class ImplicitTrajectory:
     diverged: Tensor
     params: ImplicitParams
     train: tuple[str, ...]
+    lambda_min_K: Tensor | None = None
 
 
 def gd_trajectory(
@@ -1090,6 +1093,7 @@ def gd_trajectory(
     adjoint: str = "auto",
     divergence_threshold: float = 1e100,
     track_lower: bool = True,
+    track_gram: bool = False,
 ) -> ImplicitTrajectory:
     """Full-batch GD θ(k+1) = θ(k) − η ∂L/∂θ(k) for θ in ``train``, recorded at k = 0..steps.
 
@@ -1101,6 +1105,8 @@ def gd_trajectory(
     singular vector, and from above by :func:`spectral_norm_upper` (one SVD of B(0), then a
     Frobenius norm per step), the bound a well-posedness claim needs. ``track_lower=False`` skips the Lanczos
     estimate (most of the cost of a step at small N) and records NaN in ``norm_B``; nothing else changes.
+    ``track_gram=True`` also records λ_min(K(k)) (``lambda_min_K``), K(k) = :func:`gram_ntk` over ``train`` at the
+    step's equilibrium (one more adjoint solve per step); the trajectory itself does not change.
 
     Never raises on divergence and never returns NaN: a seed whose forward or adjoint solve does
     not converge, whose loss is non-finite or > ``divergence_threshold``, or whose update is
@@ -1119,6 +1125,8 @@ def gd_trajectory(
         raise ValueError(f"warm_start={warm_start!r}: expected True or False")
     if not isinstance(track_lower, bool):
         raise ValueError(f"track_lower={track_lower!r}: expected True or False")
+    if not isinstance(track_gram, bool):
+        raise ValueError(f"track_gram={track_gram!r}: expected True or False")
     try:
         thr = float(divergence_threshold)
     except (TypeError, ValueError):
@@ -1138,6 +1146,7 @@ def gd_trajectory(
     rec_it = torch.empty(S, R, dtype=torch.int64, device=A0.device)
     rec_res = torch.empty(S, R, **opts)
     rec_conv = torch.empty(S, R, dtype=torch.bool, device=A0.device)
+    rec_lmin = torch.full((S, R), math.nan, **opts) if track_gram else None
     diverged = torch.zeros(S, dtype=torch.bool, device=A0.device)
     inf = torch.tensor(math.inf, **opts)
     c = params.gamma / math.sqrt(m)
@@ -1169,9 +1178,11 @@ def gd_trajectory(
         rec_res[:, k] = fp.residual
         rec_conv[:, k] = fp.converged & ~was
         Z = fp.Z
+        cur = ImplicitParams(A=A, W=W, u=u, gamma=params.gamma)
+        if rec_lmin is not None:
+            rec_lmin[:, k] = _tracked_lambda_min(cur, X, fp, train=train, adjoint=adjoint, tol=tol, live=~diverged)
         if k == steps:
             break
-        cur = ImplicitParams(A=A, W=W, u=u, gamma=params.gamma)
         _, gr = _grads(cur, X, y, fp, wrt=train, adjoint=adjoint, tol=tol, max_iter=max_iter, active=~diverged)
         diverged |= ~gr.adjoint.converged
         ok = torch.ones(S, dtype=torch.bool, device=A0.device)
@@ -1192,8 +1203,30 @@ def gd_trajectory(
     final = ImplicitParams(A=A, W=W, u=u, gamma=params.gamma)
     return ImplicitTrajectory(
         loss=rec_loss, norm_B=rec_norm, norm_B_upper=rec_upper, dist_A=rec_dA, dist_u=rec_du, dist_W=rec_dW, iterations=rec_it,
-        residual=rec_res, converged=rec_conv, diverged=diverged, params=final, train=train,
+        residual=rec_res, converged=rec_conv, diverged=diverged, params=final, train=train, lambda_min_K=rec_lmin,
     )
+
+
+def _tracked_lambda_min(params: ImplicitParams, X: Tensor, fp: FixedPoint, *, train: tuple[str, ...], adjoint: str,
+                        tol: float, live: Tensor) -> Tensor:
+    """(S,) λ_min(K) at the given equilibrium, NaN for the seeds not ``live``; a seed whose adjoint solve fails gets
+    NaN too (the batch is redone seed by seed only then)."""
+    nan = torch.full(live.shape, math.nan, dtype=params.A.dtype, device=params.A.device)
+    try:
+        return torch.where(live, lambda_min(gram_ntk(params, X, fp=fp, train=train, adjoint=adjoint, tol=tol)), nan)
+    except NonConvergenceError:
+        out = nan.clone()
+        for s in torch.nonzero(live).flatten().tolist():
+            one = ImplicitParams(A=params.A[s:s + 1], W=params.W[s:s + 1], u=params.u[s:s + 1], gamma=params.gamma)
+            Xs = X[s:s + 1] if X.ndim == 3 else X
+            fps = FixedPoint(Z=fp.Z[s:s + 1], iterations=fp.iterations[s:s + 1], residual=fp.residual[s:s + 1],
+                             converged=fp.converged[s:s + 1], norm_B=None if fp.norm_B is None else fp.norm_B[s:s + 1],
+                             method=fp.method, tol=fp.tol)
+            try:
+                out[s] = lambda_min(gram_ntk(one, Xs, fp=fps, train=train, adjoint=adjoint, tol=tol))[0]
+            except NonConvergenceError:
+                pass
+        return out
 
 
 @dataclass(frozen=True, eq=False)

@@ -209,6 +209,44 @@ def identity_transforms(
     return A.expand(S, m, d).clone().to(device), B.expand(S, k, m).clone().to(device)
 
 
+def ill_conditioned_identity_transforms(
+    d: int,
+    k: int,
+    *,
+    cond_A: float,
+    cond_B: float = 1.0,
+    S: int,
+    dtype: torch.dtype = DEFAULT_DTYPE,
+    device: torch.device | str = "cpu",
+) -> tuple[Tensor, Tensor]:
+    """The modified identity transforms with their nonzero blocks made ill-conditioned, at width m = d + k:
+    A = [D_A; 0] (S, m, d), B = [0, D_B] (S, k, m), D_A = diag(cond_A^{−(i−1)/(d−1)}), i = 1..d (and D_B likewise
+    with cond_B, k): singular values spread geometrically from 1 down to 1/cond (a 1×1 block is 1, whatever cond).
+
+    So ‖A‖₂ = ‖B‖₂ = 1, σ_min(A) = 1/cond_A when d ≥ 2, σ_min(B) = 1/cond_B when k ≥ 2, and still BA = 0 (the output is
+    0 at W = 0). cond_A = cond_B = 1 gives :func:`identity_transforms`. Used to break the condition of Zou et al.'s
+    GD theorem, σ²_min(A)σ²_min(B)/(‖A‖‖B‖) ≥ C‖X‖(L(0) − L*)^{1/2}/σ_r²(X) (recalled form), while keeping the
+    width, the step size (which uses ‖A‖, ‖B‖) and the data. Deterministic (no seeds)."""
+    d = _int_at_least("d", d, 1)
+    k = _int_at_least("k", k, 1)
+    S = _int_at_least("S", S, 1)
+    cA = _finite_float("cond_A", cond_A, minimum=1.0)
+    cB = _finite_float("cond_B", cond_B, minimum=1.0)
+
+    def spread(size: int, cond: float) -> Tensor:
+        if size == 1:
+            return torch.ones(1, dtype=dtype)
+        return torch.tensor(cond, dtype=dtype) ** (-torch.arange(size, dtype=dtype) / (size - 1))
+
+    A, B = identity_transforms(d, k, S=1, dtype=dtype)
+    A = A[0]
+    B = B[0]
+    A[:d] = torch.diag(spread(d, cA))
+    B[:, d:] = torch.diag(spread(k, cB))
+    m = d + k
+    return A.expand(S, m, d).clone().to(device), B.expand(S, k, m).clone().to(device)
+
+
 def _random_orthonormal(rows: int, cols: int, generator: torch.Generator, dtype: torch.dtype) -> Tensor:
     """A (rows, cols) matrix with orthonormal columns, Haar-distributed (QR with sign fix)."""
     Q, R = torch.linalg.qr(torch.randn(rows, cols, generator=generator, dtype=dtype))

@@ -12,11 +12,12 @@ Items, in order, with their roles (issue 15: only ``claim`` items count as the p
   gradient of that independent loss);
 * paper claims: SGD reaches ε on non-realizable targets under the same condition, with a step ∝ (b/n)·ε
   (``sgd_epsilon_accuracy``; the form recalled, the constants ours);
-  width d + k suffices with the modified identity transforms (the recalled linear rate), with a
-  control that breaks the step-size premise; the main theorem for Gaussian A, B with its condition on
+  width d + k suffices with the modified identity transforms (the recalled linear rate), wherever the theorem's
+  condition holds on the instance (``identity_gd_rate_conditioned``: Implies(condition, rate)), with controls that
+  break the step-size premise and the condition (an ill-conditioned input transform); the main theorem for Gaussian A, B with its condition on
   σ_min(A)σ_min(B) evaluated per seed (``gaussian_gd_rate_conditioned``: Implies(condition, rate)), with a control that
   breaks the condition by 100–1000× larger targets; the hidden weights stay O(1/L) (the proof's mechanism, recalled);
-* findings of ours: GD and SGD with Gaussian A, B against the recalled envelope evaluated with the *realized*
+* findings of ours: the identity rate required without the condition (``identity_gd_rate``); GD and SGD with Gaussian A, B against the recalled envelope evaluated with the *realized*
   σ_min(A)σ_min(B) (a self-adapting bound, see below); the width from which GD stays under the width-free envelope
   (σ²_min(A)σ²_min(B)/(‖A‖²‖B‖²) at its m → ∞ limit 1) against κ and L (``gaussian_width_free_threshold``); and the
   Nesterov/GD iteration exponents against κ (another paper's rates, measured here).
@@ -45,7 +46,8 @@ table of each example reports the failing widths that set it.
 Removed (issue 15): ``plain_net_control`` (a plain deep linear net B W_L⋯W_1 A from zero init). Its conclusion failed
 by construction: zero is an exact saddle of a plain deep linear net with L ≥ 2 (every gradient has a zero factor), so
 it failed for any implementation and any data and showed nothing about the shortcut beyond that identity. The control
-of ``identity_gd_rate`` now breaks the step-size premise instead (``step_size_control``).
+of the identity rate now breaks the step-size premise instead (``step_size_control``; its parent is
+``identity_gd_rate_conditioned`` since issue 16).
 
 What is recalled rather than re-read in the paper is listed in each claim's ``recalled``: the rate constant 1/e,
 the step-size form η ≤ 1/(C′L‖A‖²‖B‖²‖X‖²), the Gaussian variances, the width condition m = Ω̃(kr·κ²) (Du & Hu
@@ -58,11 +60,10 @@ findings count iterations and have no envelope); the main theorem's condition ev
 conditioned on it (a paper claim again), with a control violating it (larger targets) and the target scale a premise;
 the width threshold against κ and L with a width-free bound (a finding: refuted as declared, see tests/claims/known.py);
 the SGD theorem as stated (sgd_epsilon_accuracy: non-realizable targets, ε-accuracy, batch size; its step-size and
-horizon constants ours). Left: the paper's constants (C, C′, the SGD step and horizon); the
-identity-transform corollary's own condition (identity_gd_rate is still encoded unconditionally; with σ_min = ‖·‖ = 1
-the recalled condition reads ‖X‖(L(0) − L*)^{1/2} ≤ σ_r²(X)/C, which the identity examples with κ ≫ 1 violate, since
-‖X‖ = 1, σ_r² = 1/κ and L(0) − L* = O(1) there); an
-ill-conditioned-transforms control.
+horizon constants ours); the identity-transform corollary with its own condition (identity_gd_rate_conditioned:
+with σ_min = ‖·‖ = 1 the recalled condition reads σ_r²(X) ≥ C‖X‖(L(0) − L*)^{1/2}), with a control that breaks it by
+an ill-conditioned input transform (identity_condition_control); identity_gd_rate, which requires the rate without the
+condition, is a finding now. Left: the paper's constants (C, C′, the SGD step and horizon).
 NOTE (attribution, issue 15 item 6): the Nesterov items cite another paper (the NAG analysis listed beside this one
 in seed 002). They are findings here so that they do not count for Zou et al.; under their own paper id they need a
 module of their own, which this file cannot add.
@@ -230,15 +231,35 @@ def _envelope(rate: torch.Tensor, excess_0: torch.Tensor, steps: int) -> torch.T
 
 
 def run_identity_rate(inst: Instance) -> dict[str, Any]:
-    """GD from W = 0 at width m = d + k: L(t) − L* against (1 − ηLσ_r²(X)/e)^t (L(0) − L*)."""
-    X, Y, A, B, eta, sigma_r2, steps = _rate_setup(inst)
-    L = inst.premises["L"]
+    """GD from W = 0 at width m = d + k: L(t) − L* against (1 − ηLσ²_min(A)σ²_min(B)σ_r²(X)/e)^t (L(0) − L*), with the
+    main theorem's condition evaluated on the instance (``cond_margin``, recalled form, C = 1).
+
+    The transforms are the modified identity ones, A = [I_d; 0], B = [0, I_k] (σ_min = ‖·‖ = 1), unless the premises
+    name ``log10_cond_A`` (the control): then A = [D_A; 0] with D_A's singular values spread from 1 to 10^(−log10_cond_A)
+    (‖A‖ = 1 still, so the step size is unchanged). ``log10_target_scale`` (default 0) multiplies the targets."""
+    p = inst.premises
+    d, k, L = p["d"], p["k"], p["L"]
+    X, Y = _inputs(inst)
+    Y = Y * 10.0 ** p.get("log10_target_scale", 0.0)
+    if "log10_cond_A" in p:
+        A, B = lr.ill_conditioned_identity_transforms(d, k, cond_A=10.0 ** p["log10_cond_A"], S=1, dtype=inst.dtype,
+                                                      device=inst.device)
+    else:
+        A, B = lr.identity_transforms(d, k, S=1, dtype=inst.dtype, device=inst.device)
+    norm_X, sigma_r2 = _spectrum(X)
+    sA, sB = torch.linalg.svdvals(A), torch.linalg.svdvals(B)  # (1, d), (1, k)
+    s_A, s_B = sA[:, -1], sB[:, -1]
+    eta = p["eta_frac"] / (L * float(sA[0, 0] * sB[0, 0]) ** 2 * norm_X ** 2)  # eta_frac/(L‖X‖²) for the identity
+    rate0 = eta * L * sigma_r2 * float(s_A[0] * s_B[0]) ** 2
+    steps = int(min(inst.profile.pick(2000, 20000, 100000), math.ceil(3 * math.e / rate0)))
     tr = lr.gd_trajectory(A, B, X, Y, L=L, eta=eta, steps=steps, record_every=max(1, steps))
-    predicted = torch.full((tr.excess.shape[0],), eta * L * sigma_r2 / math.e, dtype=inst.dtype, device=inst.device)
+    predicted = torch.full((tr.excess.shape[0],), rate0 / math.e, dtype=inst.dtype, device=inst.device)
+    margin = condition_margin(s_A, s_B, sA[:, 0], sB[:, 0], norm_X, sigma_r2, tr.excess[:, 0])
     return {"excess": per_seed(tr.excess[:, 1:], "t"), "excess_0": per_seed(tr.excess[:, 0]),
             "excess_rel": per_seed(_excess_rel(tr.loss, tr.excess), "t"),
             "envelope": per_seed(_envelope(predicted, tr.excess[:, :1], steps), "t"),
             "t": shared(torch.arange(1.0, steps + 1), "t"), "eta": eta, "L": L, "sigma_r2": sigma_r2,
+            "sigma_A": per_seed(s_A), "sigma_B": per_seed(s_B), "cond_margin": per_seed(margin),
             "rate_ratio": per_seed(_observed_rate_ratio(tr.excess, predicted))}
 
 
@@ -255,14 +276,20 @@ RATE_TIGHTNESS = Tightness(
     meaning="the envelope's per-step log-decay −ln(1 − rate) over GD's measured one, from t = 0 to the step where L − L* "
             "first fell below 1e-8(L(0) − L*) (else the last step): 1 = GD decays exactly at the bound's rate")
 
+# A finding since issue 16 (it was the identity corollary's claim): it requires the rate of every instance, without the
+# theorem's condition, which with σ_min = ‖·‖ = 1 reads σ_r²(X) ≥ C‖X‖(L(0) − L*)^{1/2} (recalled form) and fails on
+# most of these instances (‖X‖ = 1, σ_r² = 1/κ, targets at unit scale: L(0) − L* = O(1)). The paper does not claim the
+# rate there, so a verification is our measurement (the condition is not needed at these sizes), not the paper's
+# statement; the paper's claim is identity_gd_rate_conditioned. Each run reports cond_margin.
 identity_gd_rate = Claim(
     id="zou2020.identity_gd_rate",
-    title="Width m = d + k suffices: GD from zero with the modified identity transforms converges to L* at rate "
-          "(1 − ηLσ_r²(X)/e)^t",
+    title="Finding: GD from zero with the modified identity transforms at width d + k stays under the recalled envelope "
+          "(1 − ηLσ_r²(X)/e)^t (L(0) − L*) on every instance, whether or not the theorem's condition holds",
     citation=cite("the GD theorem specialized to the modified identity transformation (width d + k; number recalled)",
                   "recalled",
                   "the rate constant 1/e and the step-size condition η ≤ 1/(C′L‖A‖²‖B‖²‖X‖²) are recalled; "
-                  "σ_min(A) = σ_min(B) = 1 here"),
+                  "σ_min(A) = σ_min(B) = 1 here; the theorem's condition is not required (cond_margin is reported)"),
+    role="finding",
     kind=Kind.EXACT,
     statement=sp.And(sp.Le(excess, (1 - eta * L_sym * sigma_r2 / sp.E) ** t * excess_0), LOWER_SIDE),
     premises=lambda p: resnet_premises(p, eta_frac=st.floats(0.02, 1.0 / STEP_C)),
@@ -277,29 +304,16 @@ identity_gd_rate = Claim(
              "value squared", "L": "depth", "eta": "step size",
              "rate_ratio": "GD's measured per-step log-decay over the envelope's, to t₁ (first L − L* ≤ 1e-8(L(0) − L*)) "
                            "or T", "excess_rel": EXCESS_REL_TEXT,
-             "envelope": "(1 − ηLσ_r²/e)^t (L(0) − L*), the right-hand side, for the plot"},
+             "envelope": "(1 − ηLσ_r²/e)^t (L(0) − L*), the right-hand side, for the plot",
+             "cond_margin": "σ²_min(A)σ²_min(B)σ_r²(X)/(C‖A‖‖B‖‖X‖(L(0) − L*)^{1/2}), C = 1: the theorem's condition "
+                            "(recalled form) holds where ≥ 1; reported, not required here",
+             "sigma_A": "σ_min(A) (1 here)", "sigma_B": "σ_min(B) (1 here)"},
     tightness=RATE_TIGHTNESS,
     figures=(Figure("L(t) − L* against (1 − ηLσ_r²/e)^t (L(0) − L*)", x="t", ys=("excess", "envelope"), xlabel="t",
                     ylabel="L(t) − L*", logy=True, styles=("line", "dashed")),),
     examples=({"d": 6, "k": 3, "n": 12, "L": 6, "log10_kappa": 2.0, "rank_deficient": True, "seed": 1,
                "eta_frac": 0.25},),  # adversarial corner: deepest, worst conditioned, rank-deficient, largest step
 )
-
-# Breaks the step-size premise η ≤ 1/(C′L‖A‖²‖B‖²‖X‖²) (A, B here have norm 1): eta_frac ∈ [2.5, 2.7], where the
-# claim has eta_frac ≤ ¼. At W = 0 the end-to-end map moves like GD on the least-squares loss with step eta_frac/σ_1²(X)
-# (L layers, each with step η = eta_frac/(L‖X‖²)), which is unstable along the top singular direction once
-# eta_frac > 2. The upper end stays below e so that the envelope's base 1 − eta_frac·σ_r²/(e·‖X‖²) stays positive: a
-# negative base would make the right-hand side negative at odd t and the "failure" an artefact of the formula.
-step_size_control = control(
-    identity_gd_rate,
-    name="step_size_control",
-    premises=lambda p: resnet_premises(p, eta_frac=st.floats(2.5, 2.7)),
-    broken="the step-size condition η ≤ 1/(C′L‖A‖²‖B‖²‖X‖²) (here η = eta_frac/(L‖X‖²) with eta_frac ∈ [2.5, 2.7], "
-           "≥ 10× the claim's largest step)",
-    title="Control: with a step above 2/(L‖X‖²) GD from zero does not stay under the envelope (it diverges along the "
-          "top singular direction of X)",
-)
-
 
 def run_descent_identity(inst: Instance) -> dict[str, Any]:
     """At a random W with Gaussian A, B: the central difference of the independent :func:`reference_loss` along G
@@ -661,6 +675,108 @@ gaussian_condition_control = replace(
         kind=Kind.EXACT,
     ),
     statement=sp.Implies(sp.Lt(cond_margin, 1), RATE_CONCLUSION),
+)
+
+# ---------------------------------------------------------------------------------------------
+# The identity-transform corollary with its condition (issue 16, item 2)
+# ---------------------------------------------------------------------------------------------
+
+IDENTITY_CONDITION_TEXT = (
+    "the main theorem's condition specialized to the modified identity transforms (σ_min(A) = σ_min(B) = ‖A‖ = ‖B‖ = 1): "
+    "σ_r²(X) ≥ C‖X‖(L(0) − L*)^{1/2}, with L(0) = ½‖Y‖_F² (the output is 0 at W = 0), C = 1 (recalled form, as in "
+    "gaussian_gd_rate_conditioned: the paper's text could not be read)")
+
+
+def identity_premises(p: Profile, *, eta: st.SearchStrategy[float], min_d: int = 1,
+                      target: st.SearchStrategy[float] = st.floats(-2.5, 0.5),
+                      **extra: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """``resnet_premises`` with the target scale a premise, log₁₀ ∈ [−2.5, 0.5]: with ‖X‖ = 1 and σ_r² = 1/κ the condition
+    asks about ‖Y‖_F ≲ √2/κ, so the range has instances on both sides of it at every κ ≤ 10² (ci)."""
+    base = resnet_premises(p, eta_frac=eta, log10_target_scale=target, **extra)
+    return base if min_d == 1 else base.map(lambda q: {**q, "d": max(q["d"], min_d)})
+
+
+def identity_control_premises(p: Profile, *, log10_cond_A: st.SearchStrategy[float]) -> st.SearchStrategy[dict[str, Any]]:
+    """The condition control's instances: targets ×10^(−2.5…−2) and κ ≤ 10 (d ≥ 2), where the modified identity itself
+    satisfies the condition (‖X‖ = 1, σ_r² ≥ 0.1, (L(0) − L*)^{1/2} ≤ 10⁻²·‖Y₀‖_F/√2 with ‖Y₀‖_F ≲ 2: margin ≳ 7; a
+    quality test runs the control with log10_cond_A = 0 and finds no failure), so the transform is the one premise broken."""
+    return identity_premises(p, eta=st.floats(0.02, 1.0 / STEP_C), min_d=2, target=st.floats(-2.5, -2.0),
+                             log10_kappa=st.floats(0.0, 1.0), log10_cond_A=log10_cond_A)
+
+
+# The paper's identity corollary as Implies(condition, rate), per instance (the transforms are deterministic and each
+# instance one seed): the rate is required wherever the condition holds. C = 1 is the weakest condition of the family,
+# so this is the strongest claim (see COND_C).
+identity_gd_rate_conditioned = Claim(
+    id="zou2020.identity_gd_rate_conditioned",
+    title="Identity corollary: with A = [I_d; 0], B = [0, I_k] at width d + k, wherever σ_r²(X) ≥ C‖X‖(L(0) − L*)^{1/2} "
+          "(C = 1), GD from zero satisfies L* ≤ L(t) ≤ L* + (1 − ηLσ_r²(X)/e)^t (L(0) − L*)",
+    citation=cite("the GD theorem specialized to the modified identity transformation (width d + k; number recalled)",
+                  "recalled",
+                  "width d + k suffices (abstract); the condition's form (the main theorem's with σ_min = ‖·‖ = 1), the "
+                  "step size η ≤ 1/(C′L‖A‖²‖B‖²‖X‖²) and the rate constant 1/e are recalled; C = 1 ours"),
+    kind=Kind.EXACT,
+    statement=sp.Implies(CONDITION, RATE_CONCLUSION),
+    premises=lambda p: identity_premises(p, eta=st.floats(0.02, 1.0 / STEP_C)),
+    run=run_identity_rate,
+    tolerance=Tolerance(rtol=1e-9, atol=1e-13, reason="float64 round-off: L(t) − L* of O(1) data is resolved to "
+                                                      "≈ 1e-16 absolute; 1e-13 covers ≤ 1e5 steps of accumulation "
+                                                      "(the lower side (L(t) − L*)/L(0) ≥ −1e-13 likewise: a relative "
+                                                      "round-off of a difference of two losses and of pinv's L*; "
+                                                      "cond_margin is compared with 1 at the same rtol)"),
+    recalled=("the constant 1/e in the rate", "the step-size condition (we use η = eta_frac/(L‖X‖²), eta_frac ≤ ¼)",
+              IDENTITY_CONDITION_TEXT),
+    seeds=1,
+    symbols={**CONDITION_SYMBOLS, "excess": "L(t) − L*", "excess_0": "L(0) − L*", "excess_rel": EXCESS_REL_TEXT,
+             "sigma_A": "σ_min(A) (1 for the modified identity)", "sigma_B": "σ_min(B) (1 for the modified identity)",
+             "log10_cond_A": "log₁₀ σ_max(A)/σ_min(A) of the ill-conditioned input transform (the control only)",
+             "envelope": "(1 − ηLσ²_min(A)σ²_min(B)σ_r²/e)^t (L(0) − L*), the right-hand side, for the plot"},
+    tightness=RATE_TIGHTNESS,
+    figures=(Figure("L(t) − L* against (1 − ηLσ_r²/e)^t (L(0) − L*)", x="t", ys=("excess", "envelope"), xlabel="t",
+                    ylabel="L(t) − L*", logy=True, styles=("line", "dashed")),),
+    examples=({"d": 6, "k": 3, "n": 12, "L": 6, "log10_kappa": 0.5, "rank_deficient": True, "seed": 1,
+               "eta_frac": 0.25, "log10_target_scale": -1.5},  # deepest, rank-deficient, largest step; condition holds
+              {"d": 6, "k": 3, "n": 12, "L": 6, "log10_kappa": 2.0, "rank_deficient": True, "seed": 1,
+               "eta_frac": 0.25, "log10_target_scale": -2.5}),  # worst conditioned, smallest targets
+)
+
+# Breaks the step-size premise η ≤ 1/(C′L‖A‖²‖B‖²‖X‖²) (A, B here have norm 1): eta_frac ∈ [2.5, 2.7], where the
+# claim has eta_frac ≤ ¼. At W = 0 the end-to-end map moves like GD on the least-squares loss with step eta_frac/σ_1²(X)
+# (L layers, each with step η = eta_frac/(L‖X‖²)), which is unstable along the top singular direction once
+# eta_frac > 2. The upper end stays below e so that the envelope's base 1 − eta_frac·σ_r²/(e·‖X‖²) stays positive: a
+# negative base would make the right-hand side negative at odd t and the "failure" an artefact of the formula. Its parent
+# is the conditioned claim since issue 16 (identity_gd_rate is a finding now): the condition does not involve η, so the
+# instances where it holds (small targets) are the ones that decide.
+step_size_control = control(
+    identity_gd_rate_conditioned,
+    name="step_size_control",
+    premises=lambda p: identity_premises(p, eta=st.floats(2.5, 2.7)),
+    broken="the step-size condition η ≤ 1/(C′L‖A‖²‖B‖²‖X‖²) (here η = eta_frac/(L‖X‖²) with eta_frac ∈ [2.5, 2.7], "
+           "≥ 10× the claim's largest step)",
+    title="Control: with a step above 2/(L‖X‖²) GD from zero does not stay under the envelope (it diverges along the "
+          "top singular direction of X), also where the theorem's condition holds",
+)
+
+# Breaks the condition through the transforms, not the targets: A = [D_A; 0] with D_A's singular values spread from 1
+# down to 10^(−c), c ∈ [1.5, 2.5] (d ≥ 2), so σ²_min(A)/‖A‖ = 10^(−2c) and the margin drops 10³–10⁵× against the
+# modified identity on the same data; width and step size (it uses ‖A‖ = 1) as in the claim, targets and κ restricted
+# to where the modified identity satisfies the condition (identity_control_premises). The envelope uses
+# the realized σ_min(A), so it slows down with the transform and GD (whose speed is set by σ_r(D_A X) ≥ σ_min(A)σ_r(X))
+# stays under it: the conclusion checked is the theorem's premise and conclusion together, and it is the condition that
+# must flag these transforms (the report's atoms say which part failed).
+identity_condition_control = replace(
+    control(
+        identity_gd_rate_conditioned,
+        name="identity_condition_control",
+        premises=lambda p: identity_control_premises(p, log10_cond_A=st.floats(1.5, 2.5)),
+        broken="the condition σ²_min(A)σ²_min(B)/(‖A‖‖B‖) ≥ C‖X‖(L(0) − L*)^{1/2}/σ_r²(X), by an ill-conditioned A = "
+               "[D_A; 0] (singular values 1 … 10^(−c), c ∈ [1.5, 2.5]; ‖A‖ = 1, width d + k)",
+        title="Control: with an ill-conditioned input transform (σ_min(A)/‖A‖ = 10^(−1.5…−2.5)) the theorem's premise and "
+              "conclusion do not both hold: the condition flags it",
+    ),
+    statement=sp.And(CONDITION, RATE_CONCLUSION),
+    examples=({"d": 6, "k": 3, "n": 12, "L": 6, "log10_kappa": 0.5, "rank_deficient": True, "seed": 1,
+               "eta_frac": 0.25, "log10_target_scale": -2.0, "log10_cond_A": 1.5},),  # largest sizes, mildest A
 )
 
 # Item 3 of issue 16 (a finding): the width threshold with a bound that does not adapt to the width. The envelope uses
@@ -1211,6 +1327,7 @@ nag_iterations_vs_kappa = Claim(
 
 
 CLAIMS = [identity_output_zero, identity_layer_gradients, gradient_descent_identity, identity_gd_rate,
+          identity_gd_rate_conditioned, identity_condition_control,
           step_size_control, gaussian_gd_rate, gaussian_gd_rate_depth, gaussian_gd_rate_conditioned,
           gaussian_condition_control, gaussian_width_free, sgd_epoch_identity, sgd_rate, sgd_floor,
           sgd_epsilon_accuracy,
@@ -1232,12 +1349,15 @@ COVERAGE = [
                   "(1 − ηLσ²_min(A)σ²_min(B)σ_r²(X)/e)^t (L(0) − L*) (global convergence for such transforms: abstract; "
                   "the condition's form, the step size and the rate constant 1/e recalled)",
         status="encoded",
-        claims=("zou2020.gaussian_gd_rate_conditioned", "zou2020.gaussian_condition_control"),
-        why="as Implies(condition, rate) with Gaussian A, B: the condition (recalled form, C = 1: the weakest, so the "
-            "strongest claim) evaluated per seed on the realized A, B and L(0) − L*, the target scale a premise, L* "
-            "checked from both sides; the control breaks the condition with 100–1000× larger targets (GD from zero "
-            "then diverges at every ladder width). Not yet: the paper's own constants C, C′; a control with "
-            "ill-conditioned transforms; identity_gd_rate still checks the identity case without the condition",
+        claims=("zou2020.gaussian_gd_rate_conditioned", "zou2020.gaussian_condition_control",
+                "zou2020.identity_gd_rate_conditioned", "zou2020.identity_condition_control"),
+        why="as Implies(condition, rate) with Gaussian A, B and with the modified identity transforms: the condition "
+            "(recalled form, C = 1: the weakest, so the strongest claim) evaluated per seed on the realized A, B and "
+            "L(0) − L*, the target scale a premise, L* checked from both sides; gaussian_condition_control breaks the "
+            "condition with 100–1000× larger targets (GD from zero then diverges at every ladder width), "
+            "identity_condition_control with an ill-conditioned input transform (σ_min(A)/‖A‖ = 10^(−1.5…−2.5), on "
+            "instances where the plain identity satisfies it): there the rate still holds (the envelope slows down "
+            "with σ_min(A)) and it is the condition that flags the transform. Not yet: the paper's own constants C, C′",
         source="recalled",
     ),
     Covered(
@@ -1261,14 +1381,20 @@ COVERAGE = [
         statement="With A = [I_d; 0], B = [0, I_k] (σ_min = ‖·‖ = 1) a width m = d + k suffices for GD from zero to "
                   "converge to the global minimum (abstract), at the rate (1 − ηLσ_r²(X)/e)^t (recalled)",
         status="encoded",
-        claims=("zou2020.identity_gd_rate", "zou2020.step_size_control", "zou2020.identity_output_zero",
+        claims=("zou2020.identity_gd_rate_conditioned", "zou2020.step_size_control",
+                "zou2020.identity_condition_control", "zou2020.identity_gd_rate", "zou2020.identity_output_zero",
                 "zou2020.identity_layer_gradients", "zou2020.gradient_descent_identity"),
-        why="the rate from zero at width d + k, with the recalled constant 1/e and step size, and a control breaking "
-            "the step size; identity_output_zero, identity_layer_gradients and gradient_descent_identity are "
-            "implementation checks (BA = 0, equal layer gradients at init, the GD gradient). L* is checked from both "
-            "sides (a ridge L* is refuted by the lower side). Encoded without the theorem's condition: specialized to "
-            "σ_min = ‖·‖ = 1 it is a condition on L(0) − L* against σ_r(X) and ‖X‖ (recalled), which is not evaluated, "
-            "and the target scale is not varied",
+        why="identity_gd_rate_conditioned: Implies(condition, rate) per instance, the condition being the main "
+            "theorem's specialized to σ_min = ‖·‖ = 1, σ_r²(X) ≥ C‖X‖(L(0) − L*)^{1/2} with L(0) = ½‖Y‖_F² (recalled "
+            "form, C = 1), the target scale a premise (×10^(−2.5…0.5)) so that instances fall on both sides of it; "
+            "the rate from zero at width d + k with the recalled constant 1/e and step size; L* checked from both "
+            "sides. Controls: step_size_control (a step ≥ 10× too large; its parent is the conditioned claim) and "
+            "identity_condition_control (an ill-conditioned input transform breaks the condition; the rate itself "
+            "still holds there). identity_gd_rate is a finding since issue 16: the rate required on every instance "
+            "without the condition (which fails on most of them: ‖X‖ = 1, σ_r² = 1/κ, unit targets), i.e. that the "
+            "condition is not needed at these sizes. identity_output_zero, identity_layer_gradients and "
+            "gradient_descent_identity are implementation checks (BA = 0, equal layer gradients at init, the GD "
+            "gradient)",
         source="recalled",
     ),
     Covered(

@@ -231,3 +231,23 @@ def test_gradient_ascent_is_caught_by_the_flow(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setattr(im, "_grads", gradients_ascending)
     res = run_ci(EASY_FLOW)
     assert res.verdict == "refuted", f"gradients_ascending was not caught by gf_linear_rate: {res.verdict}: {res.reason}"
+
+
+# ---------------------------------------------------------------------------------------------
+# the invariant λ_min(K(k)) ≥ λ₀/2 along GD (issue 16)
+# ---------------------------------------------------------------------------------------------
+
+# λ_min(K(k)) ≥ 0.99λ₀ along GD at m = 128N is false: already at k = 0 the Marchenko–Pastur edge puts λ_min(K(0)) near
+# (1 − √(1/128))²λ₀ ≈ 0.83λ₀ at N = 2 (see FALSE_CONCENTRATION)
+FALSE_INVARIANT = replace(
+    gao.gram_invariant, id="gao2022.gram_invariant_099", examples=(),
+    statement=sp.Ge(gao.lam_kk, sp.Rational(99, 100) * gao.lam0_sym),
+    premises=lambda p: st.fixed_dictionaries({"N": st.just(2), "gamma": st.just(0.2), "coherence": st.just(0.25),
+                                              "eta_frac": st.just(1.0), "seed": st.integers(0, 2**20)}))
+
+
+@pytest.mark.catches("gao2022.gram_invariant")
+def test_invariant_at_099_is_refuted(run_ci) -> None:
+    res = run_ci(FALSE_INVARIANT)
+    assert res.verdict == "refuted", f"λ_min(K(k)) ≥ 0.99λ₀ was not refuted: {res.verdict}: {res.reason}"
+

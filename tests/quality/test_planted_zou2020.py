@@ -25,6 +25,7 @@ import torch
 from dataclasses import replace
 
 import sympy as sp
+from hypothesis import strategies as st
 
 from lemmata.impl import linear_resnet as lr
 from lemmata.theorems import zou2020 as zou
@@ -94,10 +95,13 @@ def gd_ascends(W, G, lr_):
     return torch.addcmul(W, lr_, G, value=1.0)
 
 
-@pytest.mark.catches("zou2020.identity_gd_rate")
-def test_gd_that_ascends_breaks_the_identity_rate(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+@pytest.mark.catches("zou2020.identity_gd_rate_conditioned")
+@pytest.mark.parametrize("claim_id", ["zou2020.identity_gd_rate_conditioned", "zou2020.identity_gd_rate"])
+def test_gd_that_ascends_breaks_the_identity_rate(claim_id: str, monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    # the conditioned claim is decided on the instances where the condition holds (its examples have small targets):
+    # there too the first ascending step leaves the envelope; identity_gd_rate (a finding) fails the same way
     monkeypatch.setattr(lr, "_gd_step", gd_ascends)
-    verdict = verdict_of("zou2020.identity_gd_rate")
+    verdict = verdict_of(claim_id)
     assert verdict.startswith("refuted"), verdict
 
 
@@ -196,11 +200,33 @@ def _refuted_by_the_lower_side(claim_id: str, registered_claims) -> None:
     assert violated == ["excess_rel >= 0"], violated
 
 
-@pytest.mark.catches("zou2020.identity_gd_rate")
-def test_ridge_optimum_breaks_the_identity_rate(monkeypatch: pytest.MonkeyPatch, registered_claims) -> None:
+@pytest.mark.catches("zou2020.identity_gd_rate_conditioned")
+@pytest.mark.parametrize("claim_id", ["zou2020.identity_gd_rate_conditioned", "zou2020.identity_gd_rate"])
+def test_ridge_optimum_breaks_the_identity_rate(claim_id: str, monkeypatch: pytest.MonkeyPatch,
+                                                registered_claims) -> None:
     monkeypatch.setattr(lr, "optimum", ridge_optimum)
     monkeypatch.setattr(lr, "least_squares_optimum", ridge_least_squares_optimum)
-    _refuted_by_the_lower_side("zou2020.identity_gd_rate", registered_claims)
+    _refuted_by_the_lower_side(claim_id, registered_claims)
+
+
+def margin_ignoring_sigma_min(s_A, s_B, norm_A, norm_B, norm_X, sigma_r2, gap_0):
+    """The condition evaluated with ‖A‖, ‖B‖ in place of σ_min(A), σ_min(B): blind to ill-conditioned transforms."""
+    return _real_condition_margin(norm_A, norm_B, norm_A, norm_B, norm_X, sigma_r2, gap_0)
+
+
+_real_condition_margin = zou.condition_margin
+
+
+# (catches() names paper claims only: this test is the control's)
+def test_identity_condition_control_needs_sigma_min(monkeypatch: pytest.MonkeyPatch, verdict_of,
+                                                    registered_claims) -> None:
+    # the control with ill-conditioned A fails only through the condition (GD stays under the envelope, which slows down
+    # with σ_min(A)); a condition blind to σ_min(A) holds on the control's small-target instances, so the control must
+    # stop being verified: it shows that the condition, not the rate, is what flags these transforms
+    run = registered_claims["zou2020.identity_condition_control"].run
+    monkeypatch.setitem(run.__globals__, "condition_margin", margin_ignoring_sigma_min)
+    verdict = verdict_of("zou2020.identity_condition_control")
+    assert not verdict.startswith("verified"), verdict
 
 
 def test_ridge_optimum_breaks_the_gaussian_rate(monkeypatch: pytest.MonkeyPatch, registered_claims) -> None:
@@ -264,3 +290,14 @@ def test_ridge_optimum_breaks_the_sgd_epsilon_claim(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(lr, "optimum", ridge_optimum)
     monkeypatch.setattr(lr, "least_squares_optimum", ridge_least_squares_optimum)
     _refuted_by_the_lower_side("zou2020.sgd_epsilon_accuracy", registered_claims)
+
+
+# (the control's, not a paper claim's)
+def test_identity_condition_control_breaks_one_premise(registered_claims) -> None:
+    # the same instances with the plain modified identity (log10_cond_A = 0): the condition holds and the rate with it,
+    # so the control does not break there; its failures come from the ill-conditioned transform alone
+    ctl = registered_claims["zou2020.identity_condition_control"]
+    same = replace(ctl, premises=lambda p: zou.identity_control_premises(p, log10_cond_A=st.just(0.0)),
+                   examples=tuple({**e, "log10_cond_A": 0.0} for e in ctl.examples))
+    res = run_claim(same, profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu", dtype=torch.float64)
+    assert res.verdict != "verified", res.reason

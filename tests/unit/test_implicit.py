@@ -523,3 +523,20 @@ def test_gd_without_the_lower_bound_is_the_same_run():
     assert bool(torch.isnan(b.norm_B).all()) and bool(torch.isfinite(a.norm_B).all())
     with pytest.raises(ValueError, match="track_lower"):
         im.gd_trajectory(p, X, y, eta=0.3, steps=1, track_lower=1)
+
+
+def test_gd_tracked_gram_is_the_gram_of_each_steps_parameters():
+    """track_gram=True records λ_min(K(k)); at each k it equals λ_min of gram_ntk at the parameters of a separate
+    k-step run (gram_ntk solving its own equilibrium to 1e-12; the trajectory's solves run to 1e-10: 1e-7 relative),
+    and the run itself is unchanged."""
+    p, X, y = _problem(N=4, d=3, m=16, seeds=(1, 2), gamma=0.3)
+    a = im.gd_trajectory(p, X, y, eta=0.3, steps=4, track_lower=False)
+    b = im.gd_trajectory(p, X, y, eta=0.3, steps=4, track_lower=False, track_gram=True)
+    assert a.lambda_min_K is None and b.lambda_min_K.shape == (2, 5)
+    torch.testing.assert_close(b.loss, a.loss, rtol=0, atol=0)
+    for k in (0, 2, 4):
+        params_k = im.gd_trajectory(p, X, y, eta=0.3, steps=k, track_lower=False).params
+        ref = im.lambda_min(im.gram_ntk(params_k, X))
+        torch.testing.assert_close(b.lambda_min_K[:, k], ref, rtol=1e-7, atol=1e-12)
+    with pytest.raises(ValueError, match="track_gram"):
+        im.gd_trajectory(p, X, y, eta=0.3, steps=1, track_gram=1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 import pytest
+import numpy as np
 import torch
 
 from lemmata.impl import linear_resnet as lr
@@ -105,6 +106,23 @@ def test_identity_transforms_zero_output_and_equal_initial_grads():
     for l in range(L):
         # at W = 0 every layer's gradient is computed by the same products: equal to rounding
         torch.testing.assert_close(G[:, l], expected, rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("d,k,cA,cB", [(4, 2, 100.0, 1.0), (3, 3, 10.0, 1e3), (1, 1, 50.0, 50.0), (2, 1, 1.0, 7.0)])
+def test_ill_conditioned_identity_transforms(d, k, cA, cB):
+    A, B = lr.ill_conditioned_identity_transforms(d, k, cond_A=cA, cond_B=cB, S=2)
+    assert A.shape == (2, d + k, d) and B.shape == (2, k, d + k)
+    # independent reference: the singular values written out as the geometric sequence 1, …, 1/cond (numpy's linspace
+    # of the exponents), sorted descending as svdvals returns them; a 1×1 block stays 1
+    def spread(size, cond):
+        return torch.tensor(np.logspace(0.0, -np.log10(cond), size) if size > 1 else [1.0], dtype=F64)
+    torch.testing.assert_close(torch.linalg.svdvals(A), spread(d, cA).expand(2, d), rtol=1e-12, atol=1e-15)
+    torch.testing.assert_close(torch.linalg.svdvals(B), spread(k, cB).expand(2, k), rtol=1e-12, atol=1e-15)
+    assert torch.equal(B @ A, torch.zeros(2, k, d, dtype=F64))  # the output is still 0 at W = 0
+    # cond = 1 is the plain modified identity
+    A1, B1 = lr.ill_conditioned_identity_transforms(d, k, cond_A=1.0, cond_B=1.0, S=2)
+    A0, B0 = lr.identity_transforms(d, k, S=2)
+    assert torch.equal(A1, A0) and torch.equal(B1, B0)
 
 
 @pytest.mark.parametrize("L", [2, 3])
