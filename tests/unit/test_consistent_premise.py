@@ -91,7 +91,7 @@ def test_gradients_against_autograd(loss: str) -> None:
     (auto,) = torch.autograd.grad(cpm.objective(w, prob).sum(), w)
     assert torch.allclose(cpm.full_gradient(w.detach(), prob), auto, rtol=1e-12, atol=1e-14)  # round-off
     idx = torch.arange(prob.n).repeat(5, 1)  # every sample once: the minibatch mean is the full gradient
-    assert torch.allclose(cpm.per_sample_gradients(w.detach(), prob, idx), auto, rtol=1e-12, atol=1e-14)
+    assert torch.allclose(cpm.per_sample_gradients(w.detach(), prob, idx), auto, rtol=1e-12, atol=1e-14)  # round-off
 
 
 def test_cauchy_objective_is_nonconvex() -> None:
@@ -125,6 +125,7 @@ def test_premise_sgd_first_step_by_hand() -> None:
     grad = cpm.full_gradient(w0, prob)
     w1 = w0 - c * (cpm.per_sample_gradients(w0, prob, idx) + (phi - 1) * grad)
     assert torch.allclose(tr.w, w1, rtol=0, atol=1e-15)  # the same operations: round-off only
+    # the same float64 operations in the same order as the trajectory: only round-off of O(1) numbers (1e-15)
     assert torch.allclose(tr.w_avg[:, 1], w1, atol=1e-15) and torch.allclose(tr.w_avg[:, 0], w0)
     assert torch.allclose(tr.grad_sq[:, 1], (cpm.full_gradient(w1, prob) ** 2).sum(-1), atol=1e-15)
     ratio = ((phi - 1) * grad).norm(dim=-1) / grad.norm(dim=-1)
@@ -165,6 +166,6 @@ def test_ridge_and_the_inverse_schedule() -> None:
     for t in range(3):
         idx = torch.randint(0, prob.n, (2, 2), generator=g)
         w_ = w_ - 0.5 / (t + 4.0) * cpm.per_sample_gradients(w_, prob, idx)
-        if t == 1:
+        if t == 1:  # the recorded iterate is the same computation: round-off of O(1) numbers only
             assert torch.allclose(tr.w_rec[:, 1], w_, atol=1e-15)
     assert torch.allclose(tr.w_rec[:, 2], w_, atol=1e-15) and torch.equal(tr.w_rec[:, 0], w0)
