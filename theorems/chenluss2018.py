@@ -827,6 +827,11 @@ PREMISE_SYMBOLS = {
 }
 con_exp_sym, gap_sym = sp.symbols("consistent_exponent exponent_gap")
 
+# the convex and nonconvex theorems' rate t^{-1/2}: how much of it the consistent estimator's run used
+HALF_RATE_TIGHTNESS = Tightness(sp.Rational(-1, 2) / con_exp_sym, "the bound's exponent −½ over the consistent "
+                                "estimator's measured one (1: it decays exactly at the theorem's rate; smaller: faster)",
+                                reduce="min")
+
 convex_same_rate = Claim(
     id="chenluss2018.convex_same_rate",
     title="Convex case: under the consistency premise (l(N, ε) ≤ δ/T), SGD with a biased consistent estimator drives "
@@ -849,8 +854,7 @@ convex_same_rate = Claim(
     figures=(Figure("E f(w̄_t) − f*: unbiased against consistent SGD, with C·t^{-1/2}", x="t",
                     ys=("unbiased_gap", "consistent_gap", "sqrt_envelope"), xlabel="SGD step t",
                     ylabel="E f(w̄_t) − f*", logx=True, logy=True, styles=("line", "line", "dashed")),),
-    tightness=Tightness(sp.Rational(-1, 2) / con_exp_sym, "the bound's exponent −½ over the consistent estimator's "
-                        "measured one (1: it decays exactly at the theorem's rate; smaller: faster)", reduce="min"),
+    tightness=HALF_RATE_TIGHTNESS,
     examples_scale=0.5,
 )
 
@@ -887,8 +891,7 @@ nonconvex_same_rate = Claim(
                     ys=("unbiased_min_grad_sq", "consistent_min_grad_sq", "sqrt_envelope"), xlabel="SGD step t",
                     ylabel="min E‖∇f‖²", logx=True, logy=True, styles=("line", "line", "dashed")),),
     examples_scale=0.5,
-    tightness=Tightness(sp.Rational(-1, 2) / con_exp_sym, "the bound's exponent −½ over the consistent estimator's "
-                        "measured one (1: it decays exactly at the theorem's rate; smaller: faster)", reduce="min"),
+    tightness=HALF_RATE_TIGHTNESS,
 )
 
 nonconvex_inconsistent_control = control(

@@ -643,6 +643,9 @@ RATE_TOL = Tolerance(reason="none: the threshold ½ is the decision boundary bet
 RATE_GIVEN = (f"Gaussian design, ‖β*‖ = 1 with s entries ±1/√s on a random support, noise N(0, σ²); n = n₀·(1, 2, 4), "
               f"d = ratio·n; S problems per size ({RATE_SEEDS}; {RATE_SEEDS_L1} for min-ℓ1), the mean excess fitted; regime "
               "(ours): n₀ ≥ 4·s·log(d/s)")
+RATE_TIGHTNESS = Tightness(RATE_THRESHOLD / growth_sym, "the declared ½ over the measured growth exponent of "
+                           "excess/rate (1: the interpolator's excess grows against the optimal rate exactly as slowly "
+                           "as the claim allows; smaller: it falls behind the rate faster)", reduce="min")
 
 min_l2_rate = Claim(
     id="zhouge2023.min_l2_suboptimal",
@@ -662,9 +665,7 @@ min_l2_rate = Claim(
     given=RATE_GIVEN + "; the min-ℓ2 interpolator Aᵀ(AAᵀ)⁻¹y",
     figures=(RATE_FIGURE,),
     seeds=RATE_SEEDS,
-    tightness=Tightness(RATE_THRESHOLD / growth_sym, "the declared ½ over the measured growth exponent of excess/rate "
-                        "(1: the interpolator's excess grows against the optimal rate exactly as slowly as the claim "
-                        "allows; smaller: it falls behind the rate faster)", reduce="min"),
+    tightness=RATE_TIGHTNESS,
     examples_scale=0.5,
 )
 
@@ -687,9 +688,7 @@ min_l1_rate = Claim(
     given=RATE_GIVEN + "; the min-ℓ1 interpolator by SciPy's HiGHS LP (impl.sparse_regression.min_l1_interpolator)",
     figures=(RATE_FIGURE,),
     seeds=RATE_SEEDS_L1,
-    tightness=Tightness(RATE_THRESHOLD / growth_sym, "the declared ½ over the measured growth exponent of excess/rate "
-                        "(1: the interpolator's excess grows against the optimal rate exactly as slowly as the claim "
-                        "allows; smaller: it falls behind the rate faster)", reduce="min"),
+    tightness=RATE_TIGHTNESS,
     examples_scale=0.25,  # one LP per problem: ≈ 0.5–2 s per example at the ci sizes
 )
 
