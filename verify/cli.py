@@ -66,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="claims run in N processes at once (default auto: one per CPU core, 1 on a GPU)")
     ve.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
                     help="run the claims on a Dask distributed cluster instead of local processes")
+    ve.add_argument("--timeout", default=None, metavar="SECONDS",
+                    help="hard wall-clock limit per claim (default: the profile's: ci 900, dev 3600, thorough "
+                         "14400); a claim that reaches it is inconclusive with 'ran N of M examples', never verified")
     ve.add_argument("--report", action="store_true",
                     help="also write DIR/report.md and DIR/report.html (the exit status stays verify's)")
     ve.add_argument("--junit-xml", type=Path, default=None, metavar="PATH",
@@ -179,12 +182,13 @@ class _ProgressLine:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from lemmata.verify import example_log, junit, results
     from lemmata.verify.device import resolve_device, resolve_dtype
-    from lemmata.verify.profiles import get_profile
+    from lemmata.verify.profiles import get_profile, parse_timeout
     from lemmata.verify.pool import cpu_budget, parse_workers
     from lemmata.verify.registry import select, spec_hash
     from lemmata.verify.runner import run_claim
 
-    profile = get_profile(args.profile)
+    timeout_s = parse_timeout(args.timeout)
+    profile = get_profile(args.profile).with_timeout(timeout_s)
     if args.scheduler is not None:  # each Dask worker resolves the device itself
         import torch
 
@@ -253,7 +257,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             job = PoolJob(theorems=tuple(str(Path(t).resolve()) for t in args.theorems), profile=profile.name,
                           device=(args.device or profile.default_device) if args.scheduler else str(device),
                           dtype=args.dtype, threads=0 if args.scheduler else max(1, cpu_budget() // workers),
-                          cli_prefix=tuple(cli_prefix))
+                          cli_prefix=tuple(cli_prefix), timeout_s=timeout_s)
             sys.stderr.write(f"running {len(chosen)} claims on " + (f"the Dask cluster at {args.scheduler}\n"
                              if args.scheduler else f"{workers} worker processes ({job.threads} torch thread"
                              f"{'s' if job.threads > 1 else ''} each)\n"))

@@ -36,6 +36,7 @@ class PoolJob:
     dtype: str
     threads: int  # torch threads per worker; 0 leaves the worker's own setting
     cli_prefix: tuple[str, ...]
+    timeout_s: float | None = None  # --timeout: replaces the profile's per-claim hard limit
 
 
 def cpu_budget() -> int:
@@ -98,7 +99,7 @@ def _setup(job: PoolJob) -> None:
         from lemmata.verify.registry import load_claims
 
         device, _ = resolve_device(job.device)
-        _WORKER.update(claims=load_claims([Path(t) for t in job.theorems]), profile=get_profile(job.profile),
+        _WORKER.update(claims=load_claims([Path(t) for t in job.theorems]), profile=get_profile(job.profile).with_timeout(job.timeout_s),
                        device=device, dtype=resolve_dtype(job.dtype))
     except Exception as err:  # reported per claim by _run_one: a setup failure is not a crash
         _WORKER["setup_error"] = f"{type(err).__name__}: {err}"

@@ -7,7 +7,7 @@ many examples at larger sizes. A claim reads its sizes through :meth:`Profile.pi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from lemmata.verify.errors import UsageError
@@ -62,6 +62,12 @@ class Profile:
     confidence: float = 0.95
     default_device: str = "cpu"
 
+    def with_timeout(self, timeout_s: float | None) -> Profile:
+        """This profile with its per-claim hard timeout replaced (``None`` keeps it). Only the wall-clock
+        limit changes: the examples planned, seeds and batches stay the profile's, so a claim either runs
+        all of them or comes back ``inconclusive`` with "ran N of M examples"."""
+        return self if timeout_s is None else replace(self, timeout_s=float(timeout_s))
+
     def pick(self, ci: T, dev: T, thorough: T) -> T:
         """Return the value for this profile's level: ``pick(ci=8, dev=16, thorough=64)``."""
         return (ci, dev, thorough)[self.level]
@@ -78,6 +84,19 @@ PROFILES: dict[str, Profile] = {
         default_device="auto",
     ),
 }
+
+
+def parse_timeout(text: str | None) -> float | None:
+    """``--timeout SECONDS`` → a positive number of seconds (``None`` when not given), or :class:`UsageError`."""
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"--timeout={text!r}: expected a number of seconds, e.g. --timeout 600") from None
+    if not value > 0 or value == float("inf"):
+        raise UsageError(f"--timeout={text}: expected a positive, finite number of seconds")
+    return value
 
 
 def get_profile(name: str) -> Profile:

@@ -4,6 +4,7 @@ worker that dies costs only its own claim."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,13 @@ def run_false(inst):
     return {"x": per_seed(torch.full((inst.S,), float(inst.premises["n"]))), "bound": 3.0}
 
 
+def run_slow(inst):
+    import time
+
+    time.sleep(0.4)  # longer than the --timeout the test gives, so the claim cannot run all its examples
+    return run_true(inst)
+
+
 def run_killed(inst):
     os.kill(os.getpid(), signal.SIGKILL)  # the worker dies mid-claim (as if out of memory)
 
@@ -53,6 +61,8 @@ def claim(name, run):
 CLAIMS = [claim("holds", run_true), claim("fails", run_false), claim("holds_again", run_true)]
 if os.environ.get("POOLTEST_KILL"):
     CLAIMS.insert(1, claim("killed", run_killed))
+if os.environ.get("POOLTEST_SLOW"):
+    CLAIMS.append(claim("slow", run_slow))
 if os.environ.get("POOLTEST_PARENT_ONLY"):
     import multiprocessing
 
@@ -61,12 +71,12 @@ if os.environ.get("POOLTEST_PARENT_ONLY"):
 '''
 
 
-def _verify(tmp_path: Path, workers: str, name: str) -> tuple[int, dict]:
+def _verify(tmp_path: Path, workers: str, name: str, *extra: str) -> tuple[int, dict]:
     folder = tmp_path / "th"
     folder.mkdir(exist_ok=True)
     (folder / "pooltest.py").write_text(PAPER, encoding="utf-8")
     out = tmp_path / name
-    code = main(["--theorems", str(folder), "verify", "pooltest", "--workers", workers, "--out", str(out)])
+    code = main(["--theorems", str(folder), "verify", "pooltest", "--workers", workers, "--out", str(out), *extra])
     return code, load_results(out)
 
 
@@ -108,6 +118,27 @@ def test_bad_worker_counts_are_usage_errors(text: str) -> None:
 def test_bad_workers_on_the_command_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["verify", "du2019.gram_closed_form", "--workers", "0", "--out", "/nonexistent/never"]) == 2
     assert "--workers" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_timeout_replaces_the_profiles_limit_and_never_verifies(
+        tmp_path: Path, workers: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("POOLTEST_SLOW", "1")  # inherited by the spawned workers
+    code, res = _verify(tmp_path, workers, f"slow{workers}", "--timeout", "0.5")
+    by_id = {c["id"]: c for c in res["claims"]}
+    slow = by_id["pooltest.slow"]
+    assert code == 1 and slow["verdict"] == "inconclusive"
+    assert "hard timeout of 0.5 s" in slow["reason"] and re.search(r"ran [12] of 18 planned", slow["reason"]) and slow["search"]["timed_out"]
+    assert slow["search"]["profile"]["timeout_s"] == 0.5 == by_id["pooltest.holds"]["search"]["profile"]["timeout_s"]
+    assert by_id["pooltest.holds"]["verdict"] == "verified"  # fast claims still run every example
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("text", ["0", "-1", "soon", "inf"])
+def test_bad_timeouts_on_the_command_line_exit_2(text: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", "du2019.gram_closed_form", "--timeout", text, "--out", "/nonexistent/never"]) == 2
+    err = capsys.readouterr().err
+    assert "--timeout" in err and len(err.strip().splitlines()) == 1
 
 
 def test_auto_is_one_per_core_and_one_on_a_gpu() -> None:
