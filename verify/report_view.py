@@ -148,7 +148,9 @@ class Report:
 # -- small views shared by the blocks ------------------------------------------------------------
 
 def slug(cid: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", cid.lower()).strip("-")
+    """An anchor/file stem for an item id, paper or experiment key. Underscores are kept, so it is one-to-one on
+    item ids (``paper.name``, no hyphens): ``a.b_c`` → ``a-b_c`` and ``a_b.c`` → ``a_b-c`` stay apart."""
+    return re.sub(r"[^a-z0-9_]+", "-", cid.lower()).strip("-")
 
 
 def fmt(v: Any) -> str:

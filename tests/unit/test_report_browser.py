@@ -88,7 +88,7 @@ def test_report_renders_offline_in_chromium(report: Path, tmp_path: Path) -> Non
     html = dom.stdout
     results = load_results(report)
     for c in results["claims"]:
-        slug = c["id"].replace(".", "-").replace("_", "-")
+        slug = c["id"].replace(".", "-")
         assert f'id="{slug}"' in html, f"section of {c['id']} missing"
     assert "<svg" in html and "<math" in html, "plots (SVG) and math (MathML) must be inline"
     assert "<script" not in html.lower(), "escaped text must not become a script element"

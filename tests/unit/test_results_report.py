@@ -131,6 +131,25 @@ def test_results_load_round_trip(run_dir: Path, doc: dict) -> None:
     assert results.load(str(run_dir)) == doc  # a str path is fine too
 
 
+def test_save_with_a_cache_writes_what_json_dumps_writes(run_dir: Path, tmp_path: Path) -> None:
+    # the run saves after every claim and keeps each finished record's text; the file must not change for it
+    loaded = results.load(run_dir)
+    prov, claims, cov = loaded["provenance"], loaded["claims"], loaded.get("coverage")
+    plain = json.dumps({"schema_version": results.SCHEMA_VERSION, "provenance": results.encode_nonfinite(prov)[0],
+                        "claims": [results.to_record(c) for c in claims],
+                        **({"coverage": cov} if cov else {})}, indent=1, ensure_ascii=False) + "\n"
+    cache: dict = {}
+    for k in range(len(claims) + 1):  # as the run does: one more claim each time
+        results.save(tmp_path, prov, claims[:k], cov, cache=cache)
+    assert (tmp_path / results.RESULTS_NAME).read_text(encoding="utf-8") == plain
+    assert set(cache) == {c["id"] for c in claims}
+    changed = [dict(claims[0], verdict="inconclusive"), *claims[1:]]  # a new dict for one id is encoded afresh
+    results.save(tmp_path, prov, changed, cov, cache=cache)
+    assert results.load(tmp_path)["claims"][0]["verdict"] == "inconclusive"
+    results.save(tmp_path, prov, [], cov, cache=cache)
+    assert results.load(tmp_path)["claims"] == []
+
+
 def test_no_temporary_files_are_left(run_dir: Path) -> None:
     assert not [p.name for p in run_dir.iterdir() if p.name.startswith(".") or p.suffix == ".tmp"]
 
@@ -283,7 +302,7 @@ def test_html_is_self_contained(run_dir: Path) -> None:
     assert not re.search(r"<(link|img|iframe|object|embed)\b", text, re.I)
     assert not re.search(r"\b(src|href)\s*=\s*[\"']?(https?:)?//", text, re.I)
     for cid in IDS:
-        assert f'id="{cid.replace(".", "-").replace("_", "-")}"' in text
+        assert f'id="{cid.replace(".", "-")}"' in text
 
 
 def test_untrusted_strings_are_escaped_everywhere(run_dir: Path) -> None:
@@ -428,3 +447,11 @@ def test_markdown_cells_keep_one_row_and_bold_opens() -> None:
     assert "finished 12:00 **— interrupted**." in text
     page = render_html(rep)
     assert "onclick" not in page and "<code>n &lt;= 1</code>" in page  # MathML with an attribute is not trusted
+
+
+def test_anchor_slugs_are_one_to_one_on_item_ids() -> None:
+    # '.' and '_' used to map to the same '-', so a.b_c and a_b.c shared one anchor (and one plot file name)
+    from lemmata.verify.report_view import slug
+
+    assert slug("a.b_c") != slug("a_b.c")
+    assert slug("du2019.gf_linear_rate") == "du2019-gf_linear_rate"
