@@ -226,9 +226,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         example_log.keep_only(out, [r["id"] for r in done])
     else:
         example_log.start(out)
+    encoded: dict[str, tuple[int, str]] = {}  # each finished claim's record, encoded once (results.save)
     # results.json and examples.jsonl in step from the start: a run that dies before its first claim finishes must
     # not leave an earlier run's results beside an emptied example log (a later --resume would keep them rowless)
-    results.save(out, prov, done, coverage)
+    results.save(out, prov, done, coverage, cache=encoded)
 
     def finished(res: dict[str, Any]) -> None:
         example_log.append(out, res.pop("example_rows", []))
@@ -237,7 +238,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                                "device": prov.get("device_name"), "finished": results.now()})
         done.append(res)
         done.sort(key=lambda r: order[r["id"]])
-        results.save(out, prov, done, coverage)
+        results.save(out, prov, done, coverage, cache=encoded)
 
     try:
         if not chosen:
@@ -291,13 +292,13 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         prov["finished"] = results.now()
         prov["interrupted"] = True
-        results.save(out, prov, done, coverage)
+        results.save(out, prov, done, coverage, cache=encoded)
         if args.junit_xml is not None:
             junit.write(args.junit_xml, done)
         sys.stderr.write(f"\ninterrupted: {len(done)} finished claims kept in {out / results.RESULTS_NAME}\n")
         return 130
     prov["finished"] = results.now()
-    path = results.save(out, prov, done, coverage)
+    path = results.save(out, prov, done, coverage, cache=encoded)
     if args.junit_xml is not None:
         junit.write(args.junit_xml, done)
         print(f"wrote {args.junit_xml}")

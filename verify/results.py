@@ -192,19 +192,39 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def save(out_dir: Path, prov: dict[str, Any], claims: list[dict[str, Any]],
-         coverage: dict[str, list[dict[str, Any]]] | None = None) -> Path:
-    """Write ``claims`` (flat results) as schema-3 records to ``DIR/results.json``, atomically."""
+         coverage: dict[str, list[dict[str, Any]]] | None = None,
+         cache: dict[str, tuple[int, str]] | None = None) -> Path:
+    """Write ``claims`` (flat results) as schema-3 records to ``DIR/results.json``, atomically.
+
+    ``cache`` (a dict the caller keeps for the run) holds each claim's encoded record, keyed by its id and the
+    identity of its dict: a run saves after every claim, and re-encoding every finished claim each time made the
+    saves quadratic (about 1 s per save at 199 claims, minutes per run). The text is the same as
+    ``json.dumps(doc, indent=1)`` would give."""
     prov_clean, prov_flags = encode_nonfinite(prov)
     cov_clean, cov_flags = encode_nonfinite(coverage or {})
     if prov_flags or cov_flags:  # strings and counts only: a number there is a bug of ours
         raise ValueError(f"provenance/coverage hold non-finite numbers at {sorted(prov_flags) + sorted(cov_flags)}")
-    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "provenance": prov_clean,
-                           "claims": [to_record(c) for c in claims]}
+    cache = {} if cache is None else cache
+    records = []
+    for c in claims:
+        hit = cache.get(c["id"])
+        if hit is None or hit[0] != id(c):
+            hit = (id(c), _dumps_at(to_record(c), depth=2))
+            cache[c["id"]] = hit
+        records.append("  " + hit[1])
+    parts = [f' "schema_version": {SCHEMA_VERSION}', ' "provenance": ' + _dumps_at(prov_clean, depth=1),
+             ' "claims": ' + ("[\n" + ",\n".join(records) + "\n ]" if records else "[]")]
     if cov_clean:
-        doc["coverage"] = cov_clean
+        parts.append(' "coverage": ' + _dumps_at(cov_clean, depth=1))
     path = out_dir / RESULTS_NAME
-    write_atomic(path, json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
+    write_atomic(path, "{\n" + ",\n".join(parts) + "\n}\n")
     return path
+
+
+def _dumps_at(value: Any, *, depth: int) -> str:
+    """``json.dumps(value, indent=1)`` for a value nested ``depth`` levels deep (JSON strings hold no raw newline,
+    so re-indenting the lines cannot touch a string's content)."""
+    return json.dumps(value, indent=1, ensure_ascii=False, allow_nan=False).replace("\n", "\n" + " " * depth)
 
 
 def load(out_dir: Path) -> dict[str, Any]:
