@@ -18,13 +18,14 @@ theorem, needs fixing); 130 interrupted (results of finished claims are kept).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from lemmata.verify.errors import LemmataError, UsageError
 
@@ -504,12 +505,36 @@ COMMANDS = {"list": _cmd_list, "show": _cmd_show, "verify": _cmd_verify, "replay
             "report": _cmd_report, "diff": _cmd_diff, "new": _cmd_new, "experiment": _cmd_experiment}
 
 
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, a batch system's stop, a closed terminal's hang-up) handled like Ctrl-C: the finished claims
+    are saved with ``interrupted`` set and the worker processes are terminated, not left running as orphans. (A
+    background job of a non-interactive shell ignores SIGINT, so there SIGTERM is the only polite stop.)"""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # signal handlers live in the main thread only
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
     args.argv = argv
     try:
-        return COMMANDS[args.command](args)
+        with _terminate_as_interrupt():
+            return COMMANDS[args.command](args)
     except LemmataError as err:
         msg = str(err).splitlines()[0] if str(err) else type(err).__name__
         sys.stderr.write(f"lemmata: error: {msg}\n")

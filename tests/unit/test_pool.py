@@ -45,6 +45,8 @@ def run_false(inst):
 def run_slow(inst):
     import time
 
+    if os.environ.get("POOLTEST_PIDDIR"):  # say which process runs it, for the SIGTERM test
+        open(os.path.join(os.environ["POOLTEST_PIDDIR"], str(os.getpid())), "w").close()
     time.sleep(1.0)  # 18 examples take 18 s, far beyond the --timeout the test gives, so the claim cannot run all its examples
     return run_true(inst)
 
@@ -132,6 +134,39 @@ def test_timeout_replaces_the_profiles_limit_and_never_verifies(
     assert slow["search"]["profile"]["timeout_s"] == 5.0 == by_id["pooltest.holds"]["search"]["profile"]["timeout_s"]
     assert by_id["pooltest.holds"]["verdict"] == "verified"  # fast claims still run every example
     capsys.readouterr()
+
+
+def test_sigterm_saves_the_finished_claims_and_leaves_no_worker_running(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder, out, pids = tmp_path / "th", tmp_path / "out", tmp_path / "pids"
+    folder.mkdir()
+    pids.mkdir()
+    (folder / "pooltest.py").write_text(PAPER, encoding="utf-8")
+    env = {**os.environ, "POOLTEST_SLOW": "1", "POOLTEST_PIDDIR": str(pids)}
+    proc = subprocess.Popen([sys.executable, "-m", "lemmata.verify.cli", "--theorems", str(folder), "verify",
+                             "pooltest", "--workers", "2", "--out", str(out)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(pids.iterdir()) and time.monotonic() < deadline:  # a worker is inside the slow claim
+        time.sleep(0.2)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    doc = load_results(out)
+    assert doc["provenance"]["interrupted"] is True
+    worker_pids = [int(p.name) for p in pids.iterdir()]
+    assert worker_pids
+    time.sleep(1.0)
+    for pid in worker_pids:  # terminated with the run, not orphaned
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
 
 
 @pytest.mark.parametrize("text", ["0", "-1", "soon", "inf"])
