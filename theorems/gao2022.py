@@ -59,6 +59,11 @@ inputs (``lambda0_positive``, a Monte Carlo estimate, equicorrelated inputs only
 implicit dynamics). Not encoded: a closed form or certified value of K∞ (λ₀ is estimated, so λ₀ > 0 is checked
 for equicorrelated inputs, where the estimator's error scales with λ₀, not certified in general), and
 λ_min(K(t)) ≥ λ₀/2 along the path.
+
+What gram_invariant can and cannot see (quality tier): gradient ascent (GD leaving the well-posed regime, λ_min NaN,
+counted as a violation) makes it fail; ∂L/∂A taken as ∂L/∂B (A's steps √m/γ times too long, 80× at m = 256, γ = 0.2)
+does not: at m = 128N the Gram is carried by the u block ZᵀZ and stays above λ₀/2 whatever A does, the same reason
+the implicit layer barely trains in this parametrization (issue 16).
 """
 
 from __future__ import annotations
@@ -888,6 +893,7 @@ gram_invariant = Claim(
     symbols={"lambda_min_Kk": "λ_min(K(k)) of the network's Gram over (A, u) at step k",
              "lambda0": "λ₀ = λ_min(K∞) (64 reference networks of width 256)",
              "eta": "step size η = eta_frac/λ_max(K∞)", "coherence": "⟨x_i, x_j⟩ for i ≠ j"},
+    nonfinite="fails",  # as declared above: a seed whose GD diverged or left the well-posed regime has no λ_min ≥ λ₀/2
     tightness=Tightness(lam0_sym / (2 * lam_kk), "λ₀/2 over λ_min(K(k)) at its worst step (1: at the bound), at the "
                                                  "widths of the practical regime", reduce="max"),
     examples=({"N": 2, "gamma": 0.3, "coherence": 0.5, "eta_frac": 1.0, "seed": 1},),  # adversarial corner (ci sizes)

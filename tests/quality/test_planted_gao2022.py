@@ -251,3 +251,23 @@ def test_invariant_at_099_is_refuted(run_ci) -> None:
     res = run_ci(FALSE_INVARIANT)
     assert res.verdict == "refuted", f"λ_min(K(k)) ≥ 0.99λ₀ was not refuted: {res.verdict}: {res.reason}"
 
+
+
+# One setting of the invariant where it holds (two inputs of coherence 0.25, γ = 0.2, the full step η = 1/λ_max(K∞),
+# m = 128N as the regime says); the planted bug is shown against a setting the true claim passes
+EASY_INVARIANT = replace(gao.gram_invariant, id="gao2022.gram_invariant_easy", examples=(),
+                         premises=lambda p: st.fixed_dictionaries({"N": st.just(2), "gamma": st.just(0.2),
+                                                                   "coherence": st.just(0.25), "eta_frac": st.just(1.0),
+                                                                   "seed": st.just(0)}))
+
+
+@pytest.mark.catches("gao2022.gram_invariant")
+def test_gradient_ascent_is_caught_by_the_invariant(monkeypatch: pytest.MonkeyPatch, run_ci) -> None:
+    # GD climbing the loss leaves the well-posed regime (‖B‖ grows until the equilibrium solve fails): λ_min(K(k)) is
+    # NaN there, which the claim counts as a violation. (A subtler bug, ∂L/∂A taken as ∂L/∂B so that A's steps are
+    # √m/γ times too long, is NOT caught: at m = 128N the Gram is carried by the u block ZᵀZ and stays above λ₀/2
+    # whatever A does; see the module's NOTE.)
+    assert run_ci(EASY_INVARIANT).verdict == "verified"
+    monkeypatch.setattr(im, "_grads", gradients_ascending)
+    res = run_ci(EASY_INVARIANT)
+    assert res.verdict == "refuted", f"gradients_ascending was not caught by gram_invariant: {res.verdict}: {res.reason}"

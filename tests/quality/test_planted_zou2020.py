@@ -209,26 +209,6 @@ def test_ridge_optimum_breaks_the_identity_rate(claim_id: str, monkeypatch: pyte
     _refuted_by_the_lower_side(claim_id, registered_claims)
 
 
-def margin_ignoring_sigma_min(s_A, s_B, norm_A, norm_B, norm_X, sigma_r2, gap_0):
-    """The condition evaluated with ‖A‖, ‖B‖ in place of σ_min(A), σ_min(B): blind to ill-conditioned transforms."""
-    return _real_condition_margin(norm_A, norm_B, norm_A, norm_B, norm_X, sigma_r2, gap_0)
-
-
-_real_condition_margin = zou.condition_margin
-
-
-# (catches() names paper claims only: this test is the control's)
-def test_identity_condition_control_needs_sigma_min(monkeypatch: pytest.MonkeyPatch, verdict_of,
-                                                    registered_claims) -> None:
-    # the control with ill-conditioned A fails only through the condition (GD stays under the envelope, which slows down
-    # with σ_min(A)); a condition blind to σ_min(A) holds on the control's small-target instances, so the control must
-    # stop being verified: it shows that the condition, not the rate, is what flags these transforms
-    run = registered_claims["zou2020.identity_condition_control"].run
-    monkeypatch.setitem(run.__globals__, "condition_margin", margin_ignoring_sigma_min)
-    verdict = verdict_of("zou2020.identity_condition_control")
-    assert not verdict.startswith("verified"), verdict
-
-
 def test_ridge_optimum_breaks_the_gaussian_rate(monkeypatch: pytest.MonkeyPatch, registered_claims) -> None:
     monkeypatch.setattr(lr, "optimum", ridge_optimum)
     monkeypatch.setattr(lr, "least_squares_optimum", ridge_least_squares_optimum)
