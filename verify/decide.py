@@ -66,8 +66,9 @@ def decide(claim: Claim, out: SearchOutcome, profile: Profile, S: int) -> tuple[
     if out.errors:
         return "inconclusive", "the run raised an error: " + out.errors[0].splitlines()[0]
     if out.timed_out:
+        cut = "" if out.cut_by_timeout is None else f" (it stopped the example running then, {out.cut_by_timeout})"
         return "inconclusive", (f"ran {n} of {out.planned} planned examples before the hard timeout of "
-                                f"{profile.timeout_s:g} s; a verdict needs every planned example")
+                                f"{profile.timeout_s:g} s{cut}; a verdict needs every planned example")
     if n == 0:
         return "inconclusive", "no example ran"
     if counts.get("nonfinite"):

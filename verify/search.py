@@ -19,12 +19,15 @@ seed batches (:meth:`verify.trial.Trial.replicate`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from lemmata.verify.box import Box, box_of
 from lemmata.verify.claim import Claim
@@ -48,6 +51,35 @@ class _Stop(BaseException):
     """Ends the search without shrinking: a run error, a claim-definition error, or the timeout."""
 
 
+class _HardTimeout(BaseException):
+    """Raised inside a running example when the claim's hard timeout passes (see :func:`_deadline`)."""
+
+
+@contextlib.contextmanager
+def _deadline(at: float) -> Iterator[None]:
+    """Stop the block at monotonic time ``at`` by raising :class:`_HardTimeout` from a SIGALRM timer, so that one
+    long example cannot carry a claim past its hard timeout (the timeout is also checked between examples). Only in
+    the main thread of a Unix process: elsewhere (a Dask worker's thread) the check between examples is all there is.
+    A signal handler runs between Python bytecodes: a single long tensor operation finishes first."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    remaining = at - time.monotonic()
+    if remaining <= 0:
+        raise _HardTimeout
+
+    def fire(signum: int, frame: Any) -> None:
+        raise _HardTimeout
+
+    previous = signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, remaining)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 @dataclass
 class SearchOutcome:
     """What the search found, for :func:`verify.decide.decide`."""
@@ -64,6 +96,7 @@ class SearchOutcome:
     shrink_errors: list[str] = field(default_factory=list)  # candidates rejected because they raised
     definition_error: str | None = None
     timed_out: bool = False
+    cut_by_timeout: dict[str, Any] | None = None  # the premises of the example the hard timeout stopped mid-run
     shrink_cut: bool = False
     note: str = ""
     box: bool = False
@@ -154,7 +187,12 @@ class Search:
             self.out.timed_out = True
             raise _Stop()
         try:
-            rec = self.trial.example(premises)
+            with _deadline(self.t0 + self.profile.timeout_s):
+                rec = self.trial.example(premises)
+        except _HardTimeout:
+            self.out.timed_out = True
+            self.out.cut_by_timeout = dict(premises)
+            raise _Stop() from None
         except ClaimDefinitionError as err:
             self.out.definition_error = str(err)
             raise _Stop() from None

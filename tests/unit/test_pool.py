@@ -51,6 +51,13 @@ def run_slow(inst):
     return run_true(inst)
 
 
+def run_stuck(inst):
+    import time
+
+    time.sleep(120)  # one example far longer than the --timeout: the timer must stop it mid-run
+    return run_true(inst)
+
+
 def run_killed(inst):
     os.kill(os.getpid(), signal.SIGKILL)  # the worker dies mid-claim (as if out of memory)
 
@@ -65,6 +72,8 @@ if os.environ.get("POOLTEST_KILL"):
     CLAIMS.insert(1, claim("killed", run_killed))
 if os.environ.get("POOLTEST_SLOW"):
     CLAIMS.append(claim("slow", run_slow))
+if os.environ.get("POOLTEST_STUCK"):
+    CLAIMS.append(claim("stuck", run_stuck))
 if os.environ.get("POOLTEST_PARENT_ONLY"):
     import multiprocessing
 
@@ -133,6 +142,21 @@ def test_timeout_replaces_the_profiles_limit_and_never_verifies(
     assert "hard timeout of 5 s" in slow["reason"] and re.search(r"ran [1-6] of 18 planned", slow["reason"]) and slow["search"]["timed_out"]
     assert slow["search"]["profile"]["timeout_s"] == 5.0 == by_id["pooltest.holds"]["search"]["profile"]["timeout_s"]
     assert by_id["pooltest.holds"]["verdict"] == "verified"  # fast claims still run every example
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_timeout_stops_an_example_mid_run(tmp_path: Path, workers: str, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+
+    monkeypatch.setenv("POOLTEST_STUCK", "1")
+    t0 = time.monotonic()
+    code, res = _verify(tmp_path, workers, f"stuck{workers}", "--timeout", "3")
+    assert time.monotonic() - t0 < 100  # not the 120 s the example would take
+    stuck = {c["id"]: c for c in res["claims"]}["pooltest.stuck"]
+    assert code == 1 and stuck["verdict"] == "inconclusive" and stuck["search"]["timed_out"]
+    assert "ran 0 of" in stuck["reason"] and "stopped the example running then" in stuck["reason"]
     capsys.readouterr()
 
 
