@@ -219,20 +219,34 @@ def run_gd_drift_fixed_horizon(inst: Instance) -> dict[str, Any]:
 
 
 bal_slope, moving = sp.symbols("balance_slope moving")
+# the O(η) drift's conclusion, shared by the check (fixed window) and the finding (window swept): where the network
+# moves, the log–log slope of the drift against η is ≥ 1
+DRIFT_STATEMENT = sp.Implies(sp.Ge(moving, 1), sp.Ge(bal_slope, 1))
 
 DRIFT_TOL = Tolerance(atol=0.1, reason="the drift is η(I + ηJ + …): a relative O(η) term bends the slope fitted over a "
                                        "factor 8 in η by ≈ η_top|J/I|/4 (measured ≤ 0.05 on η ≤ η_max/4); a drift "
                                        "that does not vanish with η gives slope ≈ 0")
 
+
+def _drift_premises(p: Profile, *, min_K: int, **extra: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """net_premises with depth ≥ ``min_K`` and the small steps of the drift items (η_max·‖∇L‖/min_k ρ_k in
+    [1e-3, 1e-2]), plus ``extra``. What varies: the smallest depth and the extra premises (the control's biases)."""
+    return net_premises(p, min_K=min_K, eta_frac=st.floats(1e-3, 1e-2), **extra)
+
+
+def _drift_cite(note: str) -> Citation:
+    """Theorem 2.1's invariant under a discretisation (ours, derived). What varies: the note."""
+    return cite("Theorem 2.1's invariant under a discretisation (ours)", "derived", note)
+
+
 gd_drift_fixed_horizon = Claim(
     id="duhulee2018.gd_drift_fixed_horizon",
     title="Check: under GD the flow's invariant ρ_k² − ρ_1² drifts by O(η) over a fixed time T (log–log slope of the "
           "drift against η ≥ 1)",
-    citation=cite("Theorem 2.1's invariant under a discretisation (ours)", "derived",
-                  "T/η steps, each drifting by exactly η²(‖g_k‖² − ‖g_1‖²)"),
+    citation=_drift_cite("T/η steps, each drifting by exactly η²(‖g_k‖² − ‖g_1‖²)"),
     kind=Kind.TREND,
-    statement=sp.Implies(sp.Ge(moving, 1), sp.Ge(bal_slope, 1)),
-    premises=lambda p: net_premises(p, min_K=2, eta_frac=st.floats(1e-3, 1e-2)),
+    statement=DRIFT_STATEMENT,
+    premises=lambda p: _drift_premises(p, min_K=2),
     run=run_gd_drift_fixed_horizon,
     tolerance=DRIFT_TOL,
     role="check",
@@ -247,7 +261,7 @@ gd_drift_fixed_horizon = Claim(
 gd_drift_bias_control = control(
     gd_drift_fixed_horizon,
     name="gd_drift_bias_control",
-    premises=lambda p: net_premises(p, min_K=2, eta_frac=st.floats(1e-3, 1e-2), bias_scale=st.floats(0.3, 1.0)),
+    premises=lambda p: _drift_premises(p, min_K=2, bias_scale=st.floats(0.3, 1.0)),
     broken="no biases (with fixed hidden biases ρ_k² − ρ_1² drifts under the flow itself, so not like η)",
     title="Control: with biases the balancedness drift over a fixed time does not vanish as η → 0",
 )
@@ -280,11 +294,10 @@ gd_drift_fit_window = Claim(
     id="duhulee2018.gd_drift_fit_window",
     title="Finding (ours): the largest step of the fit window from which the O(η) drift shows (slope ≥ 1) at depth 3, "
           "against the declared window η ≤ η_max/4",
-    citation=cite("Theorem 2.1's invariant under a discretisation (ours)", "derived",
-                  "reports the window the check gd_drift_fixed_horizon uses, which was chosen after a failure"),
+    citation=_drift_cite("reports the window the check gd_drift_fixed_horizon uses, which was chosen after a failure"),
     kind=Kind.ASYMPTOTIC,
-    statement=sp.Implies(sp.Ge(moving, 1), sp.Ge(bal_slope, 1)),
-    premises=lambda p: net_premises(p, min_K=3, eta_frac=st.floats(1e-3, 1e-2)),
+    statement=DRIFT_STATEMENT,
+    premises=lambda p: _drift_premises(p, min_K=3),
     run=run_gd_drift_window,
     tolerance=DRIFT_TOL,
     regime=Regime(

@@ -47,7 +47,7 @@ squared-loss theorem's number and its λ₀, δ and log factors are still recall
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable
 
 import sympy as sp
 import torch
@@ -94,6 +94,24 @@ def _inputs(inst: Instance) -> torch.Tensor:
                             dtype=inst.dtype, device=inst.device)
 
 
+def _coupled_at_init(inst: Instance) -> tuple[int, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The width m = 2·pairs, the inputs X (n, d) and the coupled init W (S, m, d), a (S, m) of an _init_premises
+    instance: what the exact checks at initialization share."""
+    m = 2 * inst.premises["pairs"]
+    X = _inputs(inst)
+    W, a = _init(inst, m, inst.premises["d"])
+    return m, X, W, a
+
+
+def _init_check(*, id: str, title: str, citation: Citation, statement: sp.Basic,
+                run: Callable[[Instance], dict[str, Any]], tolerance: Tolerance, symbols: dict[str, str], seeds: int, given: str = "", recalled: tuple[str, ...] = ()) -> Claim:
+    """An exact check of impl.coupled at initialization, on _init_premises (any n, d, even m, coherence, seed).
+    What varies: the identity (statement, run, tolerance, symbols), its citation and words, and the seeds."""
+    return Claim(id=id, title=title, citation=citation, kind=Kind.EXACT, statement=statement,
+                 premises=lambda p: _init_premises(p), run=run, tolerance=tolerance, symbols=symbols, given=given,
+                 recalled=recalled, seeds=seeds, role="check")
+
+
 # ---------------------------------------------------------------------------------------------
 # exact facts at initialization
 # ---------------------------------------------------------------------------------------------
@@ -101,9 +119,7 @@ def _inputs(inst: Instance) -> torch.Tensor:
 def run_zero_output(inst: Instance) -> dict[str, Any]:
     """|f(W(0), a, x_i)| against the a-priori float64 round-off bound of the sum that computes it."""
     p = inst.premises
-    m = 2 * p["pairs"]
-    X = _inputs(inst)
-    W, a = _init(inst, m, p["d"])
+    m, X, W, a = _coupled_at_init(inst)
     u = tl.predict(W, a, X)  # (S, n)
     # Higham's bounds (Accuracy and Stability, 2nd ed., §3.1): the exact output is 0 (the pairs cancel), so the
     # computed one is at most the summation error γ_m Σ_r|t_r| of the m terms t_r = a_r relu(w_rᵀx_i)/√m plus the
@@ -118,15 +134,15 @@ def run_zero_output(inst: Instance) -> dict[str, Any]:
 
 abs_output, roundoff_bound = sp.symbols("abs_output roundoff_bound")
 
-zero_output = Claim(
+# an identity of the construction: a check of impl.coupled, against an a-priori round-off bound. (Its former same-sign
+# control was removed: same signs give a nonzero output for any implementation, an identity again.)
+zero_output = _init_check(
     id="munteanu2022.zero_output_at_init",
     title="Coupled initialization (w_{2r} = w_{2r+1}, a_{2r} = −a_{2r+1}) makes the output exactly 0 at init, "
           "for every input, n, d, even m and seed",
     citation=cite("the coupled initialization (abstract: pairs of identical Gaussian vectors)", "derived",
                   "each pair contributes a relu(wᵀx) − a relu(wᵀx) = 0; the opposite signs are recalled (CLAIMS.md)"),
-    kind=Kind.EXACT,
     statement=sp.Le(abs_output, roundoff_bound),
-    premises=lambda p: _init_premises(p),
     run=run_zero_output,
     tolerance=Tolerance(reason="none added: the right-hand side is already the a-priori float64 error bound of the "
                                "computation, 2ε(m Σ_r|a_r relu(w_rᵀx_i)| + (d + 2) Σ_r Σ_j|w_rj x_ij|)/√m (Higham: "
@@ -137,18 +153,13 @@ zero_output = Claim(
     given="m even; inputs on the unit sphere (the identity holds for any input)",
     recalled=("the opposite output signs a_{2r} = −a_{2r+1} (CLAIMS.md; the abstract only says identical pairs)",),
     seeds=16,
-    # an identity of the construction: a check of impl.coupled, against an a-priori round-off bound. (Its former
-    # same-sign control was removed: same signs give a nonzero output for any implementation, an identity again.)
-    role="check",
 )
 
 
 def run_gram_base(inst: Instance) -> dict[str, Any]:
     """H(0) and G(0) of the coupled m-net against those of the independent m/2-net from the same seeds."""
     p = inst.premises
-    m = 2 * p["pairs"]
-    X = _inputs(inst)
-    W, _ = _init(inst, m, p["d"])
+    m, X, W, _ = _coupled_at_init(inst)
     W_base, _ = cp.base_weights(m, p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
     return {"H_coupled": per_seed(tl.gram_w(W, X), "i", "j"), "H_base": per_seed(tl.gram_w(W_base, X), "i", "j"),
             "G_coupled": per_seed(tl.gram_a(W, X), "i", "j"), "G_base": per_seed(tl.gram_a(W_base, X), "i", "j")}
@@ -156,15 +167,15 @@ def run_gram_base(inst: Instance) -> dict[str, Any]:
 
 H_c, H_b, G_c, G_b = sp.symbols("H_coupled H_base G_coupled G_base")
 
-gram_equals_base = Claim(
+# two of our computations through the same gram_w/gram_a: the pairing of impl.coupled is what is checked; the
+# independent reference for the weights' law and gram_w is coupled_gram_expectation below
+gram_equals_base = _init_check(
     id="munteanu2022.gram_equals_base",
     title="The coupled m-neuron net's Gram matrices at init, H(0) and G(0), equal those of the independent "
           "m/2-neuron net it is built from",
     citation=cite("coupled initialization (the Gram identity derived)", "derived",
                   "H and G do not involve a; each of the m/2 patterns appears twice and is divided by m = 2·(m/2)"),
-    kind=Kind.EXACT,
     statement=sp.And(sp.Eq(H_c, H_b), sp.Eq(G_c, G_b)),
-    premises=lambda p: _init_premises(p),
     run=run_gram_base,
     tolerance=Tolerance(rtol=1e-12, atol=1e-14,
                         reason="float64 round-off: the same sums of O(1) terms taken in a different order "
@@ -174,9 +185,6 @@ gram_equals_base = Claim(
              "G_coupled": "G(0) of the coupled m-net", "G_base": "G(0) of the independent m/2-net",
              "pairs": "m/2"},
     seeds=8,
-    # two of our computations through the same gram_w/gram_a: the pairing of impl.coupled is what is checked; the
-    # independent reference for the weights' law and gram_w is coupled_gram_expectation below
-    role="check",
 )
 
 
@@ -186,9 +194,7 @@ BERNSTEIN_T = 20.0  # each entry's deviation bound fails with probability ≤ 2e
 def run_gram_expectation(inst: Instance) -> dict[str, Any]:
     """The coupled H(0) averaged over S seeds against the closed form H^∞, with a Bernstein bound on the deviation."""
     p = inst.premises
-    m = 2 * p["pairs"]
-    X = _inputs(inst)
-    W, _ = _init(inst, m, p["d"])
+    _, X, W, _ = _coupled_at_init(inst)
     K = X @ X.T
     cos = (K / (torch.linalg.vector_norm(X, dim=-1)[:, None] * torch.linalg.vector_norm(X, dim=-1)[None, :]))
     both_on = (math.pi - torch.arccos(cos.clamp(-1.0, 1.0))) / (2.0 * math.pi)  # P(wᵀx_i ≥ 0, wᵀx_j ≥ 0)
@@ -205,15 +211,14 @@ def run_gram_expectation(inst: Instance) -> dict[str, Any]:
 
 H_cm, H_inf = sp.symbols("H_coupled_mean H_infinity")
 
-gram_expectation = Claim(
+# an independent reference for the check above: a closed form instead of a second pass through gram_w
+gram_expectation = _init_check(
     id="munteanu2022.coupled_gram_expectation",
     title="The coupled net's H(0), averaged over seeds, equals the closed form H^∞ within its exact Monte Carlo error "
           "(the pairs are m/2 independent Gaussian draws)",
     citation=cite("coupled initialization (pairs of identical Gaussian vectors, abstract); H^∞ of du2019", "derived",
                   "E H_ij(0) = H^∞_ij for any m, since each pair's w is N(0, I)"),
-    kind=Kind.EXACT,
     statement=sp.Eq(H_cm, H_inf),
-    premises=lambda p: _init_premises(p),
     run=run_gram_expectation,
     tolerance=Tolerance(stderr="H_deviation_bound", z=1.0, atol=1e-12,
                         reason="Monte Carlo over N = S·m/2 independent patterns: Bernstein's bound "
@@ -223,8 +228,6 @@ gram_expectation = Claim(
              "(impl.two_layer.gram_infinity, shared with du2019.gram_closed_form)", "pairs": "m/2",
              "H_deviation_bound": "Bernstein bound on |mean − H^∞| per entry (t = 20)"},
     seeds=64,
-    # an independent reference for the check above: a closed form instead of a second pass through gram_w
-    role="check",
 )
 
 
@@ -343,53 +346,42 @@ def _width_premises(lo: float, hi: float) -> st.SearchStrategy[dict[str, Any]]:
                                   "seed": st.integers(0, 2**20)})
 
 
-width_large_labels = Claim(
+def _width_finding(*, id: str, title: str, statement: sp.Basic, label_scales: tuple[float, float], given: str,
+                   example: dict[str, Any]) -> Claim:
+    """A finding on the threshold widths of both inits against n (run_width_thresholds, the WIDTH_* record).
+    What varies: the label-scale range drawn, the comparison stated, and the words and example for that range."""
+    lo, hi = label_scales
+    return Claim(id=id, title=title, citation=WIDTH_CITATION, kind=Kind.TREND, statement=statement,
+                 premises=lambda p: _width_premises(lo, hi), run=run_width_thresholds, tolerance=WIDTH_TOL,
+                 recalled=WIDTH_RECALLED, seeds=10, examples_scale=0.17, symbols=WIDTH_SYMBOLS,
+                 given=WIDTH_GIVEN + given, figures=(WIDTH_FIGURE,), examples=(example,), tightness=WIDTH_TIGHTNESS,
+                 role="finding")
+
+
+width_large_labels = _width_finding(
     id="munteanu2022.width_large_labels",
     title="Finding: with labels of scale 1–3 the coupled and independent inits need the same width for GD's linear "
           "rate within the ladder's resolution (|mean log₂(m_coupled/m_independent)| ≤ ½), and both measured "
           "exponents in n stay below the theory's (coupled ≤ 2, independent ≤ 4)",
-    citation=WIDTH_CITATION,
-    kind=Kind.TREND,
     statement=sp.And(sp.Le(sp.Abs(log2_ratio), LADDER_RESOLUTION), sp.Le(c_slope, 2), sp.Le(i_slope, 4)),
-    premises=lambda p: _width_premises(1.0, 3.0),
-    run=run_width_thresholds,
-    tolerance=WIDTH_TOL,
-    recalled=WIDTH_RECALLED,
-    seeds=10,
-    examples_scale=0.17,
-    symbols=WIDTH_SYMBOLS,
-    given=WIDTH_GIVEN + "; labels uniform in [−s, s] with s ∈ [1, 3]: ‖y‖² ≳ n/3 is comparable to the independent "
-                        "init's E‖u(0)‖² = n/2, the part of the residual the coupled init removes; measured "
-                        "−0.10…+0.25 (2026-12-07 scan)",
-    figures=(WIDTH_FIGURE,),
-    examples=({"d": 8, "eta_frac": 1.0, "label_scale": 1.0, "seed": 1},),
-    tightness=WIDTH_TIGHTNESS,
-    role="finding",
+    label_scales=(1.0, 3.0),
+    given="; labels uniform in [−s, s] with s ∈ [1, 3]: ‖y‖² ≳ n/3 is comparable to the independent init's E‖u(0)‖² = "
+          "n/2, the part of the residual the coupled init removes; measured −0.10…+0.25 (2026-12-07 scan)",
+    example={"d": 8, "eta_frac": 1.0, "label_scale": 1.0, "seed": 1},
 )
 
-width_small_labels = Claim(
+width_small_labels = _width_finding(
     id="munteanu2022.width_small_labels",
     title="Finding: with small labels (scale 0.05–0.3) the coupled init needs no fewer neurons than independent init "
           "for GD's linear rate, within the ladder's resolution (mean log₂(m_coupled/m_independent) ≥ −½; it needs "
           "more as the labels shrink), with both measured exponents below the theory's",
-    citation=WIDTH_CITATION,
-    kind=Kind.TREND,
     statement=sp.And(sp.Ge(log2_ratio, -LADDER_RESOLUTION), sp.Le(c_slope, 2), sp.Le(i_slope, 4)),
-    premises=lambda p: _width_premises(0.05, 0.3),
-    run=run_width_thresholds,
-    tolerance=WIDTH_TOL,
-    recalled=WIDTH_RECALLED,
-    seeds=10,
-    examples_scale=0.17,
-    symbols=WIDTH_SYMBOLS,
-    given=WIDTH_GIVEN + "; labels uniform in [−s, s] with s ≤ 0.3: the rate is relative to ‖y − u(0)‖², which for "
-                        "the coupled init is the tiny ‖y‖² (fit in the kernel regime of an m/2-net, derived Gram "
-                        "identity), for the independent init mostly its own output u(0), an easy target; measured "
-                        "+1.5…+1.8 at s = 0.05, +0.65…+1.1 at 0.1, −0.15…+0.25 at 0.3 (2026-12-07 scan)",
-    figures=(WIDTH_FIGURE,),
-    examples=({"d": 8, "eta_frac": 0.5, "label_scale": 0.1, "seed": 0},),
-    tightness=WIDTH_TIGHTNESS,
-    role="finding",
+    label_scales=(0.05, 0.3),
+    given="; labels uniform in [−s, s] with s ≤ 0.3: the rate is relative to ‖y − u(0)‖², which for the coupled init "
+          "is the tiny ‖y‖² (fit in the kernel regime of an m/2-net, derived Gram identity), for the independent init "
+          "mostly its own output u(0), an easy target; measured +1.5…+1.8 at s = 0.05, +0.65…+1.1 at 0.1, "
+          "−0.15…+0.25 at 0.3 (2026-12-07 scan)",
+    example={"d": 8, "eta_frac": 0.5, "label_scale": 0.1, "seed": 0},
 )
 
 

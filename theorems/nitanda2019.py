@@ -85,7 +85,7 @@ close to linearly separable and a single neuron fits them: no width question is 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable
 
 import sympy as sp
 import torch
@@ -446,10 +446,27 @@ def run_width_trend(inst: Instance) -> dict[str, Any]:
 
 slope_sym, slope_res, max_th, ladder_top = sp.symbols("margin_slope slope_resolution max_threshold ladder_top")
 
+
+def _threshold_finding(*, id: str, title: str, citation: Citation, slope: sp.Symbol, bound: int,
+                       premises: Callable[[Profile], st.SearchStrategy[dict[str, Any]]],
+                       run: Callable[[Instance], dict[str, Any]], tolerance_reason: str, recalled: tuple[str, ...],
+                       symbols: dict[str, str], given: str, figure: Figure, example: dict[str, Any],
+                       tightness: Tightness) -> Claim:
+    """A finding on the threshold width for zero training error (threshold_width) along a ladder of one quantity:
+    its fitted log–log slope is ≤ ``bound`` + the ladder's resolution, and every threshold is found on the width
+    ladder. What varies: the quantity (the margin or n): its slope symbol and bound, premises, run, the words
+    (citation, tolerance reason, recalled, symbols beside SYMBOLS, given), the figure, the example and the tightness."""
+    return Claim(id=id, title=title, citation=citation, kind=Kind.TREND,
+                 statement=sp.And(sp.Le(slope, bound + slope_res), sp.Le(max_th, ladder_top)), premises=premises,
+                 run=run, tolerance=Tolerance(atol=1e-9, reason=tolerance_reason), recalled=recalled, seeds=16,
+                 examples_scale=0.17, symbols={**SYMBOLS, **symbols}, given=given, figures=(figure,),
+                 examples=(example,), tightness=tightness, role="finding")
+
+
 # A finding (issue 15): the shape of the threshold against 1/ρ is our measurement. The theorem bounds a sufficient
 # width by poly(1/ρ) (exponent 2 recalled); it does not say the threshold grows like that, so the bound 2 is the
 # recalled worst case taken as a shape, and the fitted exponent is reported against it.
-width_against_margin = Claim(
+width_against_margin = _threshold_finding(
     id="nitanda2019.width_against_margin",
     title="The threshold width for zero training error grows no faster than ρ^{−2} as the margin ρ shrinks "
           "(fitted log–log exponent ≤ 2 up to the ladder's resolution) and is found on the "
@@ -457,19 +474,16 @@ width_against_margin = Claim(
     citation=cite("abstract: 'much better dependence on the network width'; width polynomial in 1/ρ", "recalled",
                   "the exponent 2 is recalled; the n⁶/λ₀⁴ squared-loss scale is Du et al. 2019, Thm 4.1 "
                   "(theorems/du2019.py), evaluated with λ₀ = λ_min(K∞) of the same data, constants 1"),
-    kind=Kind.TREND,
-    statement=sp.And(sp.Le(slope_sym, 2 + slope_res), sp.Le(max_th, ladder_top)),
+    slope=slope_sym,
+    bound=2,
     premises=lambda p: st.fixed_dictionaries({"n": st.integers(8, p.pick(16, 32, 64)), "d": st.just(8),
                                               "eta": st.floats(1.0, 4.0), "seed": st.integers(0, 2**20)}),
     run=run_width_trend,
-    tolerance=Tolerance(atol=1e-9, reason="the ladder's factor-2 resolution is in the statement (slope_resolution: "
-                                          "the worst upward error of the least-squares slope, log 2 · Σ_{x_j > x̄}"
-                                          "(x_j − x̄)/S_xx, ≈ 0.75 at the nominal margins, ≤ 1.08 over 40 drawn "
-                                          "margin sets); atol for round-off of the fit"),
+    tolerance_reason="the ladder's factor-2 resolution is in the statement (slope_resolution: the worst upward error "
+                     "of the least-squares slope, log 2 · Σ_{x_j > x̄}(x_j − x̄)/S_xx, ≈ 0.75 at the nominal margins, "
+                     "≤ 1.08 over 40 drawn margin sets); atol for round-off of the fit",
     recalled=("the exponent 2 of the paper's width in 1/ρ",),
-    seeds=16,
-    examples_scale=0.17,
-    symbols={**SYMBOLS, "margin_slope": "least-squares slope of log(threshold width) against log(1/ρ)",
+    symbols={"margin_slope": "least-squares slope of log(threshold width) against log(1/ρ)",
              "slope_resolution": "largest upward slope error from resolving each threshold to a factor 2 "
                                  "(least-squares leverage of the margins above the mean of log(1/ρ))",
              "max_threshold": "largest threshold width over the margins", "ladder_top": "largest width tried",
@@ -478,13 +492,12 @@ width_against_margin = Claim(
              "squared_loss_scale": "n⁶/λ₀⁴, λ₀ = λ_min(K∞(X)) (Du et al. 2019's width, constants 1)"},
     given="d = 8, inputs of norm 3, teacher with 16 centers; fresh teacher data at each of ρ ≈ 0.3, 0.2, 0.14, 0.1; "
           "horizon T = (1 + ln n)/(ηρ²) at each margin",
-    figures=(Figure("threshold width against 1/ρ, beside ρ^{−2} and the squared-loss scale n⁶/λ₀⁴", x="inv_margin",
-                    ys=("threshold_width", "recalled_rho_minus_2", "squared_loss_scale"), xlabel="1/ρ",
-                    ylabel="width m", logx=True, logy=True, styles=("points", "dashed", "dashed")),),
-    examples=({"n": 16, "d": 8, "eta": 2.0, "seed": 0},),
+    figure=Figure("threshold width against 1/ρ, beside ρ^{−2} and the squared-loss scale n⁶/λ₀⁴", x="inv_margin",
+                  ys=("threshold_width", "recalled_rho_minus_2", "squared_loss_scale"), xlabel="1/ρ",
+                  ylabel="width m", logx=True, logy=True, styles=("points", "dashed", "dashed")),
+    example={"n": 16, "d": 8, "eta": 2.0, "seed": 0},
     tightness=Tightness(expr=slope_sym / 2, meaning="fitted exponent of the threshold against 1/ρ over the recalled "
                                                     "exponent 2", reduce="max"),
-    role="finding",
 )
 
 
@@ -533,7 +546,7 @@ sample_slope = sp.Symbol("sample_slope")
 # A finding (issue 15): the bound 1 is ours (parameter counting), not the paper's (its width is polylogarithmic in n,
 # recalled). The exponents measured on 2026-11-25 (−1.8…0.7) were on the data streams before issue 14; the report
 # gives this run's.
-width_against_n = Claim(
+width_against_n = _threshold_finding(
     id="nitanda2019.width_against_n",
     title="At a fixed margin ρ the threshold width for zero training error grows slower than linearly in the number "
           "of samples n ≤ 64 (fitted log–log exponent ≤ 1 up to the ladder's resolution) and is found on the ladder "
@@ -543,19 +556,16 @@ width_against_n = Claim(
                   "labels need m·d ≳ n, exponent 1; see the module docstring); the "
                   "n⁶/λ₀⁴ squared-loss scale is Du et al. 2019, Thms 3.2 and 4.1 (theorems/du2019.py), evaluated "
                   "with λ₀ = λ_min(K∞) of the same data, constants 1"),
-    kind=Kind.TREND,
-    statement=sp.And(sp.Le(sample_slope, 1 + slope_res), sp.Le(max_th, ladder_top)),
+    slope=sample_slope,
+    bound=1,
     premises=lambda p: st.fixed_dictionaries({"d": st.just(8), "gap": st.floats(0.1, 0.3),
                                               "eta": st.floats(1.0, 4.0), "seed": st.integers(0, 2**20)}),
     run=run_width_against_n,
-    tolerance=Tolerance(atol=1e-9, reason="the ladder's factor-2 resolution is in the statement (slope_resolution, "
-                                          "as for width_against_margin: log 2 · Σ_{x_j > x̄}(x_j − x̄)/S_xx with "
-                                          "x_j = log n_j; exactly 0.4 for n = 8, 16, 32, 64, 0.43 for the dev "
-                                          "ladder 8 … 64); atol for round-off of the fit"),
+    tolerance_reason="the ladder's factor-2 resolution is in the statement (slope_resolution, as for "
+                     "width_against_margin: log 2 · Σ_{x_j > x̄}(x_j − x̄)/S_xx with x_j = log n_j; exactly 0.4 for "
+                     "n = 8, 16, 32, 64, 0.43 for the dev ladder 8 … 64); atol for round-off of the fit",
     recalled=("the logarithmic (not polynomial) dependence of the paper's width on n",),
-    seeds=16,
-    examples_scale=0.17,
-    symbols={**SYMBOLS, "sample_slope": "least-squares slope of log(threshold width) against log n",
+    symbols={"sample_slope": "least-squares slope of log(threshold width) against log n",
              "slope_resolution": "largest upward slope error from resolving each threshold to a factor 2 "
                                  "(least-squares leverage of the n above the mean of log n)",
              "max_threshold": "largest threshold width over the n", "ladder_top": "largest width tried",
@@ -567,13 +577,12 @@ width_against_n = Claim(
           "profile's ladder (8, 16, 32, 64 in ci), all with the draw's margin ρ ≥ gap; horizon T = (1 + ln n)/(ηρ²); "
           "n ≤ 64 (at n = 128 the horizon, not the width, bound on 2 of 30 draws before issue 14: see "
           "horizon_at_large_n)",
-    figures=(Figure("threshold width against n (fixed ρ), beside ∝ n and n⁶/λ₀⁴",
-                    x="n_samples", ys=("threshold_width", "linear_in_n", "squared_loss_scale"), xlabel="n",
-                    ylabel="width m", logx=True, logy=True, styles=("points", "dashed", "dashed")),),
-    examples=({"d": 8, "gap": 0.1, "eta": 1.0, "seed": 0},),  # smallest margin and step: the longest horizon
+    figure=Figure("threshold width against n (fixed ρ), beside ∝ n and n⁶/λ₀⁴",
+                  x="n_samples", ys=("threshold_width", "linear_in_n", "squared_loss_scale"), xlabel="n",
+                  ylabel="width m", logx=True, logy=True, styles=("points", "dashed", "dashed")),
+    example={"d": 8, "gap": 0.1, "eta": 1.0, "seed": 0},  # smallest margin and step: the longest horizon
     tightness=Tightness(expr=sample_slope, meaning="fitted exponent of the threshold against n over our bound 1 "
                                                    "(parameter counting)", reduce="max"),
-    role="finding",
 )
 
 

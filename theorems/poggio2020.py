@@ -58,7 +58,7 @@ above); to be encoded with dev/thorough horizons.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable
 
 import sympy as sp
 import torch
@@ -129,6 +129,11 @@ def _biases(inst: Instance, Ws: hm.Params) -> hm.Params | None:
                  for W in Ws[:-1])
 
 
+def _layer_norms(T: hm.Params) -> torch.Tensor:
+    """‖T_k‖ (Frobenius, per seed) of each layer's tensor in ``T``: (S, K)."""
+    return torch.stack([t.flatten(1).norm(dim=1) for t in T], 1)
+
+
 def _flat(params: hm.Params) -> tuple[hm.Params, int, int]:
     """(S, R, …) records → (S·R, …) so every batched function applies to all records at once."""
     S, R = params[0].shape[:2]
@@ -154,12 +159,11 @@ def run_normalized_dynamics(inst: Instance) -> dict[str, Any]:
     Ws = _init(inst)
     biases = _biases(inst, Ws)
     nd = hm.normalized_dynamics(Ws, X, y, loss=inst.premises["loss"], biases=biases)
-    norm = lambda T: torch.stack([t.flatten(1).norm(dim=1) for t in T], 1)  # noqa: E731
     # the scale of every term: ‖Ẇ_k‖/ρ_k (V̇_k is its projection, and can cancel to ~0 legitimately)
-    wdot = norm(hm.grads(Ws, X, y, loss=inst.premises["loss"], biases=biases))
+    wdot = _layer_norms(hm.grads(Ws, X, y, loss=inst.premises["loss"], biases=biases))
     rho_k = hm.layer_norms(Ws)
-    scale = wdot / rho_k + norm(nd["vdot_paper"]) + 1e-300
-    diff = norm(tuple(a - b for a, b in zip(nd["vdot_paper"], nd["vdot_chain"])))
+    scale = wdot / rho_k + _layer_norms(nd["vdot_paper"]) + 1e-300
+    diff = _layer_norms(tuple(a - b for a, b in zip(nd["vdot_paper"], nd["vdot_chain"])))
     rp, rc = nd["rhodot_paper"], nd["rhodot_chain"]
     return {"v_inner": per_seed(nd["v_inner"] / scale, "layer"), "vdot_error": per_seed(diff / scale, "layer"),
             "rhodot_error": per_seed((rp - rc).abs() / (wdot + rp.abs() + 1e-300), "layer")}
@@ -169,7 +173,27 @@ v_inner, vdot_err, rhodot_err = sp.symbols("v_inner vdot_error rhodot_error")
 ROUNDOFF_TOL = Tolerance(atol=1e-10, reason="float64 round-off: relative errors of sums of ≤ n·m² products of O(1) "
                                             "terms (measured ≤ 1e-14); 1e-10 leaves 10⁴×")
 
-normalized_dynamics = Claim(
+
+def _field_identity(*, id: str, title: str, citation: Citation, statement: sp.Basic,
+                    run: Callable[[Instance], dict[str, Any]], recalled: tuple[str, ...], symbols: dict[str, str],
+                    given: str) -> Claim:
+    """An exact identity between two vector fields of the normalized flow, checked at random θ drawn by net_premises
+    (16 seeds), up to float64 round-off (ROUNDOFF_TOL). What varies: the identity (statement, run, symbols) and its
+    words (title, citation, recalled, given)."""
+    return Claim(id=id, title=title, citation=citation, kind=Kind.EXACT, statement=statement,
+                 premises=lambda p: net_premises(p), run=run, tolerance=ROUNDOFF_TOL, recalled=recalled, seeds=16,
+                 symbols=symbols, given=given)
+
+
+BIAS_BROKEN = "no biases (here fixed hidden biases of size 0.1–1: f is no longer homogeneous)"
+
+
+def _bias_control(parent: Claim, *, name: str, title: str) -> Claim:
+    """``parent``'s identity with fixed hidden biases (bias_premises): f is no longer homogeneous, so it must fail.
+    What varies: the parent, the control's name and title."""
+    return control(parent, name=name, premises=bias_premises, broken=BIAS_BROKEN, title=title)
+
+normalized_dynamics = _field_identity(
     id="poggio2020.normalized_dynamics",
     title="Normalized dynamics: ⟨V_k, V̇_k⟩ = 0, and V̇_k = (ρ/ρ_k²)Σ_n e^{−ρq_n(V)}y_n(∂f(V;x_n)/∂V_k − V_k f(V;x_n)), "
           "ρ̇_k = (ρ/ρ_k)Σ_n e^{−ρq_n(V)}q_n(V) are the flow of W_k/‖W_k‖ and ‖W_k‖",
@@ -178,13 +202,9 @@ normalized_dynamics = Claim(
                   "the paper's equations; they follow from the chain rule for V_k = W_k/ρ_k plus homogeneity: "
                   "∂f(W)/∂W_k = (ρ/ρ_k)∂f(V)/∂V_k and ⟨V_k, ∂f(V)/∂V_k⟩ = f(V) (Euler). A formula with a wrong "
                   "factor, or a network that is not homogeneous (the control), fails"),
-    kind=Kind.EXACT,
     statement=sp.And(sp.Eq(v_inner, 0), sp.Eq(vdot_err, 0), sp.Eq(rhodot_err, 0)),
-    premises=lambda p: net_premises(p),
     run=run_normalized_dynamics,
-    tolerance=ROUNDOFF_TOL,
     recalled=("the equation numbers of the normalized dynamics in the PNAS paper",),
-    seeds=16,
     symbols={"v_inner": "⟨V_k, V̇_k⟩ with the paper's V̇_k, relative to ‖Ẇ_k‖/ρ_k + ‖V̇_k‖", "vdot_error":
              "‖V̇_k(paper) − V̇_k(chain rule)‖, same scale", "rhodot_error": "|ρ̇_k(paper) − ρ̇_k(chain rule)| "
              "relative to ‖Ẇ_k‖ + |ρ̇_k|"},
@@ -194,11 +214,9 @@ normalized_dynamics = Claim(
 
 bias_premises = lambda p: net_premises(p, min_K=2, bias_scale=st.floats(0.1, 1.0))  # noqa: E731
 
-normalized_dynamics_bias_control = control(
+normalized_dynamics_bias_control = _bias_control(
     normalized_dynamics,
     name="normalized_dynamics_bias_control",
-    premises=bias_premises,
-    broken="no biases (here fixed hidden biases of size 0.1–1: f is no longer homogeneous)",
     title="Control: with biases the paper's normalized dynamics no longer match the flow",
 )
 
@@ -217,18 +235,17 @@ def run_constrained_flow(inst: Instance) -> dict[str, Any]:
     nd = hm.normalized_dynamics(Ws, X, y, loss=loss, biases=biases)
     cf = hm.constrained_flow(Ws, X, y, loss=loss, biases=biases)
     rho_k = hm.layer_norms(Ws)
-    norm = lambda T: torch.stack([t.flatten(1).norm(dim=1) for t in T], 1)  # noqa: E731
     time_change = rho_k ** -2  # dt_constrained = dt/ρ_k² per layer
     # the scale: the unprojected constrained gradient after the time change, plus the paper's V̇_k
-    scale = norm(cf["grad"]) * time_change + norm(nd["vdot_paper"]) + 1e-300
-    diff = norm(tuple(a - b * c.reshape(-1, 1, 1) for a, b, c in zip(nd["vdot_paper"], cf["vdot"],
+    scale = _layer_norms(cf["grad"]) * time_change + _layer_norms(nd["vdot_paper"]) + 1e-300
+    diff = _layer_norms(tuple(a - b * c.reshape(-1, 1, 1) for a, b, c in zip(nd["vdot_paper"], cf["vdot"],
                                                                        time_change.unbind(1))))
     return {"constrained_error": per_seed(diff / scale, "layer")}
 
 
 constrained_err = sp.Symbol("constrained_error")
 
-constrained_flow = Claim(
+constrained_flow = _field_identity(
     id="poggio2020.constrained_flow",
     title="The normalized dynamics are the flow of min L(ρV) s.t. ‖V_k‖ = 1: V̇_k = ρ_k^{−2}(I − V_kV_kᵀ)(−∇_{V_k}"
           "L(ρ_1V_1, …, ρ_KV_K)), the time change dt/ρ_k²",
@@ -238,13 +255,9 @@ constrained_flow = Claim(
                   "the constrained flow in Lagrange-multiplier form V̇_k = −∇_{V_k}ℒ + ν_kV_k, ν_k chosen to keep "
                   "‖V_k‖ = 1; the per-layer time change ρ_k^{−2} is derived (chain rule), the paper's form of it is "
                   "recalled"),
-    kind=Kind.EXACT,
     statement=sp.Eq(constrained_err, 0),
-    premises=lambda p: net_premises(p),
     run=run_constrained_flow,
-    tolerance=ROUNDOFF_TOL,
     recalled=("the equation numbers and the paper's way of writing the time change",),
-    seeds=16,
     symbols={"constrained_error": "‖V̇_k(paper, in f(V)) − ρ_k^{−2}·V̇_k(constrained, autograd + projection)‖ relative "
                                   "to ρ_k^{−2}‖∇_{V_k}ℒ‖ + ‖V̇_k(paper)‖, per layer"},
     given="any θ: both sides are vector fields, compared at random points; the constrained side is computed by "
@@ -252,11 +265,9 @@ constrained_flow = Claim(
           "side by impl.homogeneous.normalized_dynamics (homogeneity used)",
 )
 
-constrained_flow_bias_control = control(
+constrained_flow_bias_control = _bias_control(
     constrained_flow,
     name="constrained_flow_bias_control",
-    premises=bias_premises,
-    broken="no biases (here fixed hidden biases of size 0.1–1: f is no longer homogeneous)",
     title="Control: with biases the paper's V̇_k is no longer the constrained problem's flow",
 )
 
@@ -282,22 +293,21 @@ def run_weight_norm(inst: Instance) -> dict[str, Any]:
     vs = tuple(W * (ck / r).reshape(-1, 1, 1) for W, ck, r in zip(Ws, c.unbind(1), rho_k.unbind(1)))  # ‖v_k‖ = c_k
     wn = hm.weight_norm_flow(rho_k, vs, X, y, loss=loss, biases=biases)
     nd = hm.normalized_dynamics(Ws, X, y, loss=loss, biases=biases)
-    norm = lambda T: torch.stack([t.flatten(1).norm(dim=1) for t in T], 1)  # noqa: E731
     time_change = rho_k ** 2 / wn["v_norms"] ** 2  # (S, K): u̇_k = (ρ_k²/‖v_k‖²)·V̇_k
     scaled = tuple(b * tc.reshape(-1, 1, 1) for b, tc in zip(nd["vdot_paper"], time_change.unbind(1)))
-    scale = norm(wn["udot"]) + norm(scaled) + 1e-300
-    diff = norm(tuple(a - b for a, b in zip(wn["udot"], scaled)))
+    scale = _layer_norms(wn["udot"]) + _layer_norms(scaled) + 1e-300
+    diff = _layer_norms(tuple(a - b for a, b in zip(wn["udot"], scaled)))
     gdot, rp = wn["gdot"], nd["rhodot_paper"]
     v_inner = torch.stack([(v * vd).flatten(1).sum(1) for v, vd in zip(vs, wn["vdot"])], 1)
     return {"wn_direction_error": per_seed(diff / scale, "layer"),
             "wn_norm_error": per_seed((gdot - rp).abs() / (gdot.abs() + rp.abs() + 1e-300), "layer"),
-            "wn_v_inner": per_seed(v_inner.abs() / (wn["v_norms"] * norm(wn["vdot"]) + 1e-300), "layer"),
+            "wn_v_inner": per_seed(v_inner.abs() / (wn["v_norms"] * _layer_norms(wn["vdot"]) + 1e-300), "layer"),
             "time_change": per_seed(time_change, "layer")}
 
 
 wn_dir_err, wn_norm_err, wn_v_inner = sp.symbols("wn_direction_error wn_norm_error wn_v_inner")
 
-weight_norm_dynamics = Claim(
+weight_norm_dynamics = _field_identity(
     id="poggio2020.weight_norm_dynamics",
     title="Weight normalization implements the normalized dynamics: gradient flow on (g_k, v_k) with W_k = g_k v_k/‖v_k‖ "
           "gives ġ_k = ρ̇_k and u̇_k = (ρ_k²/‖v_k‖²)·V̇_k (u_k = v_k/‖v_k‖, ρ̇_k and V̇_k the paper's normalized dynamics), "
@@ -309,13 +319,9 @@ weight_norm_dynamics = Claim(
                   "(g_k/‖v_k‖)(I − u_ku_kᵀ)∇_{W_k}L); with ‖v_k(0)‖ = 1 the WN flow of u_k is the unit-norm-constrained "
                   "flow itself. The paper's exact form of the statement (layer-wise g_k, which time change) was not "
                   "re-read: recalled"),
-    kind=Kind.EXACT,
     statement=sp.And(sp.Eq(wn_dir_err, 0), sp.Eq(wn_norm_err, 0), sp.Eq(wn_v_inner, 0)),
-    premises=lambda p: net_premises(p),
     run=run_weight_norm,
-    tolerance=ROUNDOFF_TOL,
     recalled=("that the PNAS paper states the WN equivalence in this layer-wise form, and its equation numbers",),
-    seeds=16,
     symbols={"wn_direction_error": "‖u̇_k(WN, autograd on (g, v)) − (ρ_k²/‖v_k‖²)·V̇_k(paper, in f(V))‖ relative to the "
                                    "sum of their norms, per layer",
              "wn_norm_error": "|ġ_k(WN, autograd) − ρ̇_k(paper)| relative to |ġ_k| + |ρ̇_k|",
@@ -327,11 +333,9 @@ weight_norm_dynamics = Claim(
           "impl.homogeneous.normalized_dynamics (homogeneity used)",
 )
 
-weight_norm_bias_control = control(
+weight_norm_bias_control = _bias_control(
     weight_norm_dynamics,
     name="weight_norm_bias_control",
-    premises=bias_premises,
-    broken="no biases (here fixed hidden biases of size 0.1–1: f is no longer homogeneous)",
     title="Control: with biases the WN flow no longer matches the paper's normalized dynamics (written in f(V))",
 )
 

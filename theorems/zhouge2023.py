@@ -55,7 +55,7 @@ parametrization to be confirmed).
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping
 
 import sympy as sp
 import torch
@@ -647,63 +647,71 @@ RATE_TIGHTNESS = Tightness(RATE_THRESHOLD / growth_sym, "the declared ½ over th
                            "excess/rate (1: the interpolator's excess grows against the optimal rate exactly as slowly "
                            "as the claim allows; smaller: it falls behind the rate faster)", reduce="min")
 
-min_l2_rate = Claim(
+
+def _growth_claim(*, id: str, title: str, citation: Citation, which: str, given: str, seeds: int,
+                  examples_scale: float, ladder: tuple[int, ...] = RATE_LADDER, recalled: tuple[str, ...] = (),
+                  tightness: Tightness | None = RATE_TIGHTNESS, examples: tuple[Mapping[str, Any], ...] = (),
+                  role: Literal["claim", "finding"] = "claim") -> Claim:
+    """The interpolator ``which`` ("l2" or "l1") falls behind the rate: growth exponent of excess/rate ≥ ½ on
+    n₀·``ladder`` (run_interpolator_rate, rate_premises, the RATE_* record). What varies: the interpolator, the
+    ladder, the words (title, citation, recalled, given), the seeds and example budget, the
+    tightness, the examples and the role."""
+    return Claim(id=id, title=title, citation=citation, role=role, kind=Kind.TREND,
+                 statement=sp.Ge(growth_sym, RATE_THRESHOLD), premises=lambda p: rate_premises(p),
+                 run=lambda inst: run_interpolator_rate(inst, which, ladder=ladder), tolerance=RATE_TOL,
+                 recalled=recalled, symbols=RATE_SYMBOLS, given=given, figures=(RATE_FIGURE,), seeds=seeds,
+                 tightness=tightness, examples=examples, examples_scale=examples_scale)
+
+
+_GROW_BROKEN = "the sparse regime n ≫ s·log(d/s) (here s = ⌈n/8⌉ grows with n, ‖β*‖ = 1 kept)"
+
+
+def _dense_control(parent: Claim, *, which: str, title: str) -> Claim:
+    """``parent`` with s = ⌈n/8⌉ growing with n (the sparse regime broken), which must fail. What varies: the
+    interpolator and the title."""
+    return control(parent, name=f"min_{which}_growing_sparsity_control",
+                   premises=lambda p: rate_premises(p, grow_k=True), broken=_GROW_BROKEN, title=title,
+                   run=lambda inst: run_interpolator_rate(inst, which, grow_k=True))
+
+
+min_l2_rate = _growth_claim(
     id="zhouge2023.min_l2_suboptimal",
     title="The minimum-ℓ2 interpolator does not achieve the order σ²·s·log(d/s)/n: at a fixed d/n its excess test loss "
           "does not fall with n, so excess/rate grows at least like n^{1/2} on the ladder n₀·(1, 2, 4)",
+    which="l2",
     citation=cite("Sec. 1 ('Neither minimum ℓ1 or ℓ2 interpolator achieves anything near this guarantee')", "paper",
                   "the statement is the paper's; its form as a growth exponent ≥ ½ at fixed d/n, the ladder and the "
                   "regime n₀ ≥ 4·s·log(d/s) are ours; the order of the min-ℓ2 excess, ‖β*‖²(1 − n/d) + σ²n/(d − n − 1), "
                   "is recalled"),
-    kind=Kind.TREND,
-    statement=sp.Ge(growth_sym, RATE_THRESHOLD),
-    premises=lambda p: rate_premises(p),
-    run=lambda inst: run_interpolator_rate(inst, "l2"),
-    tolerance=RATE_TOL,
     recalled=("the min-ℓ2 interpolator's excess ≈ ‖β*‖²(1 − n/d) + σ²n/(d − n − 1) for isotropic Gaussian x",),
-    symbols=RATE_SYMBOLS,
     given=RATE_GIVEN + "; the min-ℓ2 interpolator Aᵀ(AAᵀ)⁻¹y",
-    figures=(RATE_FIGURE,),
     seeds=RATE_SEEDS,
-    tightness=RATE_TIGHTNESS,
     examples_scale=0.5,
 )
 
-min_l1_rate = Claim(
+min_l1_rate = _growth_claim(
     id="zhouge2023.min_l1_suboptimal",
     title="The minimum-ℓ1 interpolator (basis pursuit) does not achieve the order σ²·s·log(d/s)/n: at a fixed d/n, "
           "excess/rate grows at least like n^{1/2} on the ladder n₀·(1, 2, 4)",
+    which="l1",
     citation=cite("Sec. 1 ('Neither minimum ℓ1 or ℓ2 interpolator achieves anything near this guarantee')", "paper",
                   "the statement is the paper's; its form as a growth exponent ≥ ½ at fixed d/n, the ladder and the "
                   "regime are ours; the min-ℓ1 order σ²/log(d/n) is Wang, Donhauser, Yang (AISTATS 2022, abstract), "
                   "which does not fall with n at a fixed d/n"),
-    kind=Kind.TREND,
-    statement=sp.Ge(growth_sym, RATE_THRESHOLD),
-    premises=lambda p: rate_premises(p),
-    run=lambda inst: run_interpolator_rate(inst, "l1"),
-    tolerance=RATE_TOL,
     recalled=("the min-ℓ1 interpolator's excess of order σ²/log(d/n) (Wang, Donhauser, Yang 2022; the paper's own "
               "sentence with the orders was cut off in the copy read)",),
-    symbols=RATE_SYMBOLS,
     given=RATE_GIVEN + "; the min-ℓ1 interpolator by SciPy's HiGHS LP (impl.sparse_regression.min_l1_interpolator)",
-    figures=(RATE_FIGURE,),
     seeds=RATE_SEEDS_L1,
-    tightness=RATE_TIGHTNESS,
     examples_scale=0.25,  # one LP per problem: ≈ 0.5–2 s per example at the ci sizes
 )
 
-_GROW_BROKEN = "the sparse regime n ≫ s·log(d/s) (here s = ⌈n/8⌉ grows with n, ‖β*‖ = 1 kept)"
-min_l2_dense_control = control(
-    min_l2_rate, name="min_l2_growing_sparsity_control", premises=lambda p: rate_premises(p, grow_k=True),
-    broken=_GROW_BROKEN,
+min_l2_dense_control = _dense_control(
+    min_l2_rate, which="l2",
     title="Control: with s growing like n the rate σ²·s·log(d/s)/n no longer falls, and neither does excess/rate for min-ℓ2",
-    run=lambda inst: run_interpolator_rate(inst, "l2", grow_k=True),
 )
-min_l1_dense_control = control(
-    min_l1_rate, name="min_l1_growing_sparsity_control", premises=lambda p: rate_premises(p, grow_k=True),
-    broken=_GROW_BROKEN,
+min_l1_dense_control = _dense_control(
+    min_l1_rate, which="l1",
     title="Control: with s growing like n the rate σ²·s·log(d/s)/n no longer falls, and neither does excess/rate for min-ℓ1",
-    run=lambda inst: run_interpolator_rate(inst, "l1", grow_k=True),
 )
 
 
@@ -711,21 +719,17 @@ min_l1_dense_control = control(
 # the min-ℓ1 excess falls between n₀ and 2n₀ (a recovery transient) and is flat afterwards. The same statement on the
 # ladder shifted up by one step, n₀·(2, 4, 8). It is not the claim (whose ladder stays as declared) and does not count
 # for the paper; refuted, it would say that the flattening seen at the claim's counterexample was not general.
-min_l1_late = Claim(
+min_l1_late = _growth_claim(
     id="zhouge2023.min_l1_late_growth",
     title="Finding (set after min_l1_suboptimal's refutation): past the recovery transient, on n₀·(2, 4, 8), the "
           "min-ℓ1 interpolator's excess/rate grows at least like n^{1/2}",
     citation=cite("Sec. 1 (the interpolators' suboptimality); our test of the explanation of min_l1_suboptimal's "
                   "refutation", "derived", "our measurement, with the claim's statement on a ladder shifted by one step"),
     role="finding",
-    kind=Kind.TREND,
-    statement=sp.Ge(growth_sym, RATE_THRESHOLD),
-    premises=lambda p: rate_premises(p),
-    run=lambda inst: run_interpolator_rate(inst, "l1", ladder=(2, 4, 8)),
-    tolerance=RATE_TOL,
-    symbols=RATE_SYMBOLS,
+    which="l1",
+    ladder=(2, 4, 8),
+    tightness=None,
     given=RATE_GIVEN.replace("n = n₀·(1, 2, 4)", "n = n₀·(2, 4, 8)") + "; min-ℓ1 by HiGHS",
-    figures=(RATE_FIGURE,),
     seeds=RATE_SEEDS_L1,
     examples=({"n0": 8, "ratio": 4, "noise": 0.1, "seed": 0, "k": 1},),  # min_l1_suboptimal's counterexample
     examples_scale=0.1,

@@ -20,6 +20,7 @@ import torch
 
 from lemmata.impl import consistent_sgd as cs
 from lemmata.theorems import chenluss2018 as cl
+from lemmata.verify import Claim
 from lemmata.verify.profiles import PROFILES
 from lemmata.verify.runner import run_claim
 
@@ -32,6 +33,12 @@ def _verdict(claim) -> tuple[str, str, dict]:
     res = run_claim(claim, profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu",
                     dtype=torch.float64)
     return res.verdict, res.reason, (getattr(res, "counterexample", None) or {}).get("premises", {})
+
+
+def _verdict_at_short(monkeypatch: pytest.MonkeyPatch, claim: Claim) -> tuple[str, str, dict]:
+    """``_verdict(claim)`` with the SGD claims' horizon cut to ``SHORT`` (``cl.STEPS``, read when the claim runs)."""
+    monkeypatch.setattr(cl, "STEPS", SHORT)
+    return _verdict(claim)
 
 
 def ht_without_reweighting(V, nodes, slots):
@@ -57,8 +64,7 @@ def test_dropped_reweighting_breaks_the_same_rate_claim(monkeypatch: pytest.Monk
     # the estimator is then inconsistent (â → (N/D)·a, N ≤ D/2): the consistent run converges elsewhere, to the
     # minimizer of a shrunk-feature objective, and plateaus at a floor whatever the data (a ≠ 0)
     monkeypatch.setattr(cs, "_ht_aggregates", ht_without_reweighting)  # the kernel both paths share
-    monkeypatch.setattr(cl, "STEPS", SHORT)
-    verdict, reason, _ = _verdict(replace(cl.consistent_same_rate, examples=()))
+    verdict, reason, _ = _verdict_at_short(monkeypatch, replace(cl.consistent_same_rate, examples=()))
     assert verdict == "refuted", reason
 
 
@@ -70,17 +76,15 @@ def test_wrong_sign_in_the_node_gradient_is_caught(monkeypatch: pytest.MonkeyPat
 
 def test_wrong_sign_in_the_sgd_step_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cs, "step_size", lambda t, *, mu, t0, c=2.0: -c / (mu * (t + t0)))
-    monkeypatch.setattr(cl, "STEPS", SHORT)
-    verdict, reason, _ = _verdict(cl.unbiased_sgd_rate)
+    verdict, reason, _ = _verdict_at_short(monkeypatch, cl.unbiased_sgd_rate)
     assert verdict == "refuted", reason
 
 
 @pytest.mark.catches("chenluss2018.consistent_same_rate")
 def test_consistent_sgd_at_rate_t_minus_two_is_refuted(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cl, "STEPS", SHORT)
     false = replace(cl.consistent_same_rate, id="chenluss2018.false_rate_t_minus_two", examples=(),
                     statement=sp.Eq(cl.con_exp, -2))
-    verdict, reason, ce = _verdict(false)
+    verdict, reason, ce = _verdict_at_short(monkeypatch, false)
     assert verdict == "refuted", reason
     assert ce.get("n", 99) <= 4 and ce.get("d", 99) <= 2, ce  # shrunk to a small graph
 
@@ -88,10 +92,9 @@ def test_consistent_sgd_at_rate_t_minus_two_is_refuted(monkeypatch: pytest.Monke
 def test_fixed_sample_size_claimed_to_keep_the_rate_is_refuted(monkeypatch: pytest.MonkeyPatch) -> None:
     # false: "with N held at 1 or 2 the consistent estimator still converges at the unbiased rate" (the control's
     # premises, expected to hold), searched from scratch (no replayed example)
-    monkeypatch.setattr(cl, "STEPS", SHORT)
     false = replace(cl.fixed_sample_size_control, id="chenluss2018.false_fixed_n_rate", expect="holds",
                     control_of=None, broken_premise=None, examples=())
-    verdict, reason, ce = _verdict(false)
+    verdict, reason, ce = _verdict_at_short(monkeypatch, false)
     assert verdict == "refuted", reason
     assert ce.get("fixed_N") in (1, 2) and ce.get("n", 99) <= 4, ce
 
@@ -105,6 +108,12 @@ from lemmata.impl import consistent_premise as cpm  # noqa: E402
 PREMISE_SHORT = (512, 512, 512)  # T = 512 here (ci: 2048): each example ≈ 0.1 s, so the shrink stays cheap
 
 
+def _verdict_at_premise_short(monkeypatch: pytest.MonkeyPatch, claim: Claim) -> tuple[str, str, dict]:
+    """``_verdict(claim)`` with the premise claims' horizon cut to ``PREMISE_SHORT`` (``cl.PREMISE_STEPS``)."""
+    monkeypatch.setattr(cl, "PREMISE_STEPS", PREMISE_SHORT)
+    return _verdict(claim)
+
+
 def minibatch_gradient_wrong_sign(w, prob, idx):
     """The minibatch gradient with its sign flipped: SGD ascends (the full gradient, which Newton uses for f*, is intact)."""
     Xb = prob.X[idx]
@@ -116,17 +125,15 @@ def minibatch_gradient_wrong_sign(w, prob, idx):
 def test_wrong_sign_in_the_minibatch_gradient_breaks_the_convex_rate(monkeypatch: pytest.MonkeyPatch) -> None:
     # ascent on the logistic loss: f(w̄_t) − f* grows, the fitted exponent is positive
     monkeypatch.setattr(cpm, "per_sample_gradients", minibatch_gradient_wrong_sign)
-    monkeypatch.setattr(cl, "PREMISE_STEPS", PREMISE_SHORT)
-    verdict, reason, _ = _verdict(cl.convex_same_rate)
+    verdict, reason, _ = _verdict_at_premise_short(monkeypatch, cl.convex_same_rate)
     assert verdict == "refuted", reason
 
 
 @pytest.mark.catches("chenluss2018.convex_same_rate")
 def test_convex_rate_t_minus_three_halves_is_refuted(monkeypatch: pytest.MonkeyPatch) -> None:
     # false: "the averaged iterate's gap falls like t^{-3/2}" (measured exponents are ≈ −1 … −1.2)
-    monkeypatch.setattr(cl, "PREMISE_STEPS", PREMISE_SHORT)
     false = replace(cl.convex_same_rate, id="chenluss2018.false_convex_rate", statement=sp.Le(cl.con_exp_sym, -1.5))
-    verdict, reason, ce = _verdict(false)
+    verdict, reason, ce = _verdict_at_premise_short(monkeypatch, false)
     assert verdict == "refuted", reason
     assert ce.get("n", 99) <= 16, ce  # shrunk toward a small problem
 
@@ -135,16 +142,14 @@ def test_convex_rate_t_minus_three_halves_is_refuted(monkeypatch: pytest.MonkeyP
 def test_constant_step_breaks_the_nonconvex_rate(monkeypatch: pytest.MonkeyPatch) -> None:
     # the schedule's 1/√(t + 1) decay dropped: SGD with a constant step levels off at its noise floor, E‖∇f‖² stalls
     monkeypatch.setattr(cpm, "step_size", lambda t, c, t0=None: c)
-    monkeypatch.setattr(cl, "PREMISE_STEPS", PREMISE_SHORT)
-    verdict, reason, _ = _verdict(cl.nonconvex_same_rate)
+    verdict, reason, _ = _verdict_at_premise_short(monkeypatch, cl.nonconvex_same_rate)
     assert verdict == "refuted", reason
 
 
 @pytest.mark.catches("chenluss2018.nonconvex_same_rate")
 def test_nonconvex_rate_t_minus_two_is_refuted(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cl, "PREMISE_STEPS", PREMISE_SHORT)
     false = replace(cl.nonconvex_same_rate, id="chenluss2018.false_nonconvex_rate", statement=sp.Le(cl.con_exp_sym, -2))
-    verdict, reason, _ = _verdict(false)
+    verdict, reason, _ = _verdict_at_premise_short(monkeypatch, false)
     assert verdict == "refuted", reason
 
 
@@ -160,14 +165,12 @@ def test_premise_tail_bound_catches_a_loose_sampler(monkeypatch: pytest.MonkeyPa
 def test_constant_step_breaks_the_strongly_convex_rate(monkeypatch: pytest.MonkeyPatch) -> None:
     # the 1/(t + t0) decay dropped (γ_t = γ_0 for every t): E‖w_t − w*‖² levels off at the constant step's noise floor
     monkeypatch.setattr(cpm, "step_size", lambda t, c, t0=None: c / (t0 or 1.0))
-    monkeypatch.setattr(cl, "PREMISE_STEPS", PREMISE_SHORT)
-    verdict, reason, _ = _verdict(cl.strongly_convex_same_rate)
+    verdict, reason, _ = _verdict_at_premise_short(monkeypatch, cl.strongly_convex_same_rate)
     assert verdict == "refuted", reason
 
 
 @pytest.mark.catches("chenluss2018.strongly_convex_premise_rate")
 def test_strongly_convex_rate_t_minus_two_is_refuted(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cl, "PREMISE_STEPS", PREMISE_SHORT)
     false = replace(cl.strongly_convex_same_rate, id="chenluss2018.false_sc_rate", statement=sp.Le(cl.con_exp_sym, -2))
-    verdict, reason, _ = _verdict(false)
+    verdict, reason, _ = _verdict_at_premise_short(monkeypatch, false)
     assert verdict == "refuted", reason

@@ -23,7 +23,8 @@ from lemmata.theorems import daskalakis2019 as dp
 from lemmata.verify.cli import main
 from lemmata.verify.profiles import PROFILES
 from lemmata.verify.runner import run_claim
-from lemmata.verify.results import load as load_results
+
+from _planted import verify_planted  # tests/quality/_planted.py
 
 pytestmark = pytest.mark.quality
 
@@ -129,11 +130,7 @@ def test_planted_false_monotone_from_t0_is_refuted(tmp_path: Path, capsys: pytes
     """The first OMWU step is a plain MWU step (x^{−1} = x^0), which raises the KL by Jensen: a claim from t = 0
     is refuted through the user's path (theorem file, CLI, results.json), shrunk small, and its reproduce
     command fails again."""
-    folder = tmp_path / "th"
-    folder.mkdir()
-    (folder / "plantedomwu.py").write_text(FALSE_FROM_ZERO, encoding="utf-8")
-    assert main(["--theorems", str(folder), "verify", "plantedomwu", "--out", str(tmp_path / "R")]) == 1
-    res = load_results(tmp_path / "R")["claims"][0]
+    res = verify_planted(tmp_path, stem="plantedomwu", source=FALSE_FROM_ZERO)[0]
     assert res["verdict"] == "refuted", res["reason"]
     prem = res["counterexample"]["premises"]
     assert prem["n"] <= 3 and prem["m"] <= 3, prem

@@ -22,8 +22,10 @@ from hypothesis import strategies as st
 
 from lemmata.impl import implicit as im
 from lemmata.theorems import gao2022 as gao
+from lemmata.verify import Claim
 from lemmata.verify.cli import main
-from lemmata.verify.results import load as load_results
+
+from _planted import verify_planted  # tests/quality/_planted.py
 
 pytestmark = pytest.mark.quality
 
@@ -93,11 +95,7 @@ CLAIMS = [Claim(id="plantedgao.gamma_too_large", title="planted: gamma < 0.7 kee
 
 @pytest.mark.catches("gao2022.well_posed_at_init")
 def test_planted_false_gamma_bound_is_refuted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = tmp_path / "th"
-    folder.mkdir()
-    (folder / "plantedgao.py").write_text(FALSE_CLAIM, encoding="utf-8")
-    assert main(["--theorems", str(folder), "verify", "plantedgao", "--out", str(tmp_path / "R")]) == 1
-    res = load_results(tmp_path / "R")["claims"][0]
+    res = verify_planted(tmp_path, stem="plantedgao", source=FALSE_CLAIM)[0]
     assert res["verdict"] == "refuted", res["reason"]
     assert res["counterexample"]["premises"]["gamma"] > 0.5  # ‖A‖₂ ≈ 2√m: the break is past γ = ½
     assert main(shlex.split(res["reproduce"])[1:]) == 1
@@ -123,11 +121,7 @@ def test_planted_width_independent_of_n_is_refuted(tmp_path: Path, capsys: pytes
     layer's Gram ZᵀZ (rank ≤ m) is singular and the implicit layer's block is a few percent of it (≈ γ²), so a
     residual direction barely moves and no width under N keeps the envelope; the thresholds measured so far grew
     with slope 0.75–1."""
-    folder = tmp_path / "th"
-    folder.mkdir()
-    (folder / "plantedwidth.py").write_text(FALSE_WIDTH_CLAIM, encoding="utf-8")
-    assert main(["--theorems", str(folder), "verify", "plantedwidth", "--out", str(tmp_path / "R")]) == 1
-    res = load_results(tmp_path / "R")["claims"][0]
+    res = verify_planted(tmp_path, stem="plantedwidth", source=FALSE_WIDTH_CLAIM)[0]
     assert res["verdict"] == "refuted", res["reason"]
     capsys.readouterr()
 
@@ -168,13 +162,19 @@ def test_features_blind_to_the_input_are_caught(monkeypatch: pytest.MonkeyPatch,
     assert verdict.startswith("refuted"), f"phi_of_first_input was not caught by lambda0_positive: {verdict}"
 
 
+def _at_099(claim: Claim, *, id: str, lam_min: sp.Symbol) -> Claim:
+    """``claim`` restated as ``lam_min`` ≥ 0.99λ₀, searched from scratch (no replayed example) on N = 2, γ = 0.2,
+    coherence ¼, η·λ_max = 1 and any seed. What varies: the claim, its planted id and the λ_min symbol."""
+    return replace(
+        claim, id=id, examples=(),
+        statement=sp.Ge(lam_min, sp.Rational(99, 100) * gao.lam0_sym),
+        premises=lambda p: st.fixed_dictionaries({"N": st.just(2), "gamma": st.just(0.2), "coherence": st.just(0.25),
+                                                  "eta_frac": st.just(1.0), "seed": st.integers(0, 2**20)}))
+
+
 # λ_min(K(0)) ≥ 0.99λ₀ at m = 128N is false: at N = 2 the Marchenko–Pastur edge alone puts λ_min(K(0)) near
 # (1 − √(1/128))²λ₀ ≈ 0.83λ₀, and the per-network scale of ‖z*‖² spreads it further
-FALSE_CONCENTRATION = replace(
-    gao.init_lambda_min, id="gao2022.init_lambda_min_099", examples=(),
-    statement=sp.Ge(gao.lam_k0, sp.Rational(99, 100) * gao.lam0_sym),
-    premises=lambda p: st.fixed_dictionaries({"N": st.just(2), "gamma": st.just(0.2), "coherence": st.just(0.25),
-                                              "eta_frac": st.just(1.0), "seed": st.integers(0, 2**20)}))
+FALSE_CONCENTRATION = _at_099(gao.init_lambda_min, id="gao2022.init_lambda_min_099", lam_min=gao.lam_k0)
 
 
 @pytest.mark.catches("gao2022.init_lambda_min")
@@ -209,12 +209,18 @@ EASY_RATE = replace(gao.linear_rate, id="gao2022.linear_rate_easy", examples=(),
     {"N": st.just(2), "gamma": st.just(0.1), "coherence": st.just(0.0), "eta_frac": st.just(0.5), "seed": st.just(0)}))
 
 
+def _ascent_is_caught(monkeypatch: pytest.MonkeyPatch, run_ci, easy: Claim, *, name: str) -> None:
+    """``easy`` (a setting where the true claim ``name`` holds) is verified, and refuted once GD climbs the loss
+    (``gradients_ascending`` planted). What varies: the claim's easy setting and its name in the message."""
+    assert run_ci(easy).verdict == "verified"
+    monkeypatch.setattr(im, "_grads", gradients_ascending)
+    res = run_ci(easy)
+    assert res.verdict == "refuted", f"gradients_ascending was not caught by {name}: {res.verdict}: {res.reason}"
+
+
 @pytest.mark.catches("gao2022.linear_rate")
 def test_gradient_ascent_is_caught_by_the_rate(monkeypatch: pytest.MonkeyPatch, run_ci) -> None:
-    assert run_ci(EASY_RATE).verdict == "verified"
-    monkeypatch.setattr(im, "_grads", gradients_ascending)
-    res = run_ci(EASY_RATE)
-    assert res.verdict == "refuted", f"gradients_ascending was not caught by linear_rate: {res.verdict}: {res.reason}"
+    _ascent_is_caught(monkeypatch, run_ci, EASY_RATE, name="linear_rate")
 
 
 # One setting of the flow claim where it holds (two orthonormal inputs, γ = 0.1); as for the GD rate, the planted
@@ -227,10 +233,7 @@ EASY_FLOW = replace(gao.gf_linear_rate, id="gao2022.gf_linear_rate_easy", exampl
 
 @pytest.mark.catches("gao2022.gf_linear_rate")
 def test_gradient_ascent_is_caught_by_the_flow(monkeypatch: pytest.MonkeyPatch, run_ci) -> None:
-    assert run_ci(EASY_FLOW).verdict == "verified"
-    monkeypatch.setattr(im, "_grads", gradients_ascending)
-    res = run_ci(EASY_FLOW)
-    assert res.verdict == "refuted", f"gradients_ascending was not caught by gf_linear_rate: {res.verdict}: {res.reason}"
+    _ascent_is_caught(monkeypatch, run_ci, EASY_FLOW, name="gf_linear_rate")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -239,11 +242,7 @@ def test_gradient_ascent_is_caught_by_the_flow(monkeypatch: pytest.MonkeyPatch, 
 
 # λ_min(K(k)) ≥ 0.99λ₀ along GD at m = 128N is false: already at k = 0 the Marchenko–Pastur edge puts λ_min(K(0)) near
 # (1 − √(1/128))²λ₀ ≈ 0.83λ₀ at N = 2 (see FALSE_CONCENTRATION)
-FALSE_INVARIANT = replace(
-    gao.gram_invariant, id="gao2022.gram_invariant_099", examples=(),
-    statement=sp.Ge(gao.lam_kk, sp.Rational(99, 100) * gao.lam0_sym),
-    premises=lambda p: st.fixed_dictionaries({"N": st.just(2), "gamma": st.just(0.2), "coherence": st.just(0.25),
-                                              "eta_frac": st.just(1.0), "seed": st.integers(0, 2**20)}))
+FALSE_INVARIANT = _at_099(gao.gram_invariant, id="gao2022.gram_invariant_099", lam_min=gao.lam_kk)
 
 
 @pytest.mark.catches("gao2022.gram_invariant")

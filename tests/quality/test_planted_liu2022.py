@@ -24,7 +24,8 @@ from lemmata.impl import linear_resnet as lr
 from lemmata.impl import pl_star as ps
 from lemmata.impl import two_layer as tl
 from lemmata.verify.cli import main
-from lemmata.verify.results import load as load_results
+
+from _planted import verify_planted  # tests/quality/_planted.py
 
 pytestmark = pytest.mark.quality
 
@@ -136,11 +137,7 @@ CLAIMS = [Claim(id="plantedliu.pl_constant_four", title="planted: ||grad L||^2 >
 
 
 def test_planted_false_pl_constant_is_refuted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = tmp_path / "th"
-    folder.mkdir()
-    (folder / "plantedliu.py").write_text(FALSE_CLAIM, encoding="utf-8")
-    assert main(["--theorems", str(folder), "verify", "plantedliu", "--out", str(tmp_path / "R")]) == 1
-    res = load_results(tmp_path / "R")["claims"][0]
+    res = verify_planted(tmp_path, stem="plantedliu", source=FALSE_CLAIM)[0]
     assert res["verdict"] == "refuted", res["reason"]
     premises = res["counterexample"]["premises"]
     # one sample is enough: with n = 1, eᵀKe = λ_min(K)e² < 2λ_min(K)e² whenever K ≠ 0 and e ≠ 0

@@ -19,7 +19,8 @@ import torch
 from lemmata.impl import coupled as cp
 from lemmata.impl import two_layer as tl
 from lemmata.verify.cli import main
-from lemmata.verify.results import load as load_results
+
+from _planted import verify_planted  # tests/quality/_planted.py
 
 pytestmark = pytest.mark.quality
 
@@ -126,11 +127,7 @@ CLAIMS = [
 
 @pytest.fixture
 def planted_results(tmp_path: Path) -> tuple[Path, list[dict]]:
-    folder = tmp_path / "th"
-    folder.mkdir()
-    (folder / "plantedmunteanu.py").write_text(FALSE_CLAIMS, encoding="utf-8")
-    assert main(["--theorems", str(folder), "verify", "plantedmunteanu", "--out", str(tmp_path / "R")]) == 1
-    return tmp_path, load_results(tmp_path / "R")["claims"]
+    return tmp_path, verify_planted(tmp_path, stem="plantedmunteanu", source=FALSE_CLAIMS)
 
 
 def test_planted_false_claims_are_refuted(planted_results, capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,7 +17,8 @@ import pytest
 
 from lemmata.impl import sparse_regression as sr
 from lemmata.verify.cli import main
-from lemmata.verify.results import load as load_results
+
+from _planted import verify_planted  # tests/quality/_planted.py
 
 pytestmark = pytest.mark.quality
 
@@ -97,11 +98,7 @@ CLAIMS = [Claim(id="plantedzg2.l2_wins", title="planted: the min-l2 interpolator
 
 
 def _refuted_and_replays(stem: str, source: str, max_n: int, tmp_path: Path) -> None:
-    folder = tmp_path / "th"
-    folder.mkdir()
-    (folder / f"{stem}.py").write_text(source, encoding="utf-8")
-    assert main(["--theorems", str(folder), "verify", stem, "--out", str(tmp_path / "R")]) == 1
-    res = load_results(tmp_path / "R")["claims"][0]
+    res = verify_planted(tmp_path, stem=stem, source=source)[0]
     assert res["verdict"] == "refuted", res["reason"]
     premises = res["counterexample"]["premises"]
     assert premises["n"] <= max_n and premises["d"] <= 4 * max_n, premises  # shrunk toward the smallest problem

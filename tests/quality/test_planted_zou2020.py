@@ -32,7 +32,8 @@ from lemmata.theorems import zou2020 as zou
 from lemmata.verify.cli import main
 from lemmata.verify.profiles import PROFILES
 from lemmata.verify.runner import run_claim
-from lemmata.verify.results import load as load_results
+
+from _planted import verify_planted  # tests/quality/_planted.py
 
 pytestmark = pytest.mark.quality
 
@@ -153,11 +154,7 @@ CLAIMS = [Claim(id="plantedzou.nag_exponent_one", title="planted: NAG needs iter
 
 
 def test_planted_false_nag_exponent_is_refuted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = tmp_path / "th"
-    folder.mkdir()
-    (folder / "plantedzou.py").write_text(FALSE_CLAIM, encoding="utf-8")
-    assert main(["--theorems", str(folder), "verify", "plantedzou", "--out", str(tmp_path / "R")]) == 1
-    res = load_results(tmp_path / "R")["claims"][0]
+    res = verify_planted(tmp_path, stem="plantedzou", source=FALSE_CLAIM)[0]
     assert res["verdict"] == "refuted", res["reason"]
     premises = res["counterexample"]["premises"]
     assert premises["d"] <= 3 and premises["L"] <= 2, premises  # shrunk toward the smallest network

@@ -70,6 +70,19 @@ def toy(write_theorem):
     return make
 
 
+@pytest.fixture
+def toy_result(toy, run_ci):
+    """``toy_result(claims_src)`` writes ``toy.py`` with ``claims_src``, which declares exactly one claim, and returns
+    that claim's ci result. What varies: the module text (its run, premises and statement)."""
+
+    def run(claims_src: str):
+        _, claims = toy(claims_src)
+        (only,) = claims.values()
+        return run_ci(only)
+
+    return run
+
+
 def reproduce_exit(cmd: str) -> int:
     argv = shlex.split(cmd)
     assert argv[0] == "lemmata"
@@ -217,16 +230,15 @@ def test_probabilistic_never_failing_is_verified(toy, run_ci) -> None:
     assert res.evidence["worst_example"]["interval"][1] <= 0.1
 
 
-def test_probabilistic_few_failures_are_tolerated(toy, run_ci) -> None:
+def test_probabilistic_few_failures_are_tolerated(toy_result) -> None:
     # exactly 1 of S seeds fails: CP upper bound for 1/72 is about 0.075 <= delta = 0.2
-    _, claims = toy(
+    res = toy_result(
         'def one_fails(inst):\n'
         '    v = torch.zeros(inst.S, dtype=inst.dtype); v[0] = 1.0\n'
         '    return {"u": per_seed(v)}\n'
         'CLAIMS = [claim("few", kind=Kind.PROBABILISTIC, delta=0.2, statement=sp.Le(u, 0.5), '
         'premises=seed_only, run=one_fails)]'
     )
-    res = run_ci(claims["toy.few"])
     assert res.verdict == "verified", res.reason
     assert res.evidence["failed_seeds_total"] == res.examples
     # the worst slack of a passing example is read over its seeds that held (u = 0 against 0.5: gap −1),
@@ -234,15 +246,14 @@ def test_probabilistic_few_failures_are_tolerated(toy, run_ci) -> None:
     assert res.worst_slack == pytest.approx(1.0)
 
 
-def test_probabilistic_undecided_is_inconclusive(toy, run_ci) -> None:
+def test_probabilistic_undecided_is_inconclusive(toy_result) -> None:
     # 6 of every 64 seeds fail, batch after batch: after 4 batches the CP interval straddles delta = 0.1
-    _, claims = toy(
+    res = toy_result(
         'def some_fail(inst):\n'
         '    return {"u": per_seed(torch.arange(inst.S, dtype=inst.dtype) / inst.S)}\n'
         'CLAIMS = [claim("straddle", kind=Kind.PROBABILISTIC, delta=0.1, statement=sp.Le(u, 0.9), '
         'premises=seed_only, run=some_fail)]'
     )
-    res = run_ci(claims["toy.straddle"])
     assert res.seeds_per_example == 64
     assert res.verdict == "inconclusive"
     assert "δ=0.1" in res.reason and "within 4 batches" in res.reason
@@ -250,15 +261,14 @@ def test_probabilistic_undecided_is_inconclusive(toy, run_ci) -> None:
     assert res.search["batches"] == 4 * res.examples  # every example used the profile's whole cap
 
 
-def test_probabilistic_nan_seeds_are_not_silently_verified(toy, run_ci) -> None:
-    _, claims = toy(
+def test_probabilistic_nan_seeds_are_not_silently_verified(toy_result) -> None:
+    res = toy_result(
         'def half_nan(inst):\n'
         '    v = torch.zeros(inst.S, dtype=inst.dtype); v[::2] = math.nan\n'
         '    return {"u": per_seed(v)}\n'
         'CLAIMS = [claim("halfnan", kind=Kind.PROBABILISTIC, delta=0.1, statement=sp.Le(u, 0.5), '
         'premises=seed_only, run=half_nan)]'
     )
-    res = run_ci(claims["toy.halfnan"])
     assert res.evidence["nonfinite_seeds_total"] > 0
     assert res.verdict != "verified" or "NaN" in res.reason
 
@@ -303,13 +313,12 @@ def test_expect_breaks_without_control_helper(toy, run_ci) -> None:
 
 # --- errors and numerics ----------------------------------------------------------------------
 
-def test_run_that_raises_is_inconclusive_with_the_error(toy, run_ci) -> None:
-    _, claims = toy(
+def test_run_that_raises_is_inconclusive_with_the_error(toy_result) -> None:
+    res = toy_result(
         'def boom(inst):\n'
         '    raise ValueError("the solver blew up at n=%d" % inst.premises["n"])\n'
         'CLAIMS = [claim("boom", run=boom)]'
     )
-    res = run_ci(claims["toy.boom"])
     assert res.verdict == "inconclusive"
     assert "ValueError" in res.reason and "the solver blew up" in res.reason
     assert "\n" not in res.reason
@@ -317,13 +326,12 @@ def test_run_that_raises_is_inconclusive_with_the_error(toy, run_ci) -> None:
     assert res.examples == 0
 
 
-def test_nan_run_is_inconclusive_mentioning_nan(toy, run_ci) -> None:
-    _, claims = toy(
+def test_nan_run_is_inconclusive_mentioning_nan(toy_result) -> None:
+    res = toy_result(
         'def nan_run(inst):\n'
         '    return {"n": per_seed(torch.full((inst.S,), math.nan, dtype=inst.dtype))}\n'
         'CLAIMS = [claim("nan", run=nan_run)]'
     )
-    res = run_ci(claims["toy.nan"])
     assert res.verdict == "inconclusive"
     assert "NaN" in res.reason
     assert res.evidence["nonfinite_seeds_total"] == res.examples * res.seeds_per_example
@@ -331,19 +339,18 @@ def test_nan_run_is_inconclusive_mentioning_nan(toy, run_ci) -> None:
     _writable(res)
 
 
-def test_partially_nan_exact_run_is_inconclusive(toy, run_ci) -> None:
-    _, claims = toy(
+def test_partially_nan_exact_run_is_inconclusive(toy_result) -> None:
+    res = toy_result(
         'def some_nan(inst):\n'
         '    v = torch.zeros(inst.S, dtype=inst.dtype); v[3] = math.nan\n'
         '    return {"n": per_seed(v)}\n'
         'CLAIMS = [claim("somenan", run=some_nan)]'
     )
-    res = run_ci(claims["toy.somenan"])
     assert res.verdict == "inconclusive" and "NaN" in res.reason
 
 
-def test_divergence_to_inf_is_a_counterexample(toy, run_ci) -> None:
-    _, claims = toy(
+def test_divergence_to_inf_is_a_counterexample(toy_result) -> None:
+    res = toy_result(
         'def diverge(inst):\n'
         '    v = torch.zeros(inst.S, dtype=inst.dtype)\n'
         '    if inst.premises["n"] > 30:\n'
@@ -351,7 +358,6 @@ def test_divergence_to_inf_is_a_counterexample(toy, run_ci) -> None:
         '    return {"n": per_seed(v)}\n'
         'CLAIMS = [claim("inf", run=diverge)]'
     )
-    res = run_ci(claims["toy.inf"])
     assert res.verdict == "refuted"
     assert res.counterexample["premises"]["n"] == 31
     assert res.counterexample["failed_seeds"] == 1
@@ -359,24 +365,22 @@ def test_divergence_to_inf_is_a_counterexample(toy, run_ci) -> None:
     _writable(res)
 
 
-def test_non_scalar_premise_is_inconclusive_about_json_scalars(toy, run_ci) -> None:
-    _, claims = toy(
+def test_non_scalar_premise_is_inconclusive_about_json_scalars(toy_result) -> None:
+    res = toy_result(
         'def listy(profile):\n'
         '    return st.fixed_dictionaries({"n": st.just([1, 2]), "seed": st.just(0)})\n'
         'CLAIMS = [claim("listy", premises=listy)]'
     )
-    res = run_ci(claims["toy.listy"])
     assert res.verdict == "invalid"
     assert "JSON scalars" in res.reason and "'n'" in res.reason
 
 
-def test_missing_symbol_at_run_time_is_reported_naming_the_symbol(toy, run_ci) -> None:
-    _, claims = toy(
+def test_missing_symbol_at_run_time_is_reported_naming_the_symbol(toy_result) -> None:
+    res = toy_result(
         'def wrong_name(inst):\n'
         '    return {"nn": per_seed(torch.zeros(inst.S, dtype=inst.dtype))}\n'
         'CLAIMS = [claim("missing", run=wrong_name)]'
     )
-    res = run_ci(claims["toy.missing"])
     assert res.verdict == "invalid"
     assert "'n'" in res.reason and "toy.missing" in res.reason
 
@@ -497,14 +501,13 @@ def test_control_without_evidence_is_inconclusive(toy, run_ci, run_src: str) -> 
     assert res.verdict == "inconclusive", res.reason
 
 
-def test_claim_against_an_infinite_bound_is_not_verified(toy, run_ci) -> None:
-    _, claims = toy(
+def test_claim_against_an_infinite_bound_is_not_verified(toy_result) -> None:
+    res = toy_result(
         'y = sp.Symbol("y")\n'
         'def with_bound(inst):\n'
         '    return {"n": per_seed(torch.full((inst.S,), float(inst.premises["n"]), dtype=inst.dtype)), "y": math.inf}\n'
         'CLAIMS = [claim("infbound", statement=sp.Ge(n, y), run=with_bound)]'
     )
-    res = run_ci(claims["toy.infbound"])
     assert res.verdict != "verified", res.reason
 
 
@@ -529,8 +532,8 @@ CLAIMS = [Claim(id="rejects.even", title="even n <= 100", citation=CIT, kind=Kin
 
 # --- tightness --------------------------------------------------------------------------------
 
-def test_tightness_is_measured_over_the_whole_run_on_the_seeds_that_held(toy, run_ci) -> None:
-    _, claims = toy(
+def test_tightness_is_measured_over_the_whole_run_on_the_seeds_that_held(toy_result) -> None:
+    res = toy_result(
         'from lemmata.verify import Tightness\n'
         'k = sp.Symbol("k")\n'
         'def curve(inst):\n'
@@ -541,7 +544,6 @@ def test_tightness_is_measured_over_the_whole_run_on_the_seeds_that_held(toy, ru
         'CLAIMS = [claim("tight", statement=sp.Le(x, b), run=curve, premises=ints(1, 50),\n'
         '                tightness=Tightness(expr=x / b, meaning="loss over its bound", reduce="last"))]'
     )
-    res = run_ci(claims["toy.tight"])
     assert res.verdict == "verified", res.reason
     t = res.tightness
     assert t["declared"] and t["inequality"] and t["meaning"] == "loss over its bound"
