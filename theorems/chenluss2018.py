@@ -973,7 +973,8 @@ strongly_convex_same_rate = premise_rate_claim(
     name="strongly_convex_premise_rate",
     title="Strongly convex case: under the consistency premise (l(N, ε) ≤ δ/T), SGD with a biased consistent estimator "
           "(γ_t = 2/(μ(t + t0))) has E‖w_t − w*‖² = O(1/t), no slower in exponent than unbiased SGD",
-    where="the strongly convex theorem (number not confirmed; abstract: the analysis covers strongly convex objectives)",
+    where="the strongly convex theorem (number not confirmed; abstract: the analysis covers strongly convex "
+          "objectives)",
     note="the abstract's 'same convergence behavior'; the O(1/T) form, the premise and the schedule are recalled; "
          "γ_t = 2/(μ(t + t0)) is consistent_same_rate's (ours)",
     exponent=sp.Integer(-1),

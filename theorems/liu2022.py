@@ -586,8 +586,8 @@ pl_star_over_ball = wide_net_claim(
     run=run_ball_pl,
     tolerance=Tolerance(rtol=1e-9, reason="float64 round-off of ‖∇L‖² and L (sums of ≤ m·n products of O(1) terms)"),
     regime=replace(PATH_REGIME, note=PATH_REGIME_NOTE + "; the ball's points are not GD iterates: 16 random directions "
-                   "at radii R/16 … R per seed, and projected descent (8 steps of R/8 in ci) on log(‖∇L‖²/2L) from the 4 "
-                   "outermost"),
+                   "at radii R/16 … R per seed, and projected descent (8 steps of R/8 in ci) on log(‖∇L‖²/2L) from "
+                   "the 4 outermost"),
     recalled=("the theorem's number, its μ (λ_min(K(w₀)) minus a Hessian-norm term) and its radius R = 2√(2βL(w₀))/μ",),
     symbols={"pl_ratio": "min over the ball's sampled and adversarial points of ½‖∇L(w)‖²/(μL(w)), μ = ½λ_min(K(w₀))",
              "mu_rel": PATH_SYMBOLS["mu_rel"], "lambda0": PATH_SYMBOLS["lambda0"], "n": "number of samples",
