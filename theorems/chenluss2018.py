@@ -80,7 +80,7 @@ error.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable
 
 import sympy as sp
 import torch
@@ -743,7 +743,7 @@ def premise_premises(p: Profile, loss: str, **extra: st.SearchStrategy[Any]) -> 
 def _premise_setup(inst: Instance, loss: str):
     q = inst.premises
     prob = cpm.problem_data(loss, q["n"], q["d"], generator=inst.generator(0), scale=q["scale"],  # type: ignore[arg-type]
-                            outlier_frac=q.get("outlier_frac", 0.0))
+                            outlier_frac=q.get("outlier_frac", 0.0), lam=q.get("lam", 0.0))
     T = inst.profile.pick(*PREMISE_STEPS)
     a = premise_amplitudes(q["d"], q["a_max"])
     N = cpm.sample_size_for_horizon(T, PREMISE_DELTA, q["eps"], a, q["p"])
@@ -752,13 +752,23 @@ def _premise_setup(inst: Instance, loss: str):
     return prob, T, a, N, record, w0
 
 
-def _premise_runs(inst: Instance, loss: str, inconsistent: bool) -> tuple[Any, ...]:
-    """The unbiased run and the consistent one (or, for the control, the inconsistent one) on the same minibatches."""
+def _premise_runs(inst: Instance, loss: str, inconsistent: bool, *,
+                  strongly_convex: bool = False) -> tuple[Any, ...]:
+    """The unbiased run and the consistent one (or, for the control, the inconsistent one) on the same minibatches:
+    ``(prob, T, N, t0, unbiased, consistent)``.
+
+    The step schedule: γ_t = PREMISE_STEP_C/(L√(t + 1)) (t0 is None), or with ``strongly_convex`` (the premises carry
+    λ = μ) γ_t = 2/(μ(t + t0)), t0 = ⌈2L/μ⌉, as consistent_same_rate."""
     q = inst.premises
     prob, T, a, N, record, w0 = _premise_setup(inst, loss)
     L = cpm.smoothness(prob)
-    c = PREMISE_STEP_C / L
-    kw = dict(steps=T, c=c, batch=q["batch"], record=record, N=N, a=a, p=q["p"])
+    if strongly_convex:
+        mu = q["lam"]
+        t0: float | None = float(max(1, math.ceil(STEP_C * L / mu)))  # γ_0 = 2/(μ t0) ≤ 1/L
+        c = STEP_C / mu
+    else:
+        t0, c = None, PREMISE_STEP_C / L
+    kw = dict(steps=T, c=c, t0=t0, batch=q["batch"], record=record, N=N, a=a, p=q["p"])
     gens = lambda: (inst.seed_generators(1)[0], inst.seed_generators(2)[0])  # noqa: E731
     g1, f1 = gens()
     unb = cpm.premise_sgd(prob, w0, estimator="unbiased", batch_generator=g1, factor_generator=f1, **kw)
@@ -771,7 +781,7 @@ def _premise_runs(inst: Instance, loss: str, inconsistent: bool) -> tuple[Any, .
     g2, f2 = gens()
     con = cpm.premise_sgd(prob, w0, estimator="inconsistent" if inconsistent else "consistent", batch_generator=g2,
                           factor_generator=f2, bias=bias, **kw)
-    return prob, T, N, unb, con
+    return prob, T, N, t0, unb, con
 
 
 def _rate_values(t: torch.Tensor, T: int, e_u: torch.Tensor, e_c: torch.Tensor, name: str) -> dict[str, Any]:
@@ -785,7 +795,7 @@ def _rate_values(t: torch.Tensor, T: int, e_u: torch.Tensor, e_c: torch.Tensor, 
 
 def run_convex_pair(inst: Instance, inconsistent: bool = False) -> dict[str, Any]:
     """Convex (unregularized logistic) case: E[f(w̄_t)] − f* (mean over S runs) of the averaged iterates."""
-    prob, T, N, unb, con = _premise_runs(inst, "logistic", inconsistent)
+    prob, T, N, _, unb, con = _premise_runs(inst, "logistic", inconsistent)
     w_star, residual = cpm.logistic_minimizer(prob)
     f_star = float(cpm.objective(w_star.unsqueeze(0), prob))
     S, K, d = unb.w_avg.shape
@@ -800,7 +810,7 @@ def run_convex_pair(inst: Instance, inconsistent: bool = False) -> dict[str, Any
 
 def run_nonconvex_pair(inst: Instance, inconsistent: bool = False) -> dict[str, Any]:
     """Nonconvex (Cauchy regression) case: min_{s ≤ t} E‖∇f(w_s)‖² (E: mean over S runs)."""
-    prob, T, N, unb, con = _premise_runs(inst, "cauchy", inconsistent)
+    prob, T, N, _, unb, con = _premise_runs(inst, "cauchy", inconsistent)
     t = unb.t
     idx = t.long()
     m_u = torch.cummin(unb.grad_sq.mean(0), 0).values[idx]
@@ -827,106 +837,121 @@ PREMISE_SYMBOLS = {
 }
 con_exp_sym, gap_sym = sp.symbols("consistent_exponent exponent_gap")
 
-# the convex and nonconvex theorems' rate t^{-1/2}: how much of it the consistent estimator's run used
-HALF_RATE_TIGHTNESS = Tightness(sp.Rational(-1, 2) / con_exp_sym, "the bound's exponent −½ over the consistent "
-                                "estimator's measured one (1: it decays exactly at the theorem's rate; smaller: faster)",
-                                reduce="min")
 
-convex_same_rate = Claim(
-    id="chenluss2018.convex_same_rate",
+def premise_rate_claim(*, name: str, title: str, where: str, note: str,
+                       premises: Callable[[Profile], st.SearchStrategy[dict[str, Any]]],
+                       run: Callable[[Instance], dict[str, Any]], symbols: dict[str, str], given: str,
+                       figure_title: str, curves: tuple[str, str], ylabel: str,
+                       exponent: sp.Rational = sp.Rational(-1, 2), exponent_text: str = "−½",
+                       tolerance_reason: str = PREMISE_TOL_REASON) -> Claim:
+    """One of the three theorems under the consistency premise (convex, nonconvex, strongly convex), as "the consistent
+    estimator's fitted exponent is ≤ ``exponent`` (the theorem's rate) and no worse than unbiased SGD's", decided as a
+    TREND with the allowance 0.25 (``tolerance_reason``), tightness = the bound's exponent over the measured one; the
+    theorem is recalled (citation ``where`` and ``note``).
+
+    What varies by case: the id ``name``, title, citation, the theorem's ``exponent`` (−½ for the convex and nonconvex
+    theorems; its text for the tightness), premises, the pair runner, the symbols added to PREMISE_SYMBOLS,
+    ``given``, and the figure (its title, the unbiased and consistent ``curves`` drawn against ``sqrt_envelope``, the
+    y label)."""
+    return Claim(
+        id=f"chenluss2018.{name}",
+        title=title,
+        citation=cite(where, "recalled", note),
+        kind=Kind.TREND,
+        statement=sp.And(sp.Le(con_exp_sym, exponent), sp.Le(gap_sym, 0)),
+        premises=premises,
+        run=run,
+        tolerance=Tolerance(atol=0.25, reason=tolerance_reason),
+        recalled=RECALLED_PREMISE,
+        symbols={**PREMISE_SYMBOLS, **symbols},
+        given=given,
+        figures=(Figure(figure_title, x="t", ys=(*curves, "sqrt_envelope"), xlabel="SGD step t", ylabel=ylabel,
+                        logx=True, logy=True, styles=("line", "line", "dashed")),),
+        examples_scale=0.5,
+        tightness=Tightness(exponent / con_exp_sym, f"the bound's exponent {exponent_text} over the consistent "
+                            "estimator's measured one (1: it decays exactly at the theorem's rate; smaller: faster)",
+                            reduce="min"),
+    )
+
+
+FIXED_ERROR_BROKEN = ("consistency: the estimator's error is bounded relative to ‖∇f(w)‖ (here a fixed error b, ‖b‖ = "
+                      "ε‖∇f(w₀)‖, is added")
+
+
+def inconsistent_control(parent: Claim, *, case: str, title: str, run_pair: Callable[..., dict[str, Any]],
+                         broken_detail: str = ": it neither shrinks with ‖∇f(w)‖ nor with N") -> Claim:
+    """The control of a :func:`premise_rate_claim`: the parent's comparison on the parent's premises, with a fixed error
+    b (not relative to ‖∇f‖: the consistency premise broken) added to the estimator, ``run_pair(inst,
+    inconsistent=True)``. What varies: the ``case`` (the id is ``<case>_inconsistent_control``), the title, the pair
+    runner, and what ``broken`` says after "is added"."""
+    return control(
+        parent,
+        name=f"{case}_inconsistent_control",
+        premises=parent.premises,
+        broken=f"{FIXED_ERROR_BROKEN}{broken_detail})",
+        title=title,
+        run=lambda inst: run_pair(inst, inconsistent=True),
+    )
+
+
+convex_same_rate = premise_rate_claim(
+    name="convex_same_rate",
     title="Convex case: under the consistency premise (l(N, ε) ≤ δ/T), SGD with a biased consistent estimator drives "
           "E f(w̄_t) − f* down at the rate O(1/√t) of the convex theorem, no slower in exponent than unbiased SGD",
-    citation=cite("the convex theorem (number not confirmed; abstract: 'our analysis covers strongly convex, convex, and "
-                  "nonconvex objectives')", "recalled",
-                  "the abstract's 'same convergence behavior' for the convex case; the bound's form O(1/√T) for the "
-                  "averaged iterate, the premise and the step schedule are recalled; γ_t = 1/(2L√(t + 1)) is ours"),
-    kind=Kind.TREND,
-    statement=sp.And(sp.Le(con_exp_sym, sp.Rational(-1, 2)), sp.Le(gap_sym, 0)),
+    where="the convex theorem (number not confirmed; abstract: 'our analysis covers strongly convex, convex, and "
+          "nonconvex objectives')",
+    note="the abstract's 'same convergence behavior' for the convex case; the bound's form O(1/√T) for the averaged "
+         "iterate, the premise and the step schedule are recalled; γ_t = 1/(2L√(t + 1)) is ours",
     premises=lambda p: premise_premises(p, "logistic"),
     run=run_convex_pair,
-    tolerance=Tolerance(atol=0.25, reason=PREMISE_TOL_REASON),
-    recalled=RECALLED_PREMISE,
-    symbols={**PREMISE_SYMBOLS, "unbiased_gap": "E f(w̄_t) − f*, unbiased (mean of S runs; w̄_t the running average)",
+    symbols={"unbiased_gap": "E f(w̄_t) − f*, unbiased (mean of S runs; w̄_t the running average)",
              "consistent_gap": "E f(w̄_t) − f*, consistent estimator", "f_star": "f* (Newton)",
              "newton_residual": "‖∇f(w*)‖ after Newton", "w_star_norm": "‖w*‖"},
     given="unregularized logistic regression (convex, not strongly convex) with d anchor pairs that make it coercive; w₀ = "
           "0; γ_t = 1/(2L√(t + 1)); both runs on the same minibatches",
-    figures=(Figure("E f(w̄_t) − f*: unbiased against consistent SGD, with C·t^{-1/2}", x="t",
-                    ys=("unbiased_gap", "consistent_gap", "sqrt_envelope"), xlabel="SGD step t",
-                    ylabel="E f(w̄_t) − f*", logx=True, logy=True, styles=("line", "line", "dashed")),),
-    tightness=HALF_RATE_TIGHTNESS,
-    examples_scale=0.5,
+    figure_title="E f(w̄_t) − f*: unbiased against consistent SGD, with C·t^{-1/2}",
+    curves=("unbiased_gap", "consistent_gap"),
+    ylabel="E f(w̄_t) − f*",
 )
 
-convex_inconsistent_control = control(
+convex_inconsistent_control = inconsistent_control(
     convex_same_rate,
-    name="convex_inconsistent_control",
-    premises=lambda p: premise_premises(p, "logistic"),
-    broken="consistency: the estimator's error is bounded relative to ‖∇f(w)‖ (here a fixed error b, ‖b‖ = ε‖∇f(w₀)‖, "
-           "is added: it neither shrinks with ‖∇f(w)‖ nor with N)",
+    case="convex",
     title="Control: an inconsistent estimator (a fixed error b added) stalls: E f(w̄_t) − f* no longer falls like t^{-1/2}",
-    run=lambda inst: run_convex_pair(inst, inconsistent=True),
+    run_pair=run_convex_pair,
 )
 
-nonconvex_same_rate = Claim(
-    id="chenluss2018.nonconvex_same_rate",
+nonconvex_same_rate = premise_rate_claim(
+    name="nonconvex_same_rate",
     title="Nonconvex case: under the consistency premise (l(N, ε) ≤ δ/T), SGD with a biased consistent estimator drives "
           "min_{s≤t} E‖∇f(w_s)‖² down at the rate O(1/√t) of the nonconvex theorem, no slower in exponent than unbiased SGD",
-    citation=cite("the nonconvex theorem (number not confirmed; abstract: the analysis covers nonconvex objectives)",
-                  "recalled",
-                  "the abstract's 'same convergence behavior' for the nonconvex case; the bound's form O(1/√T) for "
-                  "min_t E‖∇f(w_t)‖², the premise and the step schedule are recalled; γ_t = 1/(2L√(t + 1)) is ours"),
-    kind=Kind.TREND,
-    statement=sp.And(sp.Le(con_exp_sym, sp.Rational(-1, 2)), sp.Le(gap_sym, 0)),
+    where="the nonconvex theorem (number not confirmed; abstract: the analysis covers nonconvex objectives)",
+    note="the abstract's 'same convergence behavior' for the nonconvex case; the bound's form O(1/√T) for "
+         "min_t E‖∇f(w_t)‖², the premise and the step schedule are recalled; γ_t = 1/(2L√(t + 1)) is ours",
     premises=lambda p: premise_premises(p, "cauchy"),
     run=run_nonconvex_pair,
-    tolerance=Tolerance(atol=0.25, reason=PREMISE_TOL_REASON),
-    recalled=RECALLED_PREMISE,
-    symbols={**PREMISE_SYMBOLS, "unbiased_min_grad_sq": "min_{s≤t} E‖∇f(w_s)‖², unbiased (E: mean of S runs)",
+    symbols={"unbiased_min_grad_sq": "min_{s≤t} E‖∇f(w_s)‖², unbiased (E: mean of S runs)",
              "consistent_min_grad_sq": "min_{s≤t} E‖∇f(w_s)‖², consistent estimator",
              "outlier_frac": "fraction of gross outliers (residuals in the nonconvex region of the Cauchy loss)"},
     given="Cauchy-loss robust regression f(w) = (1/n)Σ log(1 + (x_iᵀw − y_i)²/2) (nonconvex) with gross outliers; w₀ = 0; "
           "γ_t = 1/(2L√(t + 1)); both runs on the same minibatches",
-    figures=(Figure("min_{s≤t} E‖∇f(w_s)‖²: unbiased against consistent SGD, with C·t^{-1/2}", x="t",
-                    ys=("unbiased_min_grad_sq", "consistent_min_grad_sq", "sqrt_envelope"), xlabel="SGD step t",
-                    ylabel="min E‖∇f‖²", logx=True, logy=True, styles=("line", "line", "dashed")),),
-    examples_scale=0.5,
-    tightness=HALF_RATE_TIGHTNESS,
+    figure_title="min_{s≤t} E‖∇f(w_s)‖²: unbiased against consistent SGD, with C·t^{-1/2}",
+    curves=("unbiased_min_grad_sq", "consistent_min_grad_sq"),
+    ylabel="min E‖∇f‖²",
 )
 
-nonconvex_inconsistent_control = control(
+nonconvex_inconsistent_control = inconsistent_control(
     nonconvex_same_rate,
-    name="nonconvex_inconsistent_control",
-    premises=lambda p: premise_premises(p, "cauchy"),
-    broken="consistency: the estimator's error is bounded relative to ‖∇f(w)‖ (here a fixed error b, ‖b‖ = ε‖∇f(w₀)‖, "
-           "is added: it neither shrinks with ‖∇f(w)‖ nor with N)",
+    case="nonconvex",
     title="Control: an inconsistent estimator (a fixed error b added) stalls: min E‖∇f(w_s)‖² levels off near ‖b‖²",
-    run=lambda inst: run_nonconvex_pair(inst, inconsistent=True),
+    run_pair=run_nonconvex_pair,
 )
 
 
 def run_strongly_convex_pair(inst: Instance, inconsistent: bool = False) -> dict[str, Any]:
     """Strongly convex case (ridge-regularised logistic, μ = λ): E‖w_t − w*‖² with γ_t = 2/(μ(t + t0)), t0 = ⌈2L/μ⌉."""
-    q = inst.premises
-    prob = cpm.problem_data("logistic", q["n"], q["d"], generator=inst.generator(0), scale=q["scale"], lam=q["lam"])
-    T = inst.profile.pick(*PREMISE_STEPS)
-    a = premise_amplitudes(q["d"], q["a_max"])
-    N = cpm.sample_size_for_horizon(T, PREMISE_DELTA, q["eps"], a, q["p"])
-    record = sorted({int(round(x)) for x in torch.logspace(0, math.log10(T), RECORDS, dtype=torch.float64).tolist()})
-    w0 = torch.zeros(inst.S, q["d"], dtype=inst.dtype)
-    mu = q["lam"]
-    t0 = float(max(1, math.ceil(STEP_C * cpm.smoothness(prob) / mu)))  # γ_0 = 2/(μ t0) ≤ 1/L, as consistent_same_rate
+    prob, T, N, t0, unb, con = _premise_runs(inst, "logistic", inconsistent, strongly_convex=True)
     w_star, residual = cpm.logistic_minimizer(prob)
-    kw = dict(steps=T, c=STEP_C / mu, t0=t0, batch=q["batch"], record=record, N=N, a=a, p=q["p"])
-    unb = cpm.premise_sgd(prob, w0, estimator="unbiased", batch_generator=inst.seed_generators(1)[0],
-                          factor_generator=inst.seed_generators(2)[0], **kw)
-    bias = None
-    if inconsistent:
-        v = torch.randn(q["d"], generator=inst.generator(3), dtype=torch.float64)
-        bias = q["eps"] * cpm.full_gradient(w0[:1], prob)[0].norm() * v / v.norm()
-    con = cpm.premise_sgd(prob, w0, estimator="inconsistent" if inconsistent else "consistent",
-                          batch_generator=inst.seed_generators(1)[0], factor_generator=inst.seed_generators(2)[0],
-                          bias=bias, **kw)
     t = unb.t
     e_u = ((unb.w_rec - w_star) ** 2).sum(-1).mean(0)
     e_c = ((con.w_rec - w_star) ** 2).sum(-1).mean(0)
@@ -944,44 +969,38 @@ def strongly_convex_premises(p: Profile) -> st.SearchStrategy[dict[str, Any]]:
     return premise_premises(p, "logistic", lam=st.floats(0.1, 0.5))
 
 
-strongly_convex_same_rate = Claim(
-    id="chenluss2018.strongly_convex_premise_rate",
+strongly_convex_same_rate = premise_rate_claim(
+    name="strongly_convex_premise_rate",
     title="Strongly convex case: under the consistency premise (l(N, ε) ≤ δ/T), SGD with a biased consistent estimator "
           "(γ_t = 2/(μ(t + t0))) has E‖w_t − w*‖² = O(1/t), no slower in exponent than unbiased SGD",
-    citation=cite("the strongly convex theorem (number not confirmed; abstract: the analysis covers strongly convex "
-                  "objectives)", "recalled",
-                  "the abstract's 'same convergence behavior'; the O(1/T) form, the premise and the schedule are "
-                  "recalled; γ_t = 2/(μ(t + t0)) is consistent_same_rate's (ours)"),
-    kind=Kind.TREND,
-    statement=sp.And(sp.Le(con_exp_sym, -1), sp.Le(gap_sym, 0)),
+    where="the strongly convex theorem (number not confirmed; abstract: the analysis covers strongly convex "
+          "objectives)",
+    note="the abstract's 'same convergence behavior'; the O(1/T) form, the premise and the schedule are recalled; "
+         "γ_t = 2/(μ(t + t0)) is consistent_same_rate's (ours)",
+    exponent=sp.Integer(-1),
+    exponent_text="−1",
     premises=strongly_convex_premises,
     run=run_strongly_convex_pair,
-    tolerance=Tolerance(atol=0.25, reason="the same allowance as convex_same_rate and nonconvex_same_rate, so that the "
-                                          "three cases are decided alike (1/ln(T/32) at ci's T); it excludes the "
-                                          "convex rate t^{-1/2} and a plateau. Fixed before any run"),
-    recalled=RECALLED_PREMISE,
-    symbols={**PREMISE_SYMBOLS, "unbiased_sq_dist": "E‖w_t − w*‖², unbiased (mean of S runs)",
+    tolerance_reason="the same allowance as convex_same_rate and nonconvex_same_rate, so that the three cases are "
+                     "decided alike (1/ln(T/32) at ci's T); it excludes the convex rate t^{-1/2} and a plateau. Fixed "
+                     "before any run",
+    symbols={"unbiased_sq_dist": "E‖w_t − w*‖², unbiased (mean of S runs)",
              "consistent_sq_dist": "E‖w_t − w*‖², consistent estimator", "t0": "schedule offset ⌈2L/μ⌉",
              "lam": "ridge λ = μ", "newton_residual": "‖∇f(w*)‖ after Newton", "w_star_norm": "‖w*‖",
              "sqrt_envelope": "C/(t + t0) through the unbiased curve at T"},
     given="ridge-regularised logistic regression (λ-strongly convex) with the anchor pairs; w₀ = 0; γ_t = 2/(λ(t + t0)); "
           "both runs on the same minibatches; the exponent is fitted against t + t0",
-    figures=(Figure("E‖w_t − w*‖²: unbiased against consistent SGD (the premise holds), with C/(t + t0)", x="t",
-                    ys=("unbiased_sq_dist", "consistent_sq_dist", "sqrt_envelope"), xlabel="SGD step t",
-                    ylabel="E‖w_t − w*‖²", logx=True, logy=True, styles=("line", "line", "dashed")),),
-    examples_scale=0.5,
-    tightness=Tightness(sp.Integer(-1) / con_exp_sym, "the bound's exponent −1 over the consistent estimator's "
-                        "measured one (1: it decays exactly at the theorem's rate; smaller: faster)", reduce="min"),
+    figure_title="E‖w_t − w*‖²: unbiased against consistent SGD (the premise holds), with C/(t + t0)",
+    curves=("unbiased_sq_dist", "consistent_sq_dist"),
+    ylabel="E‖w_t − w*‖²",
 )
 
-strongly_convex_inconsistent_control = control(
+strongly_convex_inconsistent_control = inconsistent_control(
     strongly_convex_same_rate,
-    name="strongly_convex_inconsistent_control",
-    premises=strongly_convex_premises,
-    broken="consistency: the estimator's error is bounded relative to ‖∇f(w)‖ (here a fixed error b, ‖b‖ = ε‖∇f(w₀)‖, "
-           "is added)",
+    case="strongly_convex",
     title="Control: an inconsistent estimator (a fixed error b added) plateaus at ‖w_b − w*‖², ∇f(w_b) = −b",
-    run=lambda inst: run_strongly_convex_pair(inst, inconsistent=True),
+    run_pair=run_strongly_convex_pair,
+    broken_detail="",
 )
 
 

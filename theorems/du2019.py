@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import sympy as sp
 import torch
@@ -47,6 +47,7 @@ from hypothesis import strategies as st
 from lemmata.impl import two_layer as tl
 from lemmata.verify import (Citation, Claim, Covered, Figure, Instance, Kind, Profile, Regime, Tightness, Tolerance, control,
                     per_seed, shared)
+from lemmata.verify.claim import Role
 from lemmata.verify.trend import least_squares_slope
 from lemmata.verify.experiment import Experiment, ExperimentContext
 
@@ -113,6 +114,19 @@ def _data(inst: Instance) -> dict[str, Any]:
     return {"X": X, "y": y, "H": H, "lambda0": float(ev[0]), "lambda_max": float(ev[-1])}
 
 
+def _init(inst: Instance, width: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """(W, a) at initialization for the instance's S seeds: width ``width`` (default: the premise m), input dimension
+    the premise d."""
+    p = inst.premises
+    return tl.init_weights(p["m"] if width is None else width, p["d"], inst.seeds, dtype=inst.dtype,
+                           device=inst.device)
+
+
+def _ball_radius(inst: Instance, D: Mapping[str, Any]) -> float:
+    """Lemma 3.2's radius R = cδλ₀/n², c = LEMMA32_C (derived), for the instance's data ``D`` (:func:`_data`)."""
+    return LEMMA32_C * DELTA * D["lambda0"] / inst.premises["n"] ** 2
+
+
 # ---------------------------------------------------------------------------------------------
 # an independent reference for the kernel identities: the model written out in plain torch and
 # differentiated by autograd (shares no code with impl.two_layer's forward, gradients or Gram matrices)
@@ -150,7 +164,7 @@ def autograd_jvp(W: torch.Tensor, a: torch.Tensor, X: torch.Tensor, vW: torch.Te
 def run_closed_form(inst: Instance) -> dict[str, Any]:
     """Monte Carlo estimate of H^∞ pooled over S seeds × M draws, with its standard error per entry."""
     D = _data(inst)
-    W, _ = tl.init_weights(inst.premises["M"], inst.premises["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
+    W, _ = _init(inst, inst.premises["M"])
     est = tl.gram_w(W, D["X"])  # (S, n, n): per seed, (1/M) Σ_r x_iᵀx_j 1{w_rᵀx_i ≥ 0, w_rᵀx_j ≥ 0}
     S = est.shape[0]
     # pooled over the seeds: one n×n estimate shared by every seed, compared entry by entry
@@ -391,10 +405,9 @@ init_lambda_min_constant_one = Claim(
 def run_ball_certificate(inst: Instance) -> dict[str, Any]:
     """Certified sup over the ball ‖w_r − w_r(0)‖ ≤ R of Σ_ij |H_ij(W) − H_ij(0)| (≥ ‖H(W) − H(0)‖₂)."""
     D = _data(inst)
-    p = inst.premises
-    radius = LEMMA32_C * DELTA * D["lambda0"] / p["n"] ** 2
-    W, _ = tl.init_weights(p["m"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
-    return {"flip_certificate": per_seed(tl.flip_certificate(W, D["X"], radius=radius)), "lambda0": D["lambda0"]}
+    W, _ = _init(inst)
+    return {"flip_certificate": per_seed(tl.flip_certificate(W, D["X"], radius=_ball_radius(inst, D))),
+            "lambda0": D["lambda0"]}
 
 
 LEMMA32_C = math.sqrt(2 * math.pi) / 16  # Du et al. 2019, Lemma 3.2: R = cδλ₀/n², c from the proof (derived)
@@ -425,11 +438,9 @@ gram_stability_ball = Claim(
 def run_ball_lambda(inst: Instance) -> dict[str, Any]:
     """λ_min(H(0)) minus the ball certificate: by Weyl, a lower bound on λ_min(H(W)) valid for every W in the ball."""
     D = _data(inst)
-    p = inst.premises
-    radius = LEMMA32_C * DELTA * D["lambda0"] / p["n"] ** 2
-    W, _ = tl.init_weights(p["m"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
-    certified = tl.lambda_min(tl.gram_w(W, D["X"])) - tl.flip_certificate(W, D["X"], radius=radius)
-    return {"lambda_min_ball": per_seed(certified), "lambda0": D["lambda0"], "n": p["n"], "delta": DELTA}
+    W, _ = _init(inst)
+    certified = tl.lambda_min(tl.gram_w(W, D["X"])) - tl.flip_certificate(W, D["X"], radius=_ball_radius(inst, D))
+    return {"lambda_min_ball": per_seed(certified), "lambda0": D["lambda0"], "n": inst.premises["n"], "delta": DELTA}
 
 
 lam_ball = sp.Symbol("lambda_min_ball")
@@ -469,8 +480,8 @@ def run_flip_count(inst: Instance) -> dict[str, Any]:
     the premise ``init_scale`` (1 unless a control breaks it) multiplies w_r(0) ~ N(0, I)."""
     D = _data(inst)
     p = inst.premises
-    radius = LEMMA32_C * DELTA * D["lambda0"] / p["n"] ** 2
-    W, _ = tl.init_weights(p["m"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
+    radius = _ball_radius(inst, D)
+    W, _ = _init(inst)
     W = W * p.get("init_scale", 1.0)
     return {"flippable_patterns": per_seed(tl.flippable_patterns(W, D["X"], radius=radius)), "R": radius,
             "m": p["m"], "n": p["n"], "delta": DELTA, "lambda0": D["lambda0"]}
@@ -518,13 +529,12 @@ flip_count_concentrated_init = control(
 def run_init_residual(inst: Instance) -> dict[str, Any]:
     """Mean of ‖y − u(0)‖² over S initializations, with its standard error."""
     D = _data(inst)
-    p = inst.premises
-    W, a = tl.init_weights(p["m"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
+    W, a = _init(inst)
     r = ((tl.predict(W, a, D["X"]) - D["y"]) ** 2).sum(-1)  # (S,)
     S = r.shape[0]
     # the mean over the seeds is one number (a 0-d constant), not a per-seed value
     return {"mean_residual_sq_0": r.mean(), "residual_se": r.std() / math.sqrt(S),
-            "y_norm_sq": float((D["y"] ** 2).sum()), "n": p["n"]}
+            "y_norm_sq": float((D["y"] ** 2).sum()), "n": inst.premises["n"]}
 
 
 init_residual = Claim(
@@ -566,8 +576,7 @@ FLOW_TOL = Tolerance(
 def _flow(inst: Instance, *, train_a: bool, track_lambda: bool,
           track_kernel: bool = False) -> tuple[dict[str, Any], tl.Trajectory]:
     D = _data(inst)
-    p = inst.premises
-    W, a = tl.init_weights(p["m"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
+    W, a = _init(inst)
     t_end = FLOW_HORIZON / D["lambda0"]
     steps = int(max(50, math.ceil(FLOW_STEPS_PER_UNIT * t_end * D["lambda_max"])))
     # Never silently coarsen the grid below the tolerance's basis: data this ill-conditioned
@@ -603,6 +612,16 @@ FLOW_RATE_TIGHTNESS = Tightness(-lambda0 * t / sp.log(res_t / res_0),
 # found n = 2, m = 16 failing 5 of 32 seeds), above it the width needed grew no faster than n/λ₀. That setting is kept
 # as the finding du2019.gf_rate_below_floor.
 RATE_PRACTICAL = sp.Max(64, 2 * n / lambda0)
+THM_WIDTH = n**6 / (lambda0**4 * delta**3)  # the width scaling of Thms 3.2 and 4.1, hidden constants set to 1
+
+
+def rate_regime(ladders: tuple[list[int], list[int], list[int]], note: str, *, theory: sp.Expr = THM_WIDTH,
+                **explicit: Any) -> Regime:
+    """The rate claims' declared regime m ≥ RATE_PRACTICAL (ours) on the profile's ladder of ``ladders``. What varies:
+    the ladder, the ``note``, the theory column (default THM_WIDTH) and the proof's ``explicit`` width with its note."""
+    return Regime(size="m", ladder=_width_ladder({"ladders": ladders}), practical=RATE_PRACTICAL, theory=theory,
+                  note=note, **explicit)
+
 
 # The width at which the proof of Thm 3.2 closes, with its constants (derived; the paper hides them in Ω(·)). Three
 # events, each given δ/3 so that their union fails with probability ≤ δ:
@@ -618,33 +637,67 @@ PROOF_WIDTH_NOTE = ("derived from the proof of Thm 3.2, each of three events at 
                     "R′ = 2√n‖y − u(0)‖/(√m λ₀) and Lemma 3.2's R = c(δ/3)λ₀/n², c = √(2π)/16: "
                     "m > 108n⁵(‖y‖² + n/2)/(c²δ³λ₀⁴)")
 
-gf_rate = Claim(
-    id="du2019.gf_linear_rate",
+def small_width_control(parent: Claim, *, name: str, min_n: int, max_n: tuple[int, int, int], broken: str, title: str,
+                        min_d: int = 3, **extra: st.SearchStrategy[Any]) -> Claim:
+    """A width control: the parent's conclusion, decided as EXACT, at m ≤ 2 hidden units on n ≥ ``min_n`` samples
+    (n ≤ ``max_n`` per profile) in d ≤ 3 dimensions with coherence ≤ 0.3, where the network cannot fit the data (its
+    kernel has rank ≤ d·m < n). What varies: the parent, the control's id ``name``, the sizes (``min_n``, ``max_n``,
+    ``min_d``), premises ``extra`` the parent's run needs (a step size), ``broken`` and the title."""
+    return control(
+        parent,
+        name=name,
+        kind=Kind.EXACT,
+        premises=lambda p: sphere_data(min_n=min_n, max_n=p.pick(*max_n), min_d=min_d, max_d=3, max_coherence=0.3,
+                                       **extra, m=st.integers(1, 2)),
+        broken=broken,
+        title=title,
+    )
+
+
+FLOW_RATE_FIGURE = Figure("‖y − u(t)‖² against the envelope e^{−λ₀t}‖y − u(0)‖² (largest width)", x="t",
+                          ys=("lhs", "rhs"), xlabel="t", ylabel="‖y − u‖²", logy=True, styles=("line", "dashed"))
+
+
+def flow_rate_claim(*, name: str, title: str, citation: Citation, regime: Regime, symbols: Mapping[str, str],
+                    train_a: bool = False, recalled: tuple[str, ...] = ()) -> Claim:
+    """A linear rate of gradient flow, ‖y − u(t)‖² ≤ e^{−λ₀t}‖y − u(0)‖² for wide m w.p. ≥ 1 − δ (Thm 3.2, first layer
+    trained; Thm 3.3, ``train_a``: both layers): ASYMPTOTIC on the RK4 flow of :func:`run_flow_rate`, FLOW_TOL, δ =
+    DELTA, 32 seeds, half the profile's examples, FLOW_RATE_TIGHTNESS and FLOW_RATE_FIGURE. What varies: the id
+    ``name``, title, citation, the regime (the theorem's width), the symbols, which layers train, what is recalled."""
+    return Claim(
+        id=f"du2019.{name}",
+        title=title,
+        citation=citation,
+        kind=Kind.ASYMPTOTIC,
+        statement=sp.Le(res_t, sp.exp(-lambda0 * t) * res_0),
+        premises=lambda p: _flow_premises(p),
+        run=(lambda inst: run_flow_rate(inst, train_a=True)) if train_a else run_flow_rate,
+        tolerance=FLOW_TOL,
+        delta=DELTA,
+        regime=regime,
+        recalled=recalled,
+        symbols=symbols,
+        figures=(FLOW_RATE_FIGURE,),
+        examples_scale=0.5,
+        seeds=32,
+        tightness=FLOW_RATE_TIGHTNESS,
+    )
+
+
+gf_rate = flow_rate_claim(
+    name="gf_linear_rate",
     title="Thm 3.2: m = Ω(n⁶/(λ₀⁴δ³)) ⇒ w.p. ≥ 1 − δ, ‖y − u(t)‖² ≤ e^{−λ₀t}‖y − u(0)‖² for all t (gradient flow)",
     citation=cite("Theorem 3.2"),
-    kind=Kind.ASYMPTOTIC,
-    statement=sp.Le(res_t, sp.exp(-lambda0 * t) * res_0),
-    premises=lambda p: _flow_premises(p),
-    run=run_flow_rate,
-    tolerance=FLOW_TOL,
-    delta=DELTA,
-    regime=Regime(size="m", ladder=_width_ladder({"ladders": FLOW_LADDERS}), practical=RATE_PRACTICAL,
-                  theory=n**6 / (lambda0**4 * delta**3),
-                  note="ours: m ≥ max(64, 2n/λ₀), t ≤ 4/λ₀ on the RK4 grid",
-                  explicit=PROOF_WIDTH_FLOW, explicit_note=PROOF_WIDTH_NOTE),
+    regime=rate_regime(FLOW_LADDERS, "ours: m ≥ max(64, 2n/λ₀), t ≤ 4/λ₀ on the RK4 grid",
+                       explicit=PROOF_WIDTH_FLOW, explicit_note=PROOF_WIDTH_NOTE),
     symbols={**SYMBOLS, "y_norm_sq": "‖y‖²"},
-    figures=(Figure("‖y − u(t)‖² against the envelope e^{−λ₀t}‖y − u(0)‖² (largest width)", x="t",
-                    ys=("lhs", "rhs"), xlabel="t", ylabel="‖y − u‖²", logy=True, styles=("line", "dashed")),),
-    examples_scale=0.5,
-    seeds=32,
-    tightness=FLOW_RATE_TIGHTNESS,
 )
 
-gf_rate_small_width = control(
+gf_rate_small_width = small_width_control(
     gf_rate,
     name="gf_rate_small_width_control",
-    kind=Kind.EXACT,
-    premises=lambda p: sphere_data(min_n=6, max_n=8, min_d=3, max_d=3, max_coherence=0.3, m=st.integers(1, 2)),
+    min_n=6,
+    max_n=(8, 8, 8),
     broken="m large (here m ≤ 2 hidden units for n ≥ 6 samples)",
     title="Control of Thm 3.2: with m ≤ 2 the flow cannot fit n ≥ 6 points and the rate e^{−λ₀t} fails",
 )
@@ -697,6 +750,11 @@ def run_lemma33(inst: Instance) -> dict[str, Any]:
             "n": inst.premises["n"], "m": inst.premises["m"]}
 
 
+# Lemma 3.3's and Lemma A.2's rate, tight or not only on the seeds where the lemma's condition held to the end
+CONDITIONAL_RATE_TIGHTNESS = Tightness(
+    sp.Piecewise((FLOW_RATE_TIGHTNESS.expr, sp.Ge(lam_path, lambda0 / 2)), (sp.nan, True)),
+    FLOW_RATE_TIGHTNESS.meaning + ", on seeds whose λ_min(H(s)) stayed ≥ λ₀/2 to the end", reduce="last")
+
 gf_lemma33 = Claim(
     id="du2019.gf_lemma33",
     title="Lemma 3.3: if λ_min(H(s)) ≥ λ₀/2 on [0, t], then ‖y − u(t)‖² ≤ e^{−λ₀t}‖y − u(0)‖² and "
@@ -718,9 +776,7 @@ gf_lemma33 = Claim(
     examples_scale=0.75,
     seeds=32,
     # the rate's figure, only where the lemma's condition held (R′'s looseness is gd_distance_bound's figure)
-    tightness=Tightness(sp.Piecewise((FLOW_RATE_TIGHTNESS.expr, sp.Ge(lam_path, lambda0 / 2)), (sp.nan, True)),
-                        FLOW_RATE_TIGHTNESS.meaning + ", on seeds whose λ_min(H(s)) stayed ≥ λ₀/2 to the end",
-                        reduce="last"),
+    tightness=CONDITIONAL_RATE_TIGHTNESS,
 )
 
 
@@ -735,13 +791,44 @@ INVARIANT_LADDERS = ([16, 64, 256, 1024], [16, 64, 256, 1024, 4096, 16384],
                      [64, 256, 1024, 4096, 16384, 65536])
 INVARIANT_REGIME = Regime(
     size="m", ladder=_width_ladder({"ladders": INVARIANT_LADDERS}), practical=INVARIANT_PRACTICAL,
-    theory=n**6 / (lambda0**4 * delta**3),
+    theory=THM_WIDTH,
     note="ours, declared before the run: m ≥ 4n²/λ₀², where Lemma 3.1's fluctuation ‖H(0) − H^∞‖₂ ≈ n/(2√m) is λ₀/4, "
          "half the invariant's margin λ₀/2",
 )
 lam_run = sp.Symbol("lambda_min_H_run")
 INVARIANT_TIGHTNESS = Tightness((lambda0 / 2) / lam_run, "λ₀/2 over λ_min(H) at the worst time of the run (1: the "
                                                          "invariant is exactly at its bound)")
+
+
+def invariant_claim(*, name: str, title: str, citation: Citation,
+                    premises: Callable[[Profile], st.SearchStrategy[dict[str, Any]]],
+                    run: Callable[[Instance], Mapping[str, Any]], tolerance: Tolerance, symbols: Mapping[str, str],
+                    given: str, also: sp.Basic | None = None, regime: Regime = INVARIANT_REGIME,
+                    recalled: tuple[str, ...] = (), examples_scale: float = 1.0) -> Claim:
+    """The trajectory invariant of the proofs, λ_min(H) ≥ λ₀/2 at every time of a run (and ``also``, where the run
+    trains both layers), for m large w.p. ≥ 1 − δ: ASYMPTOTIC on the invariant's declared regime, δ = DELTA, 32 seeds,
+    INVARIANT_TIGHTNESS. What varies: the id ``name``, title, citation, premises, the run (flow or GD, one or both
+    layers), its tolerance, the symbols added to SYMBOLS, ``given``, the regime's note, what is recalled and the share
+    of the profile's examples."""
+    invariant = sp.Ge(lam_run, lambda0 / 2)
+    return Claim(
+        id=f"du2019.{name}",
+        title=title,
+        citation=citation,
+        kind=Kind.ASYMPTOTIC,
+        statement=invariant if also is None else sp.And(invariant, also),
+        premises=premises,
+        run=run,
+        tolerance=tolerance,
+        delta=DELTA,
+        regime=regime,
+        recalled=recalled,
+        symbols={**SYMBOLS, **symbols},
+        given=given,
+        examples_scale=examples_scale,
+        seeds=32,
+        tightness=INVARIANT_TIGHTNESS,
+    )
 
 
 def _invariant_premises(p: Profile, **extra: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
@@ -751,33 +838,32 @@ def _invariant_premises(p: Profile, **extra: st.SearchStrategy[Any]) -> st.Searc
                        max_coherence=p.pick(0.3, 0.5, 0.6), **extra)
 
 
-def run_flow_invariant(inst: Instance) -> dict[str, Any]:
-    """λ_min(H(t)) on the RK4 grid of the gradient flow of gf_linear_rate (t ≤ 4/λ₀), first layer trained."""
-    D, tr = _flow(inst, train_a=False, track_lambda=True)
+def _invariant_values(inst: Instance, D: Mapping[str, Any], tr: tl.Trajectory, axis: str) -> dict[str, Any]:
+    """λ_min(H) at every recorded time of a run (``axis``: "t" on the flow's grid, "k" for GD steps), λ₀, n and δ."""
     assert tr.lambda_min_h is not None
-    return {"lambda_min_H_run": per_seed(tr.lambda_min_h, "t"), "t": shared(tr.time, "t"), "lambda0": D["lambda0"],
+    return {"lambda_min_H_run": per_seed(tr.lambda_min_h, axis), axis: shared(tr.time, axis), "lambda0": D["lambda0"],
             "n": inst.premises["n"], "delta": DELTA}
 
 
-gf_invariant = Claim(
-    id="du2019.gf_lambda_invariant",
+def run_flow_invariant(inst: Instance) -> dict[str, Any]:
+    """λ_min(H(t)) on the RK4 grid of the gradient flow of gf_linear_rate (t ≤ 4/λ₀), first layer trained."""
+    D, tr = _flow(inst, train_a=False, track_lambda=True)
+    return _invariant_values(inst, D, tr, "t")
+
+
+gf_invariant = invariant_claim(
+    name="gf_lambda_invariant",
     title="Lemma 3.4 / proof of Thm 3.2: for m large, w.p. ≥ 1 − δ, λ_min(H(t)) ≥ λ₀/2 for all t along the gradient "
           "flow — the invariant behind the linear rate",
     citation=cite("Lemma 3.4 (the invariant in the proof of Theorem 3.2)"),
-    kind=Kind.ASYMPTOTIC,
-    statement=sp.Ge(lam_run, lambda0 / 2),
     premises=lambda p: _invariant_premises(p),
     run=run_flow_invariant,
     tolerance=FLOW_TOL,
-    delta=DELTA,
-    regime=INVARIANT_REGIME,
-    symbols={**SYMBOLS, "lambda_min_H_run": "λ_min(H(t)) at each point of the RK4 grid, t ∈ [0, 4/λ₀]"},
+    symbols={"lambda_min_H_run": "λ_min(H(t)) at each point of the RK4 grid, t ∈ [0, 4/λ₀]"},
     given="checked on the solver grid (every RK4 step), t ≤ 4/λ₀",
     # the flow costs ≈ 4× the GD run per unit of time (RK4): a quarter of the profile's examples keeps ci's budget;
     # gd_lambda_invariant checks the same invariant along GD with the full count
     examples_scale=0.25,
-    seeds=32,
-    tightness=INVARIANT_TIGHTNESS,
 )
 
 # Both layers trained (Thm 3.3's proof, Lemmas A.2 and A.6; numbering and H(t)'s a_r(t)² weights recalled): du/dt =
@@ -805,36 +891,31 @@ BOTH_KERNEL_TOL = Tolerance(
     reason=FLOW_TOL.reason + "; atol 1e-12 for λ_min(G) ≥ 0: eigvalsh round-off of an n×n Gram with O(1) entries "
                              "(≈ n·1e-16·‖G‖, n ≤ 16) — a negative eigenvalue of a true G ⪰ 0 is round-off only")
 
-both_layers_invariant = Claim(
-    id="du2019.both_layers_lambda_invariant",
+both_layers_invariant = invariant_claim(
+    name="both_layers_lambda_invariant",
     title="Lemma A.6 / proof of Thm 3.3: training both layers by gradient flow, for m large, w.p. ≥ 1 − δ, "
           "λ_min(H(t)) ≥ λ₀/2 and G(t) ⪰ 0 for all t",
     citation=cite("Lemma A.6 (the invariant in the proof of Theorem 3.3)", "recalled",
                   "numbered as inferred from the copy read (Lemma A.6 is named there); H(t) carries a_r(t)² (recalled)"),
-    kind=Kind.ASYMPTOTIC,
-    statement=sp.And(sp.Ge(lam_run, lambda0 / 2), sp.Ge(lam_g_run, 0)),
+    also=sp.Ge(lam_g_run, 0),
     premises=lambda p: _invariant_premises(p),
     run=run_both_layers_kernels,
     tolerance=BOTH_KERNEL_TOL,
-    delta=DELTA,
     regime=replace(INVARIANT_REGIME, note=INVARIANT_REGIME.note + " (gf_lambda_invariant's, a trained too)"),
     recalled=("Lemma A.6's numbering", "the a_r(t)² weights in H(t) when a is trained"),
-    symbols={**SYMBOLS, "lambda_min_H_run": "λ_min(H(t)), H(t)_ij = (1/m)x_iᵀx_j Σ_r a_r(t)² 1{·}1{·}, at each point "
-                                            "of the RK4 grid, t ∈ [0, 4/λ₀]",
+    symbols={"lambda_min_H_run": "λ_min(H(t)), H(t)_ij = (1/m)x_iᵀx_j Σ_r a_r(t)² 1{·}1{·}, at each point of the RK4 "
+                                 "grid, t ∈ [0, 4/λ₀]",
              "lambda_min_G_run": "λ_min(G(t)), G(t)_ij = (1/m)Σ_r relu(w_rᵀx_i)relu(w_rᵀx_j), on the same grid"},
     given="checked on the solver grid (every RK4 step), t ≤ 4/λ₀, W and a both trained",
     # the RK4 flow with both layers and two eigendecompositions per grid point: gf_lambda_invariant's quarter
     examples_scale=0.25,
-    seeds=32,
-    tightness=INVARIANT_TIGHTNESS,
 )
 
-both_layers_invariant_small_width = control(
+both_layers_invariant_small_width = small_width_control(
     both_layers_invariant,
     name="both_layers_lambda_invariant_small_width_control",
-    kind=Kind.EXACT,
-    premises=lambda p: sphere_data(min_n=7, max_n=p.pick(8, 16, 32), min_d=3, max_d=3, max_coherence=0.3,
-                                   m=st.integers(1, 2)),
+    min_n=7,
+    max_n=(8, 16, 32),
     broken="m large (here m ≤ 2 units, d = 3, n ≥ 7: H(t) = (XXᵀ) ∘ (D diag(a²) Dᵀ) has rank ≤ d·m = 6 < n, so "
            "λ_min(H(t)) = 0)",
     title="Control of the both-layer invariant: with m ≤ 2 units H(t) is singular and λ_min(H(t)) ≥ λ₀/2 fails at t = 0",
@@ -862,9 +943,7 @@ both_layers_lemma_a2 = Claim(
     given="the condition is checked on the RK4 grid (every step), not between grid points; W and a both trained",
     examples_scale=0.5,
     seeds=32,
-    tightness=Tightness(sp.Piecewise((FLOW_RATE_TIGHTNESS.expr, sp.Ge(lam_path, lambda0 / 2)), (sp.nan, True)),
-                        FLOW_RATE_TIGHTNESS.meaning + ", on seeds whose λ_min(H(s)) stayed ≥ λ₀/2 to the end",
-                        reduce="last"),
+    tightness=CONDITIONAL_RATE_TIGHTNESS,
 )
 
 
@@ -872,8 +951,7 @@ def _gd(inst: Instance, *, eta_frac: float, horizon: float = 8.0, train_a: bool 
         track_lambda: bool = False) -> tuple[dict[str, Any], tl.Trajectory, float]:
     """GD with η = eta_frac/λ_max(H^∞) for K = horizon/(ηλ₀) steps (the bound falls to ≈ e^{−horizon/2})."""
     D = _data(inst)
-    p = inst.premises
-    W, a = tl.init_weights(p["m"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
+    W, a = _init(inst)
     step = eta_frac / D["lambda_max"]
     K = int(min(5000, math.ceil(horizon / (step * D["lambda0"]))))
     tr = tl.gd_trajectory(W, a, D["X"], D["y"], eta=step, steps=K, train_a=train_a, track_lambda=track_lambda)
@@ -892,6 +970,7 @@ def run_gd_rate(inst: Instance) -> dict[str, Any]:
             "max_dist": per_seed(tr.max_dist[:, 1:], "k"), "rate_held_before_k": per_seed(before[:, 1:].to(inst.dtype), "k")}
 
 
+GD_TOL = Tolerance(rtol=1e-9, reason="float64 round-off accumulated over ≤ 5000 GD steps")
 GD_LADDERS = ([4, 16, 64, 256], [4, 16, 64, 256, 1024, 4096], [16, 64, 256, 1024, 4096, 16384])
 GD_RATE_TIGHTNESS = Tightness(k * sp.log(1 - eta * lambda0 / 2) / sp.log(res_t / res_0),
                               "k·ln(1 − ηλ₀/2) over ln(‖y − u(k)‖²/‖y − u(0)‖²) at the last step (bound's exponent / "
@@ -912,12 +991,11 @@ gd_rate = Claim(
     statement=sp.Le(res_t, (1 - eta * lambda0 / 2) ** k * res_0),
     premises=lambda p: _gd_premises(p, min_eta=0.05, max_eta=1.0),
     run=run_gd_rate,
-    tolerance=Tolerance(rtol=1e-9, reason="float64 round-off accumulated over ≤ 5000 GD steps"),
+    tolerance=GD_TOL,
     delta=DELTA,
-    regime=Regime(size="m", ladder=_width_ladder({"ladders": GD_LADDERS}), practical=RATE_PRACTICAL,
-                  theory=n**6 / (lambda0**4 * delta**3),
-                  note="ours: m ≥ max(64, 2n/λ₀) and η = eta_frac/λ_max(H^∞) ≤ 1/λ_max(H^∞), a larger step than the "
-                       "paper's O(λ₀/n²) (λ₀/n² ≤ 1/(2n) ≤ 1/λ_max): harder, not easier; k ≤ 8/(ηλ₀)"),
+    regime=rate_regime(GD_LADDERS, "ours: m ≥ max(64, 2n/λ₀) and η = eta_frac/λ_max(H^∞) ≤ 1/λ_max(H^∞), a larger "
+                                   "step than the paper's O(λ₀/n²) (λ₀/n² ≤ 1/(2n) ≤ 1/λ_max): harder, not easier; "
+                                   "k ≤ 8/(ηλ₀)"),
     recalled=("the ½ in the rate (1 − ηλ₀/2)",),
     symbols={**SYMBOLS, "eta_frac": "η·λ_max(H^∞)"},
     figures=(Figure("‖y − u(k)‖² against the envelope (1 − ηλ₀/2)^k‖y − u(0)‖² (largest width)", x="k",
@@ -936,12 +1014,13 @@ gd_rate_large_step = control(
     title="Control of Thm 4.1: a step size past 2/λ_max breaks the linear rate (GD diverges)",
 )
 
-gd_rate_small_width = control(
+gd_rate_small_width = small_width_control(
     gd_rate,
     name="gd_rate_small_width_control",
-    kind=Kind.EXACT,
-    premises=lambda p: sphere_data(min_n=6, max_n=p.pick(12, 32, 128), max_d=3, max_coherence=0.3,
-                                   eta_frac=st.floats(0.5, 1.0), m=st.integers(1, 2)),
+    min_n=6,
+    max_n=(12, 32, 128),
+    min_d=2,
+    eta_frac=st.floats(0.5, 1.0),
     broken="m large (here m ≤ 2 hidden units for n ≥ 6 samples)",
     title="Control of Thm 4.1: with m ≤ 2 the network cannot interpolate n ≥ 6 points and the rate fails",
 )
@@ -957,7 +1036,7 @@ gd_distance = Claim(
                          sp.Le(dist_t, 4 * sp.sqrt(n) * sp.sqrt(res_0) / (sp.sqrt(m) * lambda0))),
     premises=lambda p: _gd_premises(p, min_eta=0.05, max_eta=2.0, m=st.integers(4, p.pick(512, 4096, 16384))),
     run=run_gd_rate,
-    tolerance=Tolerance(rtol=1e-9, reason="float64 round-off accumulated over ≤ 5000 GD steps"),
+    tolerance=GD_TOL,
     symbols={**SYMBOLS, "rate_held_before_k": "1 if ‖y − u(s)‖² ≤ (1 − ηλ₀/2)^s‖y − u(0)‖² for every s < k"},
     figures=(Figure("max_r ‖w_r(k) − w_r(0)‖ against the bound R′", x="k", ys=("lhs", "rhs"), xlabel="k",
                     ylabel="distance from init", logy=True, styles=("line", "dashed")),),
@@ -971,45 +1050,61 @@ gd_distance = Claim(
 def run_gd_invariant(inst: Instance) -> dict[str, Any]:
     """λ_min(H(k)) at every GD step k ≤ 8/(ηλ₀), η = eta_frac/λ_max(H^∞), first layer trained (gd_linear_rate's run)."""
     D, tr, _ = _gd(inst, eta_frac=inst.premises["eta_frac"], track_lambda=True)
-    assert tr.lambda_min_h is not None
-    return {"lambda_min_H_run": per_seed(tr.lambda_min_h, "k"), "k": shared(tr.time, "k"), "lambda0": D["lambda0"],
-            "n": inst.premises["n"], "delta": DELTA}
+    return _invariant_values(inst, D, tr, "k")
 
 
-gd_invariant = Claim(
-    id="du2019.gd_lambda_invariant",
+gd_invariant = invariant_claim(
+    name="gd_lambda_invariant",
     title="Sec. 4, proof of Thm 4.1: for m large, w.p. ≥ 1 − δ, λ_min(H(k)) ≥ λ₀/2 at every GD step — the invariant "
           "the induction on Condition 4.1 maintains",
     citation=cite("Section 4, proof of Theorem 4.1 (the induction with Condition 4.1 and Lemma 3.2)"),
-    kind=Kind.ASYMPTOTIC,
-    statement=sp.Ge(lam_run, lambda0 / 2),
     premises=lambda p: _invariant_premises(p, eta_frac=st.floats(0.25, 1.0)),
     run=run_gd_invariant,
     tolerance=Tolerance(rtol=1e-9, reason="float64 round-off of n×n eigenvalues after ≤ 5000 GD steps"),
-    delta=DELTA,
-    regime=INVARIANT_REGIME,
-    symbols={**SYMBOLS, "lambda_min_H_run": "λ_min(H(k)) at each GD step k ≤ 8/(ηλ₀)", "eta_frac": "η·λ_max(H^∞)"},
+    symbols={"lambda_min_H_run": "λ_min(H(k)) at each GD step k ≤ 8/(ηλ₀)", "eta_frac": "η·λ_max(H^∞)"},
     given="η = eta_frac/λ_max(H^∞) ≤ 1/λ_max(H^∞) (gd_linear_rate's steps), k ≤ 8/(ηλ₀)",
-    seeds=32,
-    tightness=INVARIANT_TIGHTNESS,
 )
 
-gd_invariant_small_width = control(
+gd_invariant_small_width = small_width_control(
     gd_invariant,
     name="gd_lambda_invariant_small_width_control",
-    kind=Kind.EXACT,
-    premises=lambda p: sphere_data(min_n=7, max_n=p.pick(10, 16, 32), min_d=3, max_d=3, max_coherence=0.3,
-                                   eta_frac=st.floats(0.25, 1.0), m=st.integers(1, 2)),
+    min_n=7,
+    max_n=(10, 16, 32),
+    eta_frac=st.floats(0.25, 1.0),
     broken="m large (here m ≤ 2 units, d = 3, n ≥ 7: H(W) = (XXᵀ) ∘ P(W) has rank ≤ d·m = 6 < n, so λ_min(H) = 0)",
     title="Control of the GD invariant: with m ≤ 2 units H(k) is singular and λ_min(H(k)) ≥ λ₀/2 fails at k = 0",
 )
 
+def kernel_identity_check(*, name: str, title: str, citation: Citation, conclusion: sp.Basic,
+                          run: Callable[[Instance], Mapping[str, Any]], tolerance: Tolerance,
+                          symbols: Mapping[str, str], extra: Callable[[Profile], dict[str, st.SearchStrategy[Any]]],
+                          where_no_flip: bool = True, seeds: int | None = 32) -> Claim:
+    """A kernel identity of our code (a GD step, the flow's energy, the both-layer dynamics) against the kernel form and
+    against autograd through :func:`reference_outputs`: an EXACT check on sphere_data (n, d up to the profile's
+    16/32/128 and 8/16/64, coherence ≤ 0.9), where no activation pattern flipped if ``where_no_flip``. What varies:
+    the id ``name``, title, citation, the ``conclusion`` (the two equations), run, tolerance, symbols, the ``extra``
+    premises (for a profile, in the order drawn), whether the flip condition applies, and seeds."""
+    return Claim(
+        id=f"du2019.{name}",
+        title=title,
+        citation=citation,
+        kind=Kind.EXACT,
+        statement=sp.Implies(sp.Ge(no_flip, 1), conclusion) if where_no_flip else conclusion,
+        premises=lambda p: sphere_data(max_n=p.pick(16, 32, 128), max_d=p.pick(8, 16, 64), max_coherence=0.9,
+                                       **extra(p)),
+        run=run,
+        tolerance=tolerance,
+        symbols=symbols,
+        seeds=seeds,
+        role="check",
+    )
+
+
 def run_gd_step(inst: Instance) -> dict[str, Any]:
     """One step of ``gd_trajectory``: the change of the predictions against −ηH(0)(u(0) − y)."""
     D = _data(inst)
-    p = inst.premises
-    W0, a = tl.init_weights(p["m"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
-    step = p["eta_frac"] / D["lambda_max"]
+    W0, a = _init(inst)
+    step = inst.premises["eta_frac"] / D["lambda_max"]
     tr = tl.gd_trajectory(W0, a, D["X"], D["y"], eta=step, steps=1)
     u0, u1 = tl.predict(W0, a, D["X"]), tl.predict(tr.W, tr.a, D["X"])
     kernel_step = -step * torch.einsum("sij,sj->si", tl.gram_w(W0, D["X"]), u0 - D["y"])
@@ -1024,26 +1119,22 @@ def run_gd_step(inst: Instance) -> dict[str, Any]:
 
 du_step, kernel_step, autograd_step, no_flip = sp.symbols("du_step kernel_step autograd_step no_flip")
 
-gd_step_kernel = Claim(
-    id="du2019.gd_step_kernel",
+gd_step_kernel = kernel_identity_check(
+    name="gd_step_kernel",
     title="A GD step that flips no activation pattern moves the predictions by exactly −ηH(k)(u(k) − y), and by "
           "the same step taken with autograd's gradient of the model written out in plain torch",
     citation=cite("Sec. 4, proof of Theorem 4.1 (the decomposition u(k+1) − u(k) = I₁ + I₂; exact when I₂ = 0)",
                   "derived", "with every pattern fixed, u is linear in W along the step"),
-    kind=Kind.EXACT,
-    statement=sp.Implies(sp.Ge(no_flip, 1), sp.And(sp.Eq(du_step, kernel_step), sp.Eq(du_step, autograd_step))),
-    premises=lambda p: sphere_data(max_n=p.pick(16, 32, 128), max_d=p.pick(8, 16, 64), max_coherence=0.9,
-                                   eta_frac=st.floats(0.05, 1.0), m=st.integers(16, p.pick(1024, 4096, 16384))),
+    conclusion=sp.And(sp.Eq(du_step, kernel_step), sp.Eq(du_step, autograd_step)),
+    extra=lambda p: {"eta_frac": st.floats(0.05, 1.0), "m": st.integers(16, p.pick(1024, 4096, 16384))},
     run=run_gd_step,
     tolerance=Tolerance(rtol=1e-9, atol=1e-12, reason="float64 round-off in sums of m·n terms"),
     symbols={"du_step": "u(1) − u(0) after one step of gd_trajectory", "kernel_step": "−ηH(0)(u(0) − y)",
              "autograd_step": "u(W(0) − η∇L) − u(W(0)) with ∇L by autograd through reference_outputs (independent "
                               "of impl.two_layer's gradients and Gram matrices)",
              "no_flip": "1 when no activation pattern changed during the step"},
-    seeds=32,
     # an identity of our code (gd_trajectory against gram_w), paired with autograd: a bug shared by the hand-written
     # gradient and gram_w (they are the same sums) would pass the first equation but not the second
-    role="check",
 )
 
 
@@ -1051,7 +1142,7 @@ def run_flow_energy(inst: Instance) -> dict[str, Any]:
     """d‖y − u‖²/dt at t = 0 by a one-step finite difference of ``flow_trajectory`` against −2rᵀK r."""
     D = _data(inst)
     p = inst.premises
-    W0, a0 = tl.init_weights(p["m"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
+    W0, a0 = _init(inst)
     h = 1e-6 / D["lambda_max"]
     tr = tl.flow_trajectory(W0, a0, D["X"], D["y"], t_end=h, steps=1, train_a=p["train_a"])
     K = tl.gram_w(W0, D["X"]) + (tl.gram_a(W0, D["X"]) if p["train_a"] else 0.0)
@@ -1069,15 +1160,13 @@ def run_flow_energy(inst: Instance) -> dict[str, Any]:
 
 rate_fd, rate_exact, rate_autograd = sp.symbols("residual_rate_fd residual_rate residual_rate_autograd")
 
-gf_energy_identity = Claim(
-    id="du2019.gf_energy_identity",
+gf_energy_identity = kernel_identity_check(
+    name="gf_energy_identity",
     title="Under gradient flow d‖y − u‖²/dt = −2(y − u)ᵀH(t)(y − u) (H + G when both layers move)",
     citation=cite("Sec. 3, proof of Lemma 3.3 (and Thm 3.3 for both layers)", "derived",
                   "chain rule: du/dt = H(t)(y − u)"),
-    kind=Kind.EXACT,
-    statement=sp.Implies(sp.Ge(no_flip, 1), sp.And(sp.Eq(rate_fd, rate_exact), sp.Eq(rate_fd, rate_autograd))),
-    premises=lambda p: sphere_data(max_n=p.pick(16, 32, 128), max_d=p.pick(8, 16, 64), max_coherence=0.9,
-                                   m=st.integers(1, p.pick(1024, 4096, 16384)), train_a=st.booleans()),
+    conclusion=sp.And(sp.Eq(rate_fd, rate_exact), sp.Eq(rate_fd, rate_autograd)),
+    extra=lambda p: {"m": st.integers(1, p.pick(1024, 4096, 16384)), "train_a": st.booleans()},
     run=run_flow_energy,
     tolerance=Tolerance(rtol=1e-4, reason="one RK4 step of h = 1e-6/λ_max(H^∞): the finite difference's truncation "
                                           "is O(h·λ_max) ≈ 1e-6 relative and its round-off ≈ 1e-10; 1e-4 leaves 100×"),
@@ -1086,17 +1175,14 @@ gf_energy_identity = Claim(
              "residual_rate_autograd": "−2‖∇_θ L‖² with ∇L by autograd through reference_outputs (θ = W, and a when "
                                        "both layers train)",
              "no_flip": "1 when no activation pattern changed during the step (the derivative is two-sided)"},
-    seeds=32,
     # the chain rule applied to our flow and kernels, paired with autograd (independent of gram_w/gram_a/_grad_w)
-    role="check",
 )
 
 
 def run_kernel_identity(inst: Instance) -> dict[str, Any]:
     """du/dt through the gradients against (H + G)(y − u), both layers trained, at initialization."""
     D = _data(inst)
-    p = inst.premises
-    W, a = tl.init_weights(p["m"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
+    W, a = _init(inst)
     u = tl.predict(W, a, D["X"])
     v = tl.output_velocity(W, a, D["X"], D["y"], train_a=True)
     K = tl.gram_w(W, D["X"]) + tl.gram_a(W, D["X"])
@@ -1112,14 +1198,14 @@ def run_kernel_identity(inst: Instance) -> dict[str, Any]:
 autograd_velocity = sp.Symbol("autograd_du_dt")
 
 
-both_layers_identity = Claim(
-    id="du2019.both_layers_kernel",
+both_layers_identity = kernel_identity_check(
+    name="both_layers_kernel",
     title="Thm 3.3 (dynamics): training W and a, du/dt = (H + G)(y − u) with G_ij = (1/m)Σ_r relu(w_rᵀx_i)relu(w_rᵀx_j)",
     citation=cite("Theorem 3.3 (the dynamics in its proof; an identity by the chain rule)"),
-    kind=Kind.EXACT,
-    statement=sp.And(sp.Eq(velocity, kernel_velocity), sp.Eq(velocity, autograd_velocity)),
-    premises=lambda p: sphere_data(max_n=p.pick(16, 32, 128), max_d=p.pick(8, 16, 64), max_coherence=0.9,
-                                   m=st.integers(1, p.pick(1024, 4096, 16384)), label_scale=st.floats(0.1, 3.0)),
+    conclusion=sp.And(sp.Eq(velocity, kernel_velocity), sp.Eq(velocity, autograd_velocity)),
+    where_no_flip=False,  # at initialization: no step is taken
+    seeds=None,
+    extra=lambda p: {"m": st.integers(1, p.pick(1024, 4096, 16384)), "label_scale": st.floats(0.1, 3.0)},
     run=run_kernel_identity,
     tolerance=Tolerance(rtol=1e-9, atol=1e-12,
                         reason="float64 round-off: two routes to the same sums of m·n terms of size O(1)"),
@@ -1127,36 +1213,25 @@ both_layers_identity = Claim(
              "kernel_du_dt": "(H(W) + G(W))(y − u)",
              "autograd_du_dt": "J·(−∇L) by autograd of reference_outputs (independent of impl.two_layer)"},
     # an identity (the chain rule) between our gradients and our Gram matrices, paired with autograd
-    role="check",
 )
 
 # Thm 3.3's own width carries a log(m/δ) (recalled: it comes from bounding max_r ‖w_r(0)‖ over the m units). Its
 # scaling with constants 1 solves m = A·log(m/δ), A = n⁶/(λ₀⁴δ³): m = −A·W₋₁(−δ/A) (Lambert W, lower branch).
-_A33 = n**6 / (lambda0**4 * delta**3)
-BOTH_LAYERS_REGIME = Regime(
-    size="m", ladder=_width_ladder({"ladders": FLOW_LADDERS}), practical=RATE_PRACTICAL,
-    theory=-_A33 * sp.LambertW(-delta / _A33, -1),
-    note="ours: m ≥ max(64, 2n/λ₀) as for Thm 3.2 (over our ladder log(m/δ) changes by < 3×, inside that constant), "
-         "t ≤ 4/λ₀; the theory column is Thm 3.3's m = Ω(n⁶log(m/δ)/(λ₀⁴δ³)) with constants 1, solved for m",
+BOTH_LAYERS_REGIME = rate_regime(
+    FLOW_LADDERS,
+    "ours: m ≥ max(64, 2n/λ₀) as for Thm 3.2 (over our ladder log(m/δ) changes by < 3×, inside that constant), "
+    "t ≤ 4/λ₀; the theory column is Thm 3.3's m = Ω(n⁶log(m/δ)/(λ₀⁴δ³)) with constants 1, solved for m",
+    theory=-THM_WIDTH * sp.LambertW(-delta / THM_WIDTH, -1),
 )
 
-both_layers_rate = Claim(
-    id="du2019.both_layers_rate",
+both_layers_rate = flow_rate_claim(
+    name="both_layers_rate",
     title="Thm 3.3: training both layers by gradient flow, ‖y − u(t)‖² ≤ e^{−λ₀t}‖y − u(0)‖² for wide m",
     citation=cite("Theorem 3.3"),
-    kind=Kind.ASYMPTOTIC,
-    statement=sp.Le(res_t, sp.exp(-lambda0 * t) * res_0),
-    premises=lambda p: _flow_premises(p),
-    run=lambda inst: run_flow_rate(inst, train_a=True),
-    tolerance=FLOW_TOL,
-    delta=DELTA,
+    train_a=True,
     regime=BOTH_LAYERS_REGIME,
     recalled=("the log(m/δ) factor in Thm 3.3's width",),
     symbols=SYMBOLS,
-    figures=gf_rate.figures,
-    examples_scale=0.5,
-    seeds=32,
-    tightness=FLOW_RATE_TIGHTNESS,
 )
 
 
@@ -1212,13 +1287,12 @@ both_layers_weights = Claim(
 def run_sec5(inst: Instance) -> dict[str, Any]:
     """GD at a ladder of widths (same data, horizon and step); final distance and flip fraction per width."""
     D = _data(inst)
-    p = inst.premises
     widths = list(inst.profile.pick([64, 128, 256, 512, 1024], [64, 256, 1024, 4096], [256, 1024, 4096, 16384]))
     step = 0.5 / D["lambda_max"]
     K = int(math.ceil(4.0 / (step * D["lambda0"])))
     dist, flips, rates = [], [], []
     for width in widths:
-        W, a = tl.init_weights(width, p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
+        W, a = _init(inst, width)
         tr = tl.gd_trajectory(W, a, D["X"], D["y"], eta=step, steps=K)
         dist.append(float(tr.max_dist[:, -1].mean()))
         flips.append(float(tr.flips[:, -1].mean()))
@@ -1244,88 +1318,91 @@ def _sec5_premises(p: Profile) -> st.SearchStrategy[dict[str, Any]]:
                                   "seed": st.integers(0, 2**20)})
 
 
+def sec5_trend(*, name: str, title: str, citation: Citation, statement: sp.Basic, tolerance: Tolerance,
+               symbols: Mapping[str, str], figure: Figure, tightness: Tightness | None = None,
+               role: Role = "claim") -> Claim:
+    """A fitted slope of Section 5's GD runs against m (:func:`run_sec5`, one shared data set of n = d = 16 in ci): a
+    TREND on 16 seeds, a quarter of the profile's examples. What varies: the id ``name``, title, citation, the
+    statement on the slope, its tolerance, symbols, the figure, tightness and role."""
+    return Claim(
+        id=f"du2019.{name}",
+        title=title,
+        citation=citation,
+        kind=Kind.TREND,
+        statement=statement,
+        premises=_sec5_premises,
+        run=run_sec5,
+        tolerance=tolerance,
+        seeds=16,
+        examples_scale=0.25,
+        symbols=symbols,
+        figures=(figure,),
+        tightness=tightness,
+        role=role,
+    )
+
+
 SEC5_DISTANCE_FIGURE = Figure("distance from init against width m", x="widths", ys=("mean_max_dist",), xlabel="m",
                               ylabel="mean max_r ‖w_r(K) − w_r(0)‖", logx=True, logy=True, styles=("points",))
 
 # Section 5 of the paper reports the trends (faster convergence, fewer pattern changes, a smaller distance from
 # init as m grows), not an exponent: the claim is the trend. The −½ comes from the theory (Cor 4.1's R′ ∝ m^{−1/2}),
 # so the fitted exponent against −½ is our finding, not the paper's Section 5 (issue 15).
-sec5_distance = Claim(
-    id="du2019.sec5_distance_trend",
+sec5_distance = sec5_trend(
+    name="sec5_distance_trend",
     title="Sec. 5: the distance from initialization max_r ‖w_r(K) − w_r(0)‖ shrinks as m grows",
     citation=cite("Section 5 (experiments, n = d = 1000 in the paper)"),
-    kind=Kind.TREND,
     statement=sp.Lt(dist_slope, 0),
-    premises=_sec5_premises,
-    run=run_sec5,
     tolerance=Tolerance(atol=0.1, reason="the slope must be clearly negative (below −0.1), not a flat line with noise "
                                          "(the same margin as the flip trend)"),
-    seeds=16,
-    examples_scale=0.25,
     symbols={"distance_slope": "log–log slope of mean max_r ‖w_r(K) − w_r(0)‖ against m"},
-    figures=(SEC5_DISTANCE_FIGURE,),
+    figure=SEC5_DISTANCE_FIGURE,
     tightness=Tightness(sp.Rational(-1, 10) / dist_slope, "the declared margin −0.1 over the fitted slope (1: the "
                                                           "trend barely clears the margin)"),
 )
 
-sec5_distance_exponent = Claim(
-    id="du2019.sec5_distance_exponent",
+sec5_distance_exponent = sec5_trend(
+    name="sec5_distance_exponent",
     title="Finding: the fitted exponent of the distance from init against m is Cor 4.1's −½ (R′ ∝ m^{−1/2}), "
           "within ±0.15",
     citation=cite("Corollary 4.1's scaling R′ ∝ m^{−1/2}, measured on Section 5's setup", "derived",
                   "the paper's Section 5 shows the trend, not the exponent: the −½ is the theory's"),
-    kind=Kind.TREND,
     statement=sp.Eq(dist_slope, sp.Rational(-1, 2)),
-    premises=_sec5_premises,
-    run=run_sec5,
     tolerance=Tolerance(atol=0.15, reason="declared before the fit: ±0.15 on the log–log slope keeps −½ apart from its "
                                           "neighbours −¼ and −1 (what a fit over m = 64…1024 can resolve)"),
-    seeds=16,
-    examples_scale=0.25,
     symbols={"distance_slope": "log–log slope of mean max_r ‖w_r(K) − w_r(0)‖ against m"},
-    figures=(SEC5_DISTANCE_FIGURE,),
+    figure=SEC5_DISTANCE_FIGURE,
     role="finding",
 )
 
-sec5_flips = Claim(
-    id="du2019.sec5_flip_trend",
+sec5_flips = sec5_trend(
+    name="sec5_flip_trend",
     title="Sec. 5: the fraction of activation patterns that flip during training shrinks as m grows",
     citation=cite("Section 5 (experiments)"),
-    kind=Kind.TREND,
     statement=sp.Lt(flip_slope, 0),
-    premises=_sec5_premises,
-    run=run_sec5,
     tolerance=Tolerance(atol=0.1, reason="the slope must be clearly negative (below −0.1), not a flat line with noise"),
-    seeds=16,
-    examples_scale=0.25,
     symbols={"flip_slope": "log–log slope of the flipped fraction Σ_iΣ_r 1{pattern changed}/(mn) against m"},
     tightness=Tightness(sp.Rational(-1, 10) / flip_slope, "the declared margin −0.1 over the fitted slope (1: the "
                                                           "trend barely clears the margin)"),
-    figures=(Figure("fraction of flipped activation patterns against width m", x="widths",
-                    ys=("mean_flip_fraction",), xlabel="m", ylabel="flipped fraction", logx=True, logy=True,
-                    styles=("points",)),),
+    figure=Figure("fraction of flipped activation patterns against width m", x="widths", ys=("mean_flip_fraction",),
+                  xlabel="m", ylabel="flipped fraction", logx=True, logy=True, styles=("points",)),
 )
 
 rate_slope = sp.Symbol("rate_slope")
 
-sec5_rate = Claim(
-    id="du2019.sec5_rate_trend",
+sec5_rate = sec5_trend(
+    name="sec5_rate_trend",
     title="Sec. 5: the larger m, the faster GD converges (the per-step rate −ln(‖y − u(K)‖²/‖y − u(0)‖²)/K grows "
           "with m)",
     citation=cite("Section 5 (experiments: the training loss against epochs for several m)"),
-    kind=Kind.TREND,
     statement=sp.Gt(rate_slope, 0),
-    premises=_sec5_premises,
-    run=run_sec5,
     tolerance=Tolerance(reason="none, declared before the fit: the paper states the direction only, and the rate "
                                "tends to its infinite-width limit, so the slope shrinks toward 0 as m grows; "
                                "any positive slope is the trend"),
-    seeds=16,
-    examples_scale=0.25,
     symbols={"rate_slope": "log–log slope, against m, of the seed-mean per-step rate −ln(‖y − u(K)‖²/‖y − u(0)‖²)/K "
                            "(same data, step η = 0.5/λ_max(H^∞) and K = 4/(ηλ₀) at every width)"},
-    figures=(Figure("convergence rate per step against width m", x="widths", ys=("mean_rate",), xlabel="m",
-                    ylabel="−ln(‖y − u(K)‖²/‖y − u(0)‖²)/K", logx=True, logy=True, styles=("points",)),),
+    figure=Figure("convergence rate per step against width m", x="widths", ys=("mean_rate",), xlabel="m",
+                  ylabel="−ln(‖y − u(K)‖²/‖y − u(0)‖²)/K", logx=True, logy=True, styles=("points",)),
 )
 
 

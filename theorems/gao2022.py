@@ -268,6 +268,14 @@ def _net(inst: Instance) -> tuple[im.ImplicitParams, torch.Tensor, torch.Tensor]
     return params, X, y
 
 
+def init_norm_premises(p: Profile, *, min_m: int, gamma: tuple[float, float]) -> st.SearchStrategy[dict[str, Any]]:
+    """The premises of ‖B(0)‖₂ at init (one sample, d = 2: only B matters): widths from ``min_m`` up to the profile's
+    largest, γ in the range ``gamma``, a seed. What varies between the claim and its control: ``min_m``, ``gamma``."""
+    return st.fixed_dictionaries({"m": st.integers(min_m, p.pick(256, 2048, 8192)), "gamma": st.floats(*gamma),
+                                  "seed": st.integers(0, 2**20), "N": st.just(1), "d": st.just(2),
+                                  "coherence": st.just(0.0)})
+
+
 def run_norm_at_init(inst: Instance) -> dict[str, Any]:
     params, _, _ = _net(inst)
     return {"norm_B": per_seed(im.spectral_norm_exact(params.B))}
@@ -281,9 +289,7 @@ well_posed_at_init = Claim(
                   "the threshold ½ is ours: ‖A‖₂ ≤ 2√m + t w.p. ≥ 1 − e^{−t²/2} (Gaussian matrix concentration)"),
     kind=Kind.PROBABILISTIC,
     statement=sp.Lt(norm_B, 1),
-    premises=lambda p: st.fixed_dictionaries({"m": st.integers(16, p.pick(256, 2048, 8192)),
-                                              "gamma": st.floats(0.02, 0.45), "seed": st.integers(0, 2**20),
-                                              "N": st.just(1), "d": st.just(2), "coherence": st.just(0.0)}),
+    premises=lambda p: init_norm_premises(p, min_m=16, gamma=(0.02, 0.45)),
     run=run_norm_at_init,
     tolerance=Tolerance(atol=1e-9, reason="‖B‖₂ from an exact SVD; strict: must stay below 1 − 1e-9"),
     delta=DELTA,
@@ -296,9 +302,7 @@ well_posed_at_init = Claim(
 gamma_past_half_control = control(
     well_posed_at_init,
     name="gamma_past_half_control",
-    premises=lambda p: st.fixed_dictionaries({"m": st.integers(64, p.pick(256, 2048, 8192)),
-                                              "gamma": st.floats(0.55, 1.0), "seed": st.integers(0, 2**20),
-                                              "N": st.just(1), "d": st.just(2), "coherence": st.just(0.0)}),
+    premises=lambda p: init_norm_premises(p, min_m=64, gamma=(0.55, 1.0)),
     broken="γ < ½ (here γ ∈ [0.55, 1], m ≥ 64, where ‖B(0)‖₂ ≈ 2γ > 1)",
     title="Control: past γ = ½ the layer is not a contraction at init (‖B(0)‖₂ ≈ 2γ ≥ 1 for Gaussian A)",
 )
@@ -548,6 +552,26 @@ def reference_gram_spectrum(N: int, gamma: float, coherence: float = 0.0, *, dty
     return min(eigenvalues), max(eigenvalues)
 
 
+def _reference_problem(inst: Instance, **reference: Any) -> tuple[torch.Tensor, torch.Tensor, float, float]:
+    """X, y, λ₀ and λ_max(K∞) of the premises N, coherence, γ: N equicorrelated unit inputs, labels unif[−1, 1] from
+    data stream 0, and the spectrum of K∞ from the reference networks (``reference``: reference_gram_spectrum's
+    ``networks`` or ``u_init``, where a claim sets them)."""
+    p = inst.premises
+    N = p["N"]
+    X = equicorrelated_inputs(N, p["coherence"], dtype=inst.dtype, device=inst.device)
+    y = tl.bounded_labels(N, generator=inst.generator(0), dtype=inst.dtype, device=inst.device)
+    lam0, lam_max = reference_gram_spectrum(N, p["gamma"], p["coherence"], dtype=inst.dtype, device=inst.device,
+                                            **reference)
+    return X, y, lam0, lam_max
+
+
+def _gd_horizon(inst: Instance, lam0: float, lam_max: float, caps: tuple[int, int, int]) -> tuple[float, int]:
+    """η = eta_frac/λ_max(K∞) and k ≤ 4/(ηλ₀) steps (the envelope falls to e^{−2}), capped per profile at ``caps``:
+    the same at every width."""
+    step = inst.premises["eta_frac"] / lam_max
+    return step, int(min(inst.profile.pick(*caps), math.ceil(4.0 / (step * lam0))))
+
+
 def rate_premises(p: Profile, **extra: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
     """N equicorrelated unit inputs (their coherence lowers λ₀), γ, the step as a fraction of 1/λ_max(K∞), a seed."""
     return st.fixed_dictionaries({
@@ -561,12 +585,8 @@ def run_rate_limit_kernel(inst: Instance) -> dict[str, Any]:
     reference networks: the same η and envelope for every width and every network under test."""
     p = inst.premises
     N = p["N"]
-    X = equicorrelated_inputs(N, p["coherence"], dtype=inst.dtype, device=inst.device)
-    y = tl.bounded_labels(N, generator=inst.generator(0), dtype=inst.dtype, device=inst.device)
-    lam0, lam_max = reference_gram_spectrum(N, p["gamma"], p["coherence"], dtype=inst.dtype, device=inst.device)
-    step = p["eta_frac"] / lam_max
-    cap = inst.profile.pick(80, 400, 2000)
-    steps = int(min(cap, math.ceil(4.0 / (step * lam0))))  # the envelope falls to e^{−2} (capped per profile)
+    X, y, lam0, lam_max = _reference_problem(inst)
+    step, steps = _gd_horizon(inst, lam0, lam_max, (80, 400, 2000))
     params = im.init_params(p["m"], X.shape[1], inst.seeds, gamma=p["gamma"], dtype=inst.dtype, device=inst.device)
     tr = im.gd_trajectory(params, X, y, eta=step, steps=steps, track_lower=False)
     # k = 0 is the identity L(0) ≤ L(0): the step axis starts at k = 1
@@ -783,6 +803,29 @@ def _lemma_ladder(premises: dict, profile: Profile) -> list[int]:
     return [c * N for c in profile.pick([1, 16, 128], [1, 8, 32, 128, 256], [1, 8, 32, 128, 256, 512])]
 
 
+def lemma_regime(note: str) -> Regime:
+    """The width regime of the lemma items (init_lambda_min, gram_invariant): m ≥ 128N on :func:`_lemma_ladder`, theory
+    scaling N; what varies is the ``note``."""
+    return Regime(size="m", ladder=_lemma_ladder, practical=128 * N, theory=N, note=note)
+
+
+NARROW_BROKEN = "m = Θ(N) with a large enough constant (here m ∈ [2, 4] ≤ N: the u block ZᵀZ has rank ≤ m < N)"
+
+
+def narrow_control(parent: Claim, *, name: str, title: str, **extra: st.SearchStrategy[Any]) -> Claim:
+    """The width control of a lemma item: the parent's conclusion, decided as PROBABILISTIC, on rate_premises with
+    N ∈ [4, …] and m ∈ [2, 4] ≤ N (NARROW_BROKEN). What varies: the parent, the control's id ``name``, title, and
+    premises ``extra`` to rate_premises (the parent's own, e.g. a fixed eta_frac)."""
+    return control(
+        parent,
+        name=name,
+        kind=Kind.PROBABILISTIC,
+        premises=lambda p: rate_premises(p, **extra, N=st.integers(4, p.pick(6, 16, 64)), m=st.integers(2, 4)),
+        broken=NARROW_BROKEN,
+        title=title,
+    )
+
+
 LEMMA_REFERENCE_NETWORKS = 64  # K∞ for this claim from 64 reference networks: ≈ 2% standard error, not 4%
 
 
@@ -813,10 +856,9 @@ init_lambda_min = Claim(
     tolerance=Tolerance(rtol=1e-10, reason="float64 round-off of N×N eigenvalues; λ₀'s ≈ 2% Monte Carlo error (64 "
                                           "reference networks) is not a tolerance: the practical constant carries it"),
     delta=DELTA,
-    regime=Regime(size="m", ladder=_lemma_ladder, practical=128 * N, theory=N,
-                  note="ours, declared before the first run: m ≥ 128N. The Marchenko–Pastur edge (1 − √(N/m))² of a "
-                       "Gram of m i.i.d. rows reaches ¾ at m ≈ 56N; the constant is doubled for λ₀'s ≈ 2% error and "
-                       "for features that are not Gaussian. N ≤ 6, γ ≤ 0.3, coherence ≤ 0.5 (ci)"),
+    regime=lemma_regime("ours, declared before the first run: m ≥ 128N. The Marchenko–Pastur edge (1 − √(N/m))² of a "
+                        "Gram of m i.i.d. rows reaches ¾ at m ≈ 56N; the constant is doubled for λ₀'s ≈ 2% error and "
+                        "for features that are not Gaussian. N ≤ 6, γ ≤ 0.3, coherence ≤ 0.5 (ci)"),
     recalled=("the constant ¾ and m = Θ(N) for this step", "λ₀ = λ_min of the infinite-width NTK Gram matrix",
               *MODEL_RECALLED),
     symbols={"lambda_min_K0": "λ_min(K(0)) of the network at width m", "lambda0": "λ₀ = λ_min(K∞) (64 reference "
@@ -828,13 +870,10 @@ init_lambda_min = Claim(
     examples_scale=0.5,
 )
 
-init_lambda_min_narrow = control(
+init_lambda_min_narrow = narrow_control(
     init_lambda_min,
     name="init_lambda_min_narrow_control",
-    kind=Kind.PROBABILISTIC,
-    premises=lambda p: rate_premises(p, eta_frac=st.just(1.0), N=st.integers(4, p.pick(6, 16, 64)),
-                                     m=st.integers(2, 4)),
-    broken="m = Θ(N) with a large enough constant (here m ∈ [2, 4] ≤ N: the u block ZᵀZ has rank ≤ m < N)",
+    eta_frac=st.just(1.0),
     title="Control: at a width at or below N the Gram at init is far below ¾λ₀ (the u block is rank-deficient)",
 )
 
@@ -849,12 +888,8 @@ def run_gram_invariant(inst: Instance) -> dict[str, Any]:
     (64 reference networks, as ``init_lambda_min``)."""
     p = inst.premises
     N = p["N"]
-    X = equicorrelated_inputs(N, p["coherence"], dtype=inst.dtype, device=inst.device)
-    y = tl.bounded_labels(N, generator=inst.generator(0), dtype=inst.dtype, device=inst.device)
-    lam0, lam_max = reference_gram_spectrum(N, p["gamma"], p["coherence"], dtype=inst.dtype, device=inst.device,
-                                            networks=LEMMA_REFERENCE_NETWORKS)
-    step = p["eta_frac"] / lam_max
-    steps = int(min(inst.profile.pick(40, 400, 2000), math.ceil(4.0 / (step * lam0))))
+    X, y, lam0, lam_max = _reference_problem(inst, networks=LEMMA_REFERENCE_NETWORKS)
+    step, steps = _gd_horizon(inst, lam0, lam_max, (40, 400, 2000))
     params = im.init_params(p["m"], X.shape[1], inst.seeds, gamma=p["gamma"], dtype=inst.dtype, device=inst.device)
     tr = im.gd_trajectory(params, X, y, eta=step, steps=steps, track_lower=False, track_gram=True)
     return {"lambda_min_Kk": per_seed(tr.lambda_min_K, "k"), "k": shared(torch.arange(0.0, steps + 1), "k"),
@@ -884,10 +919,9 @@ gram_invariant = Claim(
                                           "linearly, accumulated over ≤ 2000 steps: well below 1e-7 relative; λ₀'s ≈ 2% "
                                           "Monte Carlo error (64 reference networks) is not a tolerance"),
     delta=DELTA,
-    regime=Regime(size="m", ladder=_lemma_ladder, practical=128 * N, theory=N,
-                  note="ours, declared before the first run: init_lambda_min's m ≥ 128N (λ_min(K(0)) ≥ ¾λ₀ there), not "
-                       "re-fitted; N ≤ 2, γ ≤ 0.3, coherence ≤ 0.5, η = eta_frac/λ_max(K∞) ≤ 1/λ_max(K∞), k ≤ 4/(ηλ₀) "
-                       "capped at 40 steps (ci; dev: N ≤ 16, 400 steps)"),
+    regime=lemma_regime("ours, declared before the first run: init_lambda_min's m ≥ 128N (λ_min(K(0)) ≥ ¾λ₀ there), "
+                        "not re-fitted; N ≤ 2, γ ≤ 0.3, coherence ≤ 0.5, η = eta_frac/λ_max(K∞) ≤ 1/λ_max(K∞), k ≤ "
+                        "4/(ηλ₀) capped at 40 steps (ci; dev: N ≤ 16, 400 steps)"),
     recalled=("the invariant λ_min(K(k)) ≥ λ₀/2 along GD (from the proof's structure)",
               "λ₀ = λ_min of the infinite-width NTK Gram matrix", *MODEL_RECALLED),
     symbols={"lambda_min_Kk": "λ_min(K(k)) of the network's Gram over (A, u) at step k",
@@ -903,12 +937,9 @@ gram_invariant = Claim(
     examples_scale=0.25,
 )
 
-gram_invariant_narrow = control(
+gram_invariant_narrow = narrow_control(
     gram_invariant,
     name="gram_invariant_narrow_control",
-    kind=Kind.PROBABILISTIC,
-    premises=lambda p: rate_premises(p, N=st.integers(4, p.pick(6, 16, 64)), m=st.integers(2, 4)),
-    broken="m = Θ(N) with a large enough constant (here m ∈ [2, 4] ≤ N: the u block ZᵀZ has rank ≤ m < N)",
     title="Control: at a width at or below N the Gram is far below λ₀/2 along GD (from k = 0: the u block is "
           "rank-deficient)",
 )
@@ -931,13 +962,8 @@ def _movement(inst: Instance, u_init: str) -> dict[str, torch.Tensor]:
     implicit layer's share tr K_A(0)/tr K(0), and the final loss ratio. η = eta_frac/λ_max(K∞) and k ≤ 4/(ηλ₀)
     (capped per profile) are the same at every width."""
     p = inst.premises
-    N = p["N"]
-    X = equicorrelated_inputs(N, p["coherence"], dtype=inst.dtype, device=inst.device)
-    y = tl.bounded_labels(N, generator=inst.generator(0), dtype=inst.dtype, device=inst.device)
-    lam0, lam_max = reference_gram_spectrum(N, p["gamma"], p["coherence"], dtype=inst.dtype, device=inst.device,
-                                            u_init=u_init)
-    step = p["eta_frac"] / lam_max
-    steps = int(min(inst.profile.pick(60, 200, 1000), math.ceil(4.0 / (step * lam0))))
+    X, y, lam0, lam_max = _reference_problem(inst, u_init=u_init)
+    step, steps = _gd_horizon(inst, lam0, lam_max, (60, 200, 1000))
     out: dict[str, list[float]] = {"rel_A": [], "rel_u": [], "radius_A": [], "radius_u": [], "margin": [],
                                    "share_A": [], "loss_ratio": []}
     for m in MOVE_WIDTHS[inst.profile.level]:
@@ -1105,9 +1131,7 @@ def run_flow_rate(inst: Instance) -> dict[str, Any]:
     """Gradient flow on (A, u) at width m for t ≤ 4/λ₀ on an RK4 grid of 4 steps per unit of t·λ_max(K∞)."""
     p = inst.premises
     N = p["N"]
-    X = equicorrelated_inputs(N, p["coherence"], dtype=inst.dtype, device=inst.device)
-    y = tl.bounded_labels(N, generator=inst.generator(0), dtype=inst.dtype, device=inst.device)
-    lam0, lam_max = reference_gram_spectrum(N, p["gamma"], p["coherence"], dtype=inst.dtype, device=inst.device)
+    X, y, lam0, lam_max = _reference_problem(inst)
     t_end = GF_HORIZON / lam0
     steps = int(math.ceil(GF_STEPS_PER_UNIT * t_end * lam_max))
     params = im.init_params(p["m"], X.shape[1], inst.seeds, gamma=p["gamma"], dtype=inst.dtype, device=inst.device)

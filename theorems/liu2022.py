@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import sympy as sp
 import torch
@@ -100,6 +100,36 @@ IDENTITY_TOL = Tolerance(
            "about √(64Nε) ≈ 1e-7·√N: a bug moves it by O(1), round-off (and the implicit net's 1e-12 solve) by "
            "less than 1e-20",
 )
+
+
+IDENTITY_RECALLED = ("the section number of the paper where PL* is related to the tangent kernel",)
+
+
+def identity_check(*, name: str, title: str, note: str,
+                   premises: Callable[[Profile], st.SearchStrategy[dict[str, Any]]],
+                   run: Callable[[Instance], dict[str, Any]], symbols: dict[str, str], given: str, seeds: int,
+                   recalled: tuple[str, ...] = ()) -> Claim:
+    """An implementation check (role ``check``) of the identity ‖∇L‖² = (F − y)ᵀK(F − y) ≥ 2λ_min(K)·L on one model:
+    EXACT, the statement IDENTITY with IDENTITY_TOL, cited to Sec. 4 (derived) with the section number recalled.
+
+    What varies by model: the id ``name``, title, the citation's ``note`` (how K is formed for this model), premises,
+    run, the symbols added to IDENTITY_SYMBOLS, ``given``, seeds, and what more is recalled (after
+    IDENTITY_RECALLED)."""
+    return Claim(
+        id=f"liu2022.{name}",
+        title=title,
+        citation=cite("Sec. 4 (PL* and the tangent kernel; the identity derived)", "derived", note),
+        kind=Kind.EXACT,
+        statement=IDENTITY,
+        premises=premises,
+        run=run,
+        tolerance=IDENTITY_TOL,
+        symbols={**IDENTITY_SYMBOLS, **symbols},
+        given=given,
+        recalled=IDENTITY_RECALLED + recalled,
+        seeds=seeds,
+        role="check",
+    )
 
 
 def _identity_values(g2: torch.Tensor, K: torch.Tensor, e: torch.Tensor, gap: torch.Tensor,
@@ -162,24 +192,18 @@ def run_two_layer_identity(inst: Instance) -> dict[str, Any]:
     return _identity_values(g2, K, tl.predict(W, a, X) - y, gap)
 
 
-identity_two_layer = Claim(
-    id="liu2022.identity_two_layer",
+identity_two_layer = identity_check(
+    name="identity_two_layer",
     title="‖∇L‖² = (F − y)ᵀK(F − y) ≥ 2λ_min(K)·L for the two-layer ReLU net (W, or W and a, trained), ∇L against "
           "autograd",
-    citation=cite("Sec. 4 (PL* and the tangent kernel; the identity derived)", "derived",
-                  "∇L = Jᵀ(F − y) ⇒ ‖∇L‖² = (F − y)ᵀJJᵀ(F − y) ≥ λ_min(JJᵀ)‖F − y‖²; section number recalled"),
-    kind=Kind.EXACT,
-    statement=IDENTITY,
+    note="∇L = Jᵀ(F − y) ⇒ ‖∇L‖² = (F − y)ᵀJJᵀ(F − y) ≥ λ_min(JJᵀ)‖F − y‖²; section number recalled",
     premises=two_layer_identity_premises,
     run=run_two_layer_identity,
-    tolerance=IDENTITY_TOL,
-    symbols={**IDENTITY_SYMBOLS, "a_jitter": "a_r = ±1·(1 + a_jitter·g_r): the output weights moved off ±1"},
+    symbols={"a_jitter": "a_r = ±1·(1 + a_jitter·g_r): the output weights moved off ±1"},
     given="square loss; gradients from two_layer.grad_w/grad_a, kernel from pl_star.two_layer_tangent_kernel "
           "(K_W carries the weights a_r², so it equals Du et al.'s H(W) only while a_r = ±1), the reference "
           "gradient by autograd through two_layer.loss",
-    recalled=("the section number of the paper where PL* is related to the tangent kernel",),
     seeds=16,
-    role="check",
 )
 
 
@@ -209,24 +233,18 @@ def run_linear_resnet_identity(inst: Instance) -> dict[str, Any]:
     return _identity_values((G * G).sum((-3, -2, -1)), K, E, gap)
 
 
-identity_linear_resnet = Claim(
-    id="liu2022.identity_linear_resnet",
+identity_linear_resnet = identity_check(
+    name="identity_linear_resnet",
     title="‖∇L‖² = (F − y)ᵀK(F − y) ≥ 2λ_min(K)·L for the deep linear ResNet (all hidden layers trained), ∇L "
           "against autograd",
-    citation=cite("Sec. 4 (PL* and the tangent kernel; the identity derived)", "derived",
-                  "K = Σ_l (M_l M_lᵀ) ⊗ (H_{l−1}ᵀH_{l−1}) with M_l = B P_{>l}, H_{l−1} = P_{<l}AX (derived)"),
-    kind=Kind.EXACT,
-    statement=IDENTITY,
+    note="K = Σ_l (M_l M_lᵀ) ⊗ (H_{l−1}ᵀH_{l−1}) with M_l = B P_{>l}, H_{l−1} = P_{<l}AX (derived)",
     premises=linear_resnet_identity_premises,
     run=run_linear_resnet_identity,
-    tolerance=IDENTITY_TOL,
-    symbols={**IDENTITY_SYMBOLS, "w_scale": "hidden weights W_l ~ w_scale·N(0, 1/m)"},
+    symbols={"w_scale": "hidden weights W_l ~ w_scale·N(0, 1/m)"},
     given="square loss over all k·n outputs; gradient from linear_resnet.grads (backprop), kernel from "
           "pl_star.linear_resnet_tangent_kernel (a Kronecker sum, no backprop), the reference gradient by autograd "
           "through linear_resnet.loss",
-    recalled=identity_two_layer.recalled,
     seeds=16,
-    role="check",
 )
 
 TRAIN_SETS = (("A", "u"), ("A",), ("u",), ("W",), ("A", "u", "W"))
@@ -267,25 +285,20 @@ def run_implicit_identity(inst: Instance) -> dict[str, Any]:
     return _identity_values(g2, K, e, gap, valid=grads.valid)
 
 
-identity_implicit = Claim(
-    id="liu2022.identity_implicit",
+identity_implicit = identity_check(
+    name="identity_implicit",
     title="‖∇L‖² = (F − y)ᵀK(F − y) ≥ 2λ_min(K)·L for the implicit ReLU network (any trained subset of A, u, W), ∇L "
           "against autograd through unrolled Picard steps",
-    citation=cite("Sec. 4 (PL* and the tangent kernel; the identity derived)", "derived",
-                  "the implicit network is a model F(w) like any other: its NTK is JJᵀ of the implicit Jacobian"),
-    kind=Kind.EXACT,
-    statement=IDENTITY,
+    note="the implicit network is a model F(w) like any other: its NTK is JJᵀ of the implicit Jacobian",
     premises=implicit_identity_premises,
     run=run_implicit_identity,
-    tolerance=IDENTITY_TOL,
-    symbols={**IDENTITY_SYMBOLS, "train": f"index into {TRAIN_SETS}, the trained matrices",
+    symbols={"train": f"index into {TRAIN_SETS}, the trained matrices",
              "gamma": "B = (γ/√m)A; γ ≤ 0.4 keeps ‖B‖₂ < 1 (well-posed) w.h.p."},
     given="square loss; gradients from implicit.implicit_grads (adjoint with R = u·e_i), kernel from "
           "implicit.gram_ntk (adjoint with R = u), both at the same equilibrium solve; the reference gradient by "
           "autograd through unrolled Picard steps (implicit.unrolled_loss), which shares no adjoint with either",
-    recalled=identity_two_layer.recalled + ("the implicit network's scalings (CLAIMS.md, gao2022)",),
+    recalled=("the implicit network's scalings (CLAIMS.md, gao2022)",),
     seeds=8,
-    role="check",
 )
 
 
@@ -323,13 +336,20 @@ def path_premises(p: Profile, **extra: st.SearchStrategy[Any]) -> st.SearchStrat
     })
 
 
-def run_path(inst: Instance) -> dict[str, Any]:
-    """GD on both layers from init, recording λ_min(K(w_t)) and the loss at every step."""
+def _path_data(inst: Instance) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """The data of :func:`path_premises` (n unit inputs of the given coherence, bounded labels, from data stream 0) and
+    λ₀ = λ_min(H^∞ + G^∞), the infinite-width kernel of both layers."""
     p = inst.premises
     g = inst.generator(0)
     X = tl.sphere_inputs(p["n"], p["d"], generator=g, coherence=p["coherence"], dtype=inst.dtype, device=inst.device)
     y = tl.bounded_labels(p["n"], generator=g, dtype=inst.dtype, device=inst.device)
-    lambda0 = float(ps.lambda_min(ps.two_layer_kernel_infinity(X, train_a=True)))
+    return X, y, float(ps.lambda_min(ps.two_layer_kernel_infinity(X, train_a=True)))
+
+
+def run_path(inst: Instance) -> dict[str, Any]:
+    """GD on both layers from init, recording λ_min(K(w_t)) and the loss at every step."""
+    p = inst.premises
+    X, y, lambda0 = _path_data(inst)
     W, a = tl.init_weights(p["m"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
     ev = torch.linalg.eigvalsh(ps.two_layer_tangent_kernel(W, a, X, train_a=True))
     mu_, lmax = ev[:, 0], ev[:, -1]
@@ -381,21 +401,49 @@ PATH_THEORY = n_sym**2 / lam0**4
 PATH_REGIME_NOTE = ("ours: m ≥ max(64, (n/λ₀)²), λ₀ = λ_min(H^∞ + G^∞); η = 0.5/λ_max(K(w₀)), t ≤ 8/(ημ) steps "
                     "(≤ 2000). The theory column is an order we derived from the recalled argument (‖Hessian of F‖ "
                     "= O(1/√m) over a ball of radius O(√n/λ₀)), hidden constants set to 1")
+PATH_REGIME = Regime(size="m", ladder=_ladder(PATH_LADDERS), practical=PATH_PRACTICAL, theory=PATH_THEORY,
+                     note=PATH_REGIME_NOTE)
 
-kernel_stays_conditioned = Claim(
-    id="liu2022.kernel_stays_conditioned",
+
+def wide_net_claim(*, name: str, title: str, citation: Citation, conclusion: sp.Basic, tolerance: Tolerance,
+                   recalled: tuple[str, ...], symbols: Mapping[str, str], given: str, tightness: Tightness,
+                   figures: tuple[Figure, ...] = (), run: Callable[[Instance], dict[str, Any]] = run_path,
+                   regime: Regime = PATH_REGIME) -> Claim:
+    """A claim about wide two-layer nets (both layers trained) on :func:`path_premises`, decided on the width ladder:
+    ASYMPTOTIC, "μ/λ_max(K(w₀)) > MU_FLOOR (PL* at init) ⇒ ``conclusion``", δ = DELTA, 16 seeds, examples_scale ½.
+
+    What varies: the id ``name``, title, citation, the conclusion, its tolerance, what is recalled, symbols, ``given``,
+    tightness, figures, and for the ball's search the run (default: the GD path, :func:`run_path`) and the regime's
+    note (default PATH_REGIME)."""
+    return Claim(
+        id=f"liu2022.{name}",
+        title=title,
+        citation=citation,
+        kind=Kind.ASYMPTOTIC,
+        statement=sp.Implies(sp.Gt(mu_rel, MU_FLOOR), conclusion),
+        premises=lambda p: path_premises(p),
+        run=run,
+        tolerance=tolerance,
+        delta=DELTA,
+        regime=regime,
+        recalled=recalled,
+        symbols=symbols,
+        given=given,
+        tightness=tightness,
+        figures=figures,
+        examples_scale=0.5,
+        seeds=16,
+    )
+
+
+kernel_stays_conditioned = wide_net_claim(
+    name="kernel_stays_conditioned",
     title="Wide two-layer nets: λ_min(K(w_t)) ≥ μ/2, μ = λ_min(K(w₀)), at every step of the GD path (PL* along "
           "the path)",
     citation=cite("abstract ('wide neural networks satisfy the PL* condition'); Sec. 4–5 (section numbers recalled)",
                   "paper", "the abstract states PL* for wide nets; the ½ margin and the path form are ours"),
-    kind=Kind.ASYMPTOTIC,
-    statement=sp.Implies(sp.Gt(mu_rel, MU_FLOOR), sp.Ge(kernel_ratio, sp.Rational(1, 2))),
-    premises=lambda p: path_premises(p),
-    run=run_path,
+    conclusion=sp.Ge(kernel_ratio, sp.Rational(1, 2)),
     tolerance=Tolerance(rtol=1e-9, reason="float64 eigvalsh of an n×n kernel: backward error ≈ nε‖K‖₂ ≪ 1e-9·μ/2"),
-    delta=DELTA,
-    regime=Regime(size="m", ladder=_ladder(PATH_LADDERS), practical=PATH_PRACTICAL, theory=PATH_THEORY,
-                  note=PATH_REGIME_NOTE),
     recalled=("the Hessian-norm O(1/√m) argument for wide nets and the ball radius (only the theory column uses "
               "them)",),
     symbols=PATH_SYMBOLS,
@@ -406,23 +454,16 @@ kernel_stays_conditioned = Claim(
     figures=(Figure("λ_min(K(w_t))/μ along the GD path against ½ (worst seed)", x="t",
                     ys=("kernel_ratio", "half"), xlabel="GD step t", ylabel="λ_min(K(w_t))/λ_min(K(w₀))",
                     styles=("line", "dashed")),),
-    examples_scale=0.5,
-    seeds=16,
 )
 
-gd_linear_rate = Claim(
-    id="liu2022.gd_linear_rate",
+gd_linear_rate = wide_net_claim(
+    name="gd_linear_rate",
     title="Wide two-layer nets: GD converges linearly, L(w_t) ≤ (1 − ημ/2)^t L(w₀) with μ = λ_min(K(w₀))",
     citation=cite("Theorem on local PL* ⇒ GD convergence (number recalled): L(w_t) ≤ (1 − ημ)^t L(w₀) with μ the "
                   "PL* constant in the ball", "recalled",
                   "with λ_min(K) ≥ μ/2 on the path, the recalled rate reads (1 − ημ/2)^t"),
-    kind=Kind.ASYMPTOTIC,
-    statement=sp.Implies(sp.Gt(mu_rel, MU_FLOOR), sp.Le(loss_t, (1 - eta * mu / 2) ** t_sym * loss_0)),
-    premises=lambda p: path_premises(p),
-    run=run_path,
+    conclusion=sp.Le(loss_t, (1 - eta * mu / 2) ** t_sym * loss_0),
     tolerance=Tolerance(rtol=1e-9, reason="float64 round-off accumulated over ≤ 2000 GD steps"),
-    delta=DELTA,
-    regime=kernel_stays_conditioned.regime,
     recalled=("the rate (1 − ημ)^t of the paper's convergence theorem and its step-size condition η ≤ 1/β",
               "the theorem's number"),
     symbols=PATH_SYMBOLS,
@@ -432,27 +473,20 @@ gd_linear_rate = Claim(
                         reduce="last"),
     figures=(Figure("L(w_t) against the envelope (1 − ημ/2)^t L(w₀) (worst seed)", x="t",
                     ys=("lhs", "rhs"), xlabel="GD step t", ylabel="loss", logy=True, styles=("line", "dashed")),),
-    examples_scale=0.5,
-    seeds=16,
 )
 
 
 dist_sym, radius = sp.symbols("dist radius")
 
-gd_stays_in_ball = Claim(
-    id="liu2022.gd_stays_in_ball",
+gd_stays_in_ball = wide_net_claim(
+    name="gd_stays_in_ball",
     title="Local PL* theorem: GD with η ≤ 1/β stays in the ball B(w₀, R), R = 2√(2βL(w₀))/μ, where a global "
           "minimizer lies (wide two-layer nets, both layers trained)",
     citation=cite("the local PL* convergence theorem (number recalled): μ-PL* on B(w₀, R) with R = 2√(2βL(w₀))/μ "
                   "⇒ a solution exists in the ball and GD converges to it inside the ball", "recalled",
                   "R from Σ_t η‖∇L(w_t)‖ ≤ Σ_t η√(2βL(w_t)) with L(w_t) ≤ (1 − ημ)^t L(w₀)"),
-    kind=Kind.ASYMPTOTIC,
-    statement=sp.Implies(sp.Gt(mu_rel, MU_FLOOR), sp.Le(dist_sym, radius)),
-    premises=lambda p: path_premises(p),
-    run=run_path,
+    conclusion=sp.Le(dist_sym, radius),
     tolerance=Tolerance(rtol=1e-9, reason="float64 round-off of a distance accumulated over ≤ 2000 GD steps"),
-    delta=DELTA,
-    regime=kernel_stays_conditioned.regime,
     recalled=("the theorem's number and its radius R = 2√(2βL(w₀))/μ",
               "β = max_t λ_max(K(w_t)) on the path stands for the loss's smoothness on the ball (a lower estimate: "
               "the ball checked is no larger than the theorem's)"),
@@ -464,8 +498,6 @@ gd_stays_in_ball = Claim(
                                                         "ball's boundary)"),
     figures=(Figure("‖θ_t − θ₀‖ against the ball's radius R (worst seed)", x="t", ys=("lhs", "rhs"),
                     xlabel="GD step t", ylabel="distance from init", logy=True, styles=("line", "dashed")),),
-    examples_scale=0.5,
-    seeds=16,
 )
 
 gd_ball_large_step = control(
@@ -484,21 +516,23 @@ def small_width_premises(p: Profile) -> st.SearchStrategy[dict[str, Any]]:
     return path_premises(p, m=st.integers(2, 4))
 
 
-kernel_small_width = control(
+def small_width_control(parent: Claim, *, name: str, title: str, broken: str = "m large (here m ≤ 4 hidden units)"
+                        ) -> Claim:
+    """The width control of a path claim: the parent's conclusion, decided as EXACT, at widths m ≤ 4
+    (:func:`small_width_premises`). What varies: the parent, the control's id ``name``, title and ``broken``."""
+    return control(parent, name=name, kind=Kind.EXACT, premises=small_width_premises, broken=broken, title=title)
+
+
+kernel_small_width = small_width_control(
     kernel_stays_conditioned,
     name="kernel_small_width_control",
-    kind=Kind.EXACT,
-    premises=small_width_premises,
     broken="m large (here m ≤ 4 hidden units): K(w₀) is well conditioned (PL* at init) but not in a ball",
     title="Control: at width m ≤ 4 the tangent kernel's λ_min collapses below μ/2 along the GD path",
 )
 
-gd_rate_small_width = control(
+gd_rate_small_width = small_width_control(
     gd_linear_rate,
     name="gd_rate_small_width_control",
-    kind=Kind.EXACT,
-    premises=small_width_premises,
-    broken="m large (here m ≤ 4 hidden units)",
     title="Control: at width m ≤ 4 the rate (1 − ημ/2)^t with μ = λ_min(K(w₀)) fails on the GD path",
 )
 
@@ -516,10 +550,7 @@ def run_ball_pl(inst: Instance) -> dict[str, Any]:
     """PL* at points spread over B(w₀, R), R = 2√(2βL(w₀))/μ with μ = ½λ_min(K(w₀)) and β = λ_max(K(w₀)): random
     directions at radii up to R, plus a projected descent on ‖∇L‖²/(2L) inside the ball from the outermost ones."""
     p = inst.premises
-    g = inst.generator(0)
-    X = tl.sphere_inputs(p["n"], p["d"], generator=g, coherence=p["coherence"], dtype=inst.dtype, device=inst.device)
-    y = tl.bounded_labels(p["n"], generator=g, dtype=inst.dtype, device=inst.device)
-    lambda0 = float(ps.lambda_min(ps.two_layer_kernel_infinity(X, train_a=True)))
+    X, y, lambda0 = _path_data(inst)
     W0, a0 = tl.init_weights(p["m"], p["d"], inst.seeds, dtype=inst.dtype, device=inst.device)
     ev = torch.linalg.eigvalsh(ps.two_layer_tangent_kernel(W0, a0, X, train_a=True))
     mu0, beta = ev[:, 0], ev[:, -1]
@@ -542,8 +573,8 @@ def run_ball_pl(inst: Instance) -> dict[str, Any]:
 
 pl_ratio_sym = sp.Symbol("pl_ratio")
 
-pl_star_over_ball = Claim(
-    id="liu2022.pl_star_over_ball",
+pl_star_over_ball = wide_net_claim(
+    name="pl_star_over_ball",
     title="Wide two-layer nets: PL* holds uniformly over B(w₀, R), ½‖∇L(w)‖² ≥ μL(w) with μ = ½λ_min(K(w₀)), "
           "R = 2√(2βL(w₀))/μ, at random and adversarial points of the ball",
     citation=cite("the wide-network PL* theorem (number recalled): μ-PL* in B(w₀, R) with μ = λ_min(K(w₀)) minus a term "
@@ -551,15 +582,12 @@ pl_star_over_ball = Claim(
                   "the Hessian term taken ≤ ½λ_min(K(w₀)) (ours); β = λ_max(K(w₀)), the Gauss–Newton part of the "
                   "loss's Hessian at init, a lower estimate of its smoothness on the ball (the ball checked is no "
                   "larger than the theorem's)"),
-    kind=Kind.ASYMPTOTIC,
-    statement=sp.Implies(sp.Gt(mu_rel, MU_FLOOR), sp.Ge(pl_ratio_sym, 1)),
-    premises=lambda p: path_premises(p),
+    conclusion=sp.Ge(pl_ratio_sym, 1),
     run=run_ball_pl,
     tolerance=Tolerance(rtol=1e-9, reason="float64 round-off of ‖∇L‖² and L (sums of ≤ m·n products of O(1) terms)"),
-    delta=DELTA,
-    regime=replace(kernel_stays_conditioned.regime, note=PATH_REGIME_NOTE + "; the ball's points are not GD iterates: "
-                   "16 random directions at radii R/16 … R per seed, and projected descent (8 steps of R/8 in ci) on "
-                   "log(‖∇L‖²/2L) from the 4 outermost"),
+    regime=replace(PATH_REGIME, note=PATH_REGIME_NOTE + "; the ball's points are not GD iterates: 16 random directions "
+                   "at radii R/16 … R per seed, and projected descent (8 steps of R/8 in ci) on log(‖∇L‖²/2L) from "
+                   "the 4 outermost"),
     recalled=("the theorem's number, its μ (λ_min(K(w₀)) minus a Hessian-norm term) and its radius R = 2√(2βL(w₀))/μ",),
     symbols={"pl_ratio": "min over the ball's sampled and adversarial points of ½‖∇L(w)‖²/(μL(w)), μ = ½λ_min(K(w₀))",
              "mu_rel": PATH_SYMBOLS["mu_rel"], "lambda0": PATH_SYMBOLS["lambda0"], "n": "number of samples",
@@ -570,8 +598,6 @@ pl_star_over_ball = Claim(
           "the evidence",
     tightness=Tightness(expr=1 / pl_ratio_sym, meaning="μ over the least ½‖∇L‖²/L found in the ball (1: PL* with "
                                                        "constant μ is tight there)", reduce="max"),
-    examples_scale=0.5,
-    seeds=16,
 )
 
 
@@ -589,11 +615,8 @@ def run_sgd(inst: Instance) -> dict[str, Any]:
     """S independent SGD runs from one initialization (the premise seed), differing only in their mini-batches;
     the mean loss per step against (1 − μη*)^t L(w₀), with its standard error."""
     p = inst.premises
-    g = inst.generator(0)
-    X = tl.sphere_inputs(p["n"], p["d"], generator=g, coherence=p["coherence"], dtype=inst.dtype, device=inst.device)
-    y = tl.bounded_labels(p["n"], generator=g, dtype=inst.dtype, device=inst.device)
+    X, y, lambda0 = _path_data(inst)
     n, s = p["n"], min(p["batch"], p["n"])
-    lambda0 = float(ps.lambda_min(ps.two_layer_kernel_infinity(X, train_a=True)))
     W1, a1 = tl.init_weights(p["m"], p["d"], [inst.base], dtype=inst.dtype, device=inst.device)
     K0 = ps.two_layer_tangent_kernel(W1, a1, X, train_a=True)[0]
     ev = torch.linalg.eigvalsh(K0)
