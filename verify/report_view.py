@@ -264,7 +264,10 @@ def tightness_rows(claims: list[dict[str, Any]]) -> list[list[str]]:
         if not t.get("inequality") or role not in ("claim", "finding") or (role == "finding" and not t.get("declared")):
             continue  # every paper claim that is an inequality; a finding only where it declares a figure
         if not t.get("declared"):
-            rows.append([c["id"], "no tightness figure declared", "—", "—", "—", "—"])
+            sign = re.fullmatch(r"\s*(\S+)\s*([<>]=?)\s*0\s*", str(c.get("statement", "")))
+            rows.append([c["id"], "no tightness figure declared", "—", "—", "—",
+                         f"a sign condition ({sign.group(1)} {sign.group(2)} 0): no bound to be tight against"
+                         if sign else "—"])
             continue
         med = t.get("median")
         if med is None:

@@ -455,3 +455,13 @@ def test_anchor_slugs_are_one_to_one_on_item_ids() -> None:
 
     assert slug("a.b_c") != slug("a_b.c")
     assert slug("du2019.gf_linear_rate") == "du2019-gf_linear_rate"
+
+
+def test_a_sign_condition_says_why_it_has_no_tightness_figure() -> None:
+    from lemmata.verify.report_view import tightness_rows
+
+    base = {"role": "claim", "tightness": {"inequality": True, "declared": False}}
+    sign, bound = tightness_rows([{**base, "id": "p.trend", "statement": "rate_slope > 0"},
+                                  {**base, "id": "p.bound", "statement": "x <= y"}])
+    assert sign[-1] == "a sign condition (rate_slope > 0): no bound to be tight against"
+    assert bound[1] == "no tightness figure declared" and bound[-1] == "—"
