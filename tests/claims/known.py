@@ -161,4 +161,28 @@ KNOWN_DEV_VERDICTS: dict[str, tuple[str, str]] = {
         "as under ci (dev run of 3f007e3): n0 = 8, d/n = 3, sigma = 0.1: not yet interpolating within the step "
         "budget (residual 0.031 of ||y|| against 0.02)",
     ),
+    # the dev run of every item (6289b8c, reports/dev-accounting.md): as under ci ...
+    "gao2022.linear_rate": (
+        "inconclusive",
+        "as under ci: the failure at N = 6, gamma = 0.3, coherence 0.5, eta_frac 1, m = 16 did not replicate on fresh "
+        "seed batches (50 of 440 seeds failed, undecided against delta)",
+    ),
+    "gao2022.implicit_layer_movement": ("refuted", "as under ci: a threshold of ours (N = 4, gamma = 0.3, coherence 0.25)"),
+    "lyuli2020.smoothed_margin_gd": ("refuted", "as under ci: K = 2, m = 2, n = 2, planted data, exponential loss"),
+    "nitanda2019.horizon_at_large_n": ("refuted", "as under ci: a threshold of ours (n = 128, d = 3, gap 0.1)"),
+    "poggio2020.kkt_residual_shrinks": ("refuted", "as under ci: a threshold of ours (K = 2, m = 2, n = 2, teacher data)"),
+    # ... and new under dev
+    "soudry2018.gd_large_step_control": (
+        "refuted",
+        "dev run of 6289b8c: the control (step 8-20x above 2/(beta sigma_max^2)) did not break monotone decrease of the "
+        "logistic loss in any of 22 random examples; ci's failing instance (n = 3, d = 2, margin 0.25, gap 1, eta_frac "
+        "8) is one the random draws did not meet. The step-size premise is sufficient, not necessary, on most data: "
+        "the control is weak, kept as measured",
+    ),
+    "zou2020.sgd_floor_nonrealizable": (
+        "refuted",
+        "dev run of 6289b8c, a finding of ours: at n = 4, d = k = 1, L = 1, two batches of 2, sigma = 0.125, seed 0 the "
+        "excess after 400 epochs of constant-step SGD is 8.7e-13 (the envelope 4.6e-17, allowance 1e-12), so 'a floor "
+        "above L*' is not universal; why is not yet examined (an epoch cycle through the optimum would do it)",
+    ),
 }
