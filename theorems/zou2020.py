@@ -762,16 +762,15 @@ step_size_control = control(
 # size (it uses ‖A‖ = 1) as in the claim, targets and κ restricted to where the modified identity satisfies the condition
 # (identity_control_premises). The conclusion checked is the corollary's own rate, (1 − ηLσ_r²(X)/e)^t with σ_min(A) = 1
 # as the corollary states it: GD's speed is set by σ_r(D_A X), down to σ_min(A)σ_r(X), so along D_A's small directions
-# the excess stays while the envelope decays. (Until this session the control checked "condition and rate" with the
-# realized σ_min(A) in the envelope: the rate then slowed down with the transform and only the condition could fail,
-# which made the control a check of our evaluation of the condition, not of the theorem's premise.)
+# the excess stays while the envelope decays. (An envelope with the realized σ_min(A) would slow down with the
+# transform, and then only our evaluation of the condition could fail the control.)
 identity_condition_control = replace(
     control(
         identity_gd_rate_conditioned,
         name="identity_condition_control",
         premises=lambda p: identity_control_premises(p, log10_cond_A=st.floats(1.5, 2.5)),
-        broken="the condition σ²_min(A)σ²_min(B)/(‖A‖‖B‖) ≥ C‖X‖(L(0) − L*)^{1/2}/σ_r²(X), by an ill-conditioned A = "
-               "[D_A; 0] (singular values 1 … 10^(−c), c ∈ [1.5, 2.5]; ‖A‖ = 1, width d + k)",
+        broken="the corollary's transforms: A = [D_A; 0], ill-conditioned (singular values 1 … 10^(−c), c ∈ [1.5, 2.5]; "
+               "‖A‖ = 1, width d + k), in place of the modified identity [I_d; 0]",
         title="Control: with an ill-conditioned input transform (σ_min(A)/‖A‖ = 10^(−1.5…−2.5)) in place of the modified "
               "identity, GD from zero does not keep the corollary's rate (1 − ηLσ_r²(X)/e)^t",
     ),

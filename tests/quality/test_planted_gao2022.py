@@ -251,7 +251,6 @@ def test_invariant_at_099_is_refuted(run_ci) -> None:
     assert res.verdict == "refuted", f"λ_min(K(k)) ≥ 0.99λ₀ was not refuted: {res.verdict}: {res.reason}"
 
 
-
 # One setting of the invariant where it holds (two inputs of coherence 0.25, γ = 0.2, the full step η = 1/λ_max(K∞),
 # m = 128N as the regime says); the planted bug is shown against a setting the true claim passes
 EASY_INVARIANT = replace(gao.gram_invariant, id="gao2022.gram_invariant_easy", examples=(),

@@ -116,6 +116,8 @@ def test_ill_conditioned_identity_transforms(d, k, cA, cB):
     # of the exponents), sorted descending as svdvals returns them; a 1×1 block stays 1
     def spread(size, cond):
         return torch.tensor(np.logspace(0.0, -np.log10(cond), size) if size > 1 else [1.0], dtype=F64)
+    # svdvals of a scaled-identity block is exact up to LAPACK round-off (≈ 1e-16 relative); rtol 1e-12 leaves 10⁴×,
+    # atol 1e-15 covers the smallest singular value 1e-3 at that relative error
     torch.testing.assert_close(torch.linalg.svdvals(A), spread(d, cA).expand(2, d), rtol=1e-12, atol=1e-15)
     torch.testing.assert_close(torch.linalg.svdvals(B), spread(k, cB).expand(2, k), rtol=1e-12, atol=1e-15)
     assert torch.equal(B @ A, torch.zeros(2, k, d, dtype=F64))  # the output is still 0 at W = 0
