@@ -119,6 +119,9 @@ BUGS = [
     ("init_weights", init_over_sqrt_m, "du2019.flip_count"),
     ("gram_a", negated_second_gram, "du2019.both_layers_lambda_invariant"),
     ("_grad_a", output_layer_ascent, "du2019.both_layers_lemma_a2"),
+    # issue 16: Lemma 3.4 at the widths where R′ < R holds
+    ("_grad_w", strict_wrong_derivative, "du2019.gf_lemma34"),
+    ("_grad_w", mean_field_gradient, "du2019.gf_lemma34"),
 ]
 
 
@@ -127,7 +130,8 @@ BUGS = [
                      "du2019.gd_linear_rate", "du2019.both_layers_rate", "du2019.sec5_distance_trend",
                      "du2019.sec5_flip_trend", "du2019.gram_stability_ball_lambda", "du2019.gd_lambda_invariant",
                      "du2019.gf_lambda_invariant", "du2019.both_layers_weights_near_init", "du2019.sec5_rate_trend",
-                     "du2019.flip_count", "du2019.both_layers_lambda_invariant", "du2019.both_layers_lemma_a2")
+                     "du2019.flip_count", "du2019.both_layers_lambda_invariant", "du2019.both_layers_lemma_a2",
+                     "du2019.gf_lemma34")
 @pytest.mark.parametrize(("attr", "bug", "claim_id"), BUGS, ids=[f"{b.__name__}-{c.split('.')[1]}" for _, b, c in BUGS])
 def test_planted_bug_is_caught(attr: str, bug, claim_id: str, monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
     monkeypatch.setattr(tl, attr, bug)
