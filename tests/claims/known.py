@@ -179,10 +179,4 @@ KNOWN_DEV_VERDICTS: dict[str, tuple[str, str]] = {
         "8) is one the random draws did not meet. The step-size premise is sufficient, not necessary, on most data: "
         "the control is weak, kept as measured",
     ),
-    "zou2020.sgd_floor_nonrealizable": (
-        "refuted",
-        "dev run of 6289b8c, a finding of ours: at n = 4, d = k = 1, L = 1, two batches of 2, sigma = 0.125, seed 0 the "
-        "excess after 400 epochs of constant-step SGD is 8.7e-13 (the envelope 4.6e-17, allowance 1e-12), so 'a floor "
-        "above L*' is not universal; why is not yet examined (an epoch cycle through the optimum would do it)",
-    ),
 }
