@@ -604,7 +604,8 @@ def run_gd_degenerate(inst: Instance) -> dict[str, Any]:
     eta = p["eta_frac"] * 2.0 / (LOGISTIC_BETA * sigma_max**2)
     T = inst.profile.pick(*DEG_GD_T)
     t1, t2 = int(round(math.sqrt(T))), int(round(T ** 0.75))
-    grid = sorted({int(round(10 ** (k / 4))) for k in range(0, int(4 * math.log10(T)) + 1)} | {t1, t2, T})
+    # records from t = 10 (log log t = 0.83) on a log grid, 4 a decade, with the three points of the growth ratio
+    grid = sorted({int(round(10 ** (k / 4))) for k in range(4, int(4 * math.log10(T)) + 1)} | {t1, t2, T})
     w0 = hm.init_params((d, 1), inst.seeds, scale=p["scale"], dtype=inst.dtype, device=inst.device)[0][:, 0, :]
     W = hm.linear_gd(w0, X, y, eta=eta, record=grid, loss="logistic")  # (S, R, d)
     a = float(p["margin"]) * (1 + offset)
@@ -623,7 +624,7 @@ def run_gd_degenerate(inst: Instance) -> dict[str, Any]:
     return {"settled": float(kappa * math.log(eta * T) >= SETTLED), "transient_rate": kappa, "eta_frac": p["eta_frac"],
             "growth_ratio": per_seed(ratio), "deg_slope": per_seed(slope),
             "deg_component": per_seed(z, "t"), "exp_deg_component": per_seed(torch.exp(z), "t"),
-            "log_t": shared(log_t, "t"), "loglog_t": shared(torch.log(log_t.clamp_min(1e-300)), "t"),
+            "log_t": shared(log_t, "t"), "loglog_t": shared(torch.log(log_t), "t"),
             "t": shared(torch.tensor(grid, dtype=inst.dtype, device=inst.device), "t")}
 
 
@@ -661,7 +662,9 @@ gd_degenerate_loglog_rate = Claim(
     run=run_gd_degenerate,
     tolerance=Tolerance(atol=GROWTH_RATIO_ATOL,
                         reason="the flow claim's 0.2, kept; the ratio is 1 under e^{z} = A log t + K for any K. What "
-                               "moves it: ρ's exponential transients (≤ e^{−5} at T^{1/2} in the declared regime), the "
+                               "moves it: ρ's exponential transients (e^{−κ log(η√T)} at the window's start: ≤ e^{−5} in the declared "
+                               "regime only when η ≥ 1, times an amplitude that grows with the non-support examples; "
+                               "see the dev refutation in the coverage map), the "
                                "logistic tail's O(1/t), GD's O(η/t) discretization, and an O(1/log t) drift of A (x_deg's "
                                "push along u, ∝ 1/(A log t), lowers the other duals by a factor 1 − O(γ²/(A log t))), "
                                "which bends e^{z} upward by O(log log t): together ≲ 0.07 (measured 1.006…1.046 on "
