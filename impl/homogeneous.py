@@ -752,7 +752,7 @@ def linear_gd(
     (Soudry et al. 2018, eq. 2 with K = 1), ℓ(u) = log(1 + e^{−u}) (logistic) or e^{−u} (exp).
 
     The same update as :func:`gd_trajectory` for a one-layer network, written for speed at long horizons
-    (10⁵ steps): ∇L(w) = −(y∘X)ᵀs with s_n = −ℓ'(q_n) = σ(−q_n) (logistic) or e^{−q_n}, q = (y∘X)w the margins.
+    (10⁵–10⁶ steps): ∇L(w) = −(y∘X)ᵀs with s_n = −ℓ'(q_n) = σ(−q_n) (logistic) or e^{−q_n}, q = (y∘X)w the margins.
     w0 (S, d); X (n, d); y (n,) in {±1}; ``record`` the step counts to keep (sorted, ≥ 0). Returns (S, R, d).
     """
     if not isinstance(w0, Tensor) or w0.ndim != 2:
@@ -767,14 +767,21 @@ def linear_gd(
         raise ValueError("record: at least one step to keep")
     lr = _finite_float("eta", eta)
     G = y.unsqueeze(1) * X  # (n, d): rows y_n x_n
+    neg_GT = (-G).T.contiguous()  # (d, n): w @ neg_GT = −q
     out = torch.empty(w0.shape[0], len(rec), w0.shape[1], dtype=w0.dtype, device=w0.device)
     w = w0.clone()
+    s = torch.empty(w0.shape[0], X.shape[0], dtype=w0.dtype, device=w0.device)  # (S, n)
     t = 0
+    # three in-place kernels a step (no allocation): ≈ 3 µs a step on one CPU core at these sizes, so the 10⁶-step
+    # runs of the degenerate-data claim stay cheap
     for i, r in enumerate(rec):
         for _ in range(r - t):
-            q = w @ G.T  # (S, n) margins
-            s = torch.sigmoid(-q) if name == "logistic" else torch.exp(-q)
-            w = w + lr * (s @ G)
+            torch.mm(w, neg_GT, out=s)  # −q, q = (y∘X)w the margins
+            if name == "logistic":
+                s.sigmoid_()  # σ(−q_n) = −ℓ'(q_n)
+            else:
+                s.exp_()  # e^{−q_n}
+            w.addmm_(s, G, alpha=lr)  # w + η Σ_n s_n y_n x_n
         t = r
         out[:, i] = w
     return out

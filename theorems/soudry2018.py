@@ -34,6 +34,13 @@ Items, by role:
   impl.homogeneous.degenerate_svm_data) the flow's component along that vector's own axis grows like log log t
   (slope 1 against log log t), so the direction closes like log log t/log t; ``degenerate_off_margin_control``
   moves the example off the margin; ``direction_degenerate_control`` runs the 1/log t claim on degenerate data.
+* ``gd_degenerate_loglog_rate`` (claim, issue 17): the same under GD itself (logistic, η < 2β⁻¹σ_max⁻²(X), 10⁶ steps
+  in ci, 8 starts batched). At log t ≤ 14 the flow's statistic (slope of the component against log log t) is biased
+  by K/(A log t) (measured 1.1–1.7), so the GD claim decides on the K-free form of the law: e^{b·e_dᵀw(t)} is affine
+  in log t (its slope against log t over [T^{3/4}, T] over that over [T^{1/2}, T^{3/4}] is 1 within the flow's 0.2),
+  in the declared regime κ·log(ηT) ≥ 10; ``gd_degenerate_off_margin_control`` moves the example off the margin
+  (ratio ≈ 0.18). Verified under ci; refuted under dev at n = 14 with a small step (ratio 1.21 at T = 10⁶, 1.11 at
+  10⁷: a finite-horizon effect the declared regime does not cover, kept as measured).
 """
 
 from __future__ import annotations
@@ -549,6 +556,148 @@ gd_residual_large_step_control = control(
           "(measured 0.87–1.0 while choosing)",
 )
 
+# ---------------------------------------------------------------------------------------------
+# GD itself on degenerate data (issue 17): the log log t growth of the degenerate component under GD
+# ---------------------------------------------------------------------------------------------
+
+DEG_GD_T = (1_000_000, 1_000_000, 10_000_000)  # T per profile (ci: ≈ 3 s per example, linear_gd, 8 starts)
+GROWTH_RATIO_ATOL = 0.2  # the flow claim's tolerance on its slope, kept (see the tolerance's reason)
+
+
+def gd_degenerate_premises(p: Profile, *, offset: float = 0.0) -> st.SearchStrategy[dict[str, Any]]:
+    """degenerate_premises with a GD step η = eta_frac·2β⁻¹σ_max⁻²(X), eta_frac ∈ [0.05, 0.99] (inside the theorem's
+    condition), the logistic loss, and margin ∈ [0.25, 0.5], gap ∈ [0.8, 1.0]: where a run of 10⁶ steps reaches
+    the declared regime κ·log(ηT) ≥ 10 (κ = min(λ, the non-support gap); see run_gd_degenerate)."""
+    return st.fixed_dictionaries({  # a box of scalars (no .map), so the corners and the targeted search run
+        "n": st.integers(2, p.pick(10, 24, 64)), "d": st.integers(3, p.pick(5, 8, 16)),
+        "support": st.integers(2, 5), "margin": st.floats(0.25, min(0.5, 0.99 / (1 + offset))),
+        "gap": st.floats(0.8, 1.0), "scale": st.floats(0.0, 2.0), "eta_frac": st.floats(0.05, 0.99),
+        "seed": st.integers(0, 2**20), "loss": st.just("logistic"), "degenerate": st.just(True),
+        "offset": st.just(offset),
+    })
+
+
+def run_gd_degenerate(inst: Instance) -> dict[str, Any]:
+    """GD (logistic loss, η = eta_frac·2/(βσ²_max(X))) on degenerate data (impl.homogeneous.degenerate_svm_data) from
+    w(0) ~ N(0, scale²/d) to T steps (impl.homogeneous.linear_gd), recorded on a log grid. z(t) = b·e_dᵀw(t), the
+    component along the degenerate support vector's own axis (b = (1 − a²)^{1/2}, a the extra example's margin along
+    u). The log log t law z = log(A log t + K) + o(1) says e^{z} is affine in log t; the growth ratio compares the
+    slope of e^{z} against log t over [T^{3/4}, T] with that over [T^{1/2}, T^{3/4}] (1 for the law, whatever K; ≈ 0
+    for a bounded z). Beside it, the flow claim's statistic: the slope of z against log log t over [T^{1/2}, T]."""
+    p = inst.premises
+    if p["margin"] * (1 + p["gap"]) >= 1:  # as run_linear_flow: unit-norm inputs cannot carry this gap
+        p = {**p, "gap": 0.99 / p["margin"] - 1}
+    d = max(int(p["d"]), 3)
+    offset = float(p.get("offset", 0.0))
+    X, y, _, _ = hm.degenerate_svm_data(p["n"], d, margin=p["margin"], support=min(p["support"], p["n"], d - 1),
+                                        gap=p["gap"], offset=offset, generator=inst.generator(0), dtype=inst.dtype)
+    X, y = X.to(inst.device), y.to(inst.device)
+    w_hat, alpha = hm.svm(X, y)  # recomputed independently of the planted answer
+    ev = torch.linalg.eigvalsh((alpha.unsqueeze(1) * X).T @ X)
+    lam = float(ev[ev > 1e-10 * ev[-1]].min())
+    # the planted examples' normalized margins y_n ŵᵀx_n (the extra example left out: its decay is what is measured)
+    q_hat = (y[:-1].unsqueeze(1) * X[:-1]) @ w_hat
+    off = q_hat > 1 + 1e-6
+    gap_eff = float((q_hat[off] - 1).min()) if bool(off.any()) else math.inf
+    kappa = min(lam, gap_eff)  # ρ's slowest transient in log time: e^{−λ log t} (support) or t^{−gap} (non-support)
+    sigma_max = float(torch.linalg.matrix_norm(X, ord=2))
+    eta = p["eta_frac"] * 2.0 / (LOGISTIC_BETA * sigma_max**2)
+    T = inst.profile.pick(*DEG_GD_T)
+    t1, t2 = int(round(math.sqrt(T))), int(round(T ** 0.75))
+    # records from t = 10 (log log t = 0.83) on a log grid, 4 a decade, with the three points of the growth ratio
+    grid = sorted({int(round(10 ** (k / 4))) for k in range(4, int(4 * math.log10(T)) + 1)} | {t1, t2, T})
+    w0 = hm.init_params((d, 1), inst.seeds, scale=p["scale"], dtype=inst.dtype, device=inst.device)[0][:, 0, :]
+    W = hm.linear_gd(w0, X, y, eta=eta, record=grid, loss="logistic")  # (S, R, d)
+    a = float(p["margin"]) * (1 + offset)
+    z = math.sqrt(1 - a * a) * W[..., -1]  # (S, R): b·e_dᵀw(t)
+    log_t = torch.log(torch.tensor(grid, dtype=inst.dtype, device=inst.device))
+    i1, i2, i3 = grid.index(t1), grid.index(t2), grid.index(T)
+    # (e^{z3} − e^{z2})/(s3 − s2) over (e^{z2} − e^{z1})/(s2 − s1), s = log t, written with expm1 (no overflow of
+    # e^{z}, no cancellation); z not growing over the first half (z2 ≤ z1) reads as 0, the bounded case's value
+    d12, d23 = z[:, i2] - z[:, i1], z[:, i3] - z[:, i2]
+    ratio = torch.exp(d12) * torch.expm1(d23) / torch.expm1(d12.clamp_min(1e-300))
+    ratio = torch.where(d12 > 0, ratio * (log_t[i2] - log_t[i1]) / (log_t[i3] - log_t[i2]), torch.zeros_like(ratio))
+    tail = log_t >= log_t[i1]
+    x = torch.log(log_t[tail])
+    yv = z[:, tail]
+    slope = ((x - x.mean()) * (yv - yv.mean(1, keepdim=True))).sum(1) / ((x - x.mean()) ** 2).sum()
+    return {"settled": float(kappa * math.log(eta * T) >= SETTLED), "transient_rate": kappa, "eta_frac": p["eta_frac"],
+            "growth_ratio": per_seed(ratio), "deg_slope": per_seed(slope),
+            "deg_component": per_seed(z, "t"), "exp_deg_component": per_seed(torch.exp(z), "t"),
+            "log_t": shared(log_t, "t"), "loglog_t": shared(torch.log(log_t), "t"),
+            "t": shared(torch.tensor(grid, dtype=inst.dtype, device=inst.device), "t")}
+
+
+growth_ratio = sp.Symbol("growth_ratio")
+GD_DEGENERATE_SYMBOLS = {
+    "growth_ratio": "slope of e^{b·e_dᵀw(t)} against log t over [T^{3/4}, T] over its slope over [T^{1/2}, T^{3/4}] "
+                    "(T = 10⁶ in ci; 0 where b·e_dᵀw did not grow over the first half)",
+    "deg_slope": "least-squares slope of b·e_dᵀw(t) against log log t over t ∈ [T^{1/2}, T] (the flow claim's "
+                 "statistic, shown, not decided: its K/(A log t) bias is ≈ 0.1–0.7 at log t ≤ 14)",
+    "deg_component": "b·e_dᵀw(t): the component along the degenerate support vector's own axis",
+    "exp_deg_component": "e^{b·e_dᵀw(t)} (affine in log t under the log log t law)",
+    "log_t": "log t (t the GD step)", "loglog_t": "log log t", "t": "GD step",
+    "settled": "1 in the declared regime κ·log(ηT) ≥ 10 (the flow claim's λ·log t ≥ 10 at its horizon, in GD's flow "
+               "time ηT; κ = transient_rate)",
+    "transient_rate": "κ = min(λ, gap): λ the least nonzero eigenvalue of Σ_n α_n x_n x_nᵀ, gap = min over the "
+                      "planted non-support examples of y_n ŵᵀx_n − 1",
+    "eta_frac": "η·βσ²_max(X)/2 (< 1: the premise)",
+}
+
+gd_degenerate_loglog_rate = Claim(
+    id="soudry2018.gd_degenerate_loglog_rate",
+    title="GD under the step condition η < 2β⁻¹σ_max⁻²(X) on degenerate data (a support vector with dual variable 0): "
+          "the component along it grows like log log t (e^{b·e_dᵀw(t)} affine in log t: its slope against log t over "
+          "[T^{3/4}, T] equals that over [T^{1/2}, T^{3/4}]), so the direction error is Θ(log log t/log t)",
+    citation=cite("the GD theorem's degenerate case (Theorem 4 of the JMLR version and its appendix, as recalled; no "
+                  "number confirmed by search): "
+                  "for GD with η < 2β⁻¹σ_max⁻²(X), when some support vectors have α_n = 0, ρ(t) = O(log log t) and "
+                  "‖w(t)/‖w(t)‖ − ŵ/‖ŵ‖‖ = O(log log t/log t)", "derived",
+                  "along e_d only x_deg pushes: e_dᵀw(t+1) = e_dᵀw(t) + ηb·σ(−q_deg(t)), q_deg = γuᵀw + z with γuᵀw(t) = "
+                  "log t + c + o(1) (GD's w = ŵ log t + ρ), so e^{z(t+1)} − e^{z(t)} = ηb²e^{−c}/t·(1 + o(1)): e^{z} = "
+                  "A log t + K + o(1), z = log log t + O(1) (derived here as for the flow; the rate itself is recalled)"),
+    kind=Kind.EXACT,
+    statement=sp.Implies(sp.Ge(settled, 1), sp.Eq(growth_ratio, 1)),
+    premises=gd_degenerate_premises,
+    run=run_gd_degenerate,
+    tolerance=Tolerance(atol=GROWTH_RATIO_ATOL,
+                        reason="the flow claim's 0.2, kept; the ratio is 1 under e^{z} = A log t + K for any K. What "
+                               "moves it: ρ's exponential transients (e^{−κ log(η√T)} at the window's start: ≤ e^{−5} in the declared "
+                               "regime only when η ≥ 1, times an amplitude that grows with the non-support examples; "
+                               "see the dev refutation in the coverage map), the "
+                               "logistic tail's O(1/t), GD's O(η/t) discretization, and an O(1/log t) drift of A (x_deg's "
+                               "push along u, ∝ 1/(A log t), lowers the other duals by a factor 1 − O(γ²/(A log t))), "
+                               "which bends e^{z} upward by O(log log t): together ≲ 0.07 (measured 1.006…1.046 on "
+                               "12 draws × 8 starts while choosing, T = 10⁶; at most 1.065 in ci). A bounded z gives "
+                               "≈ 0 (the example off the margin: e^{−offset·log(T^{1/4})} ≈ 0.18), z = 2 log log t "
+                               "≈ 1.4, z ∝ log t e^{c·log(T^{1/4})}. The flow's own statistic (slope 1 of z against "
+                               "log log t) is shown but not decided: at log t ≤ 14 its bias K/(A log t) measured "
+                               "+0.1…+0.7 (slopes 1.1–1.7 on 8 draws while choosing)"),
+    recalled=("the theorem's number, that its degenerate case covers GD with the step condition, and that the rate is "
+              "stated as O(log log t/log t) (ρ(t) = O(log log t))",
+              "β = ¼ for the logistic loss as the paper's β"),
+    seeds=8,
+    examples_scale=0.35,  # 2 corners + 4 drawn + 1 targeted, ≈ 2.7 s each (10⁶ steps, 8 starts): ≈ 19 s in ci
+    symbols=GD_DEGENERATE_SYMBOLS,
+    given="planted hard-margin data in d − 1 dimensions plus one example γu + (1 − γ²)^{1/2}e_d on the margin (dual 0: "
+          "impl.homogeneous.degenerate_svm_data); logistic loss (β = ¼); T = 10⁶ GD steps in ci (impl.homogeneous."
+          "linear_gd, 8 starts batched); ŵ, α by NNLS, independent of the run",
+    figures=(Figure("e^{b·e_dᵀw(t)} against log t along GD (a straight line: the log log t law)", x="log_t",
+                    ys=("exp_deg_component",), xlabel="log t", ylabel="e^{b·e_dᵀw}"),
+             Figure("b·e_dᵀw(t) against log log t along GD", x="loglog_t", ys=("deg_component",), xlabel="log log t",
+                    ylabel="b·e_dᵀw")),
+)
+
+gd_degenerate_off_margin_control = control(
+    gd_degenerate_loglog_rate,
+    name="gd_degenerate_off_margin_control",
+    premises=lambda p: gd_degenerate_premises(p, offset=0.5),
+    broken="degenerate data (here the extra example sits at 1.5× the margin: not a support vector)",
+    title="Control: under GD with the extra example off the margin its push decays like t^{−1.5}, b·e_dᵀw(t) converges "
+          "and the growth ratio of e^{b·e_dᵀw} is ≈ e^{−0.5·log(T^{1/4})} ≈ 0.18, not 1 (measured 0.178–0.189 on 6 "
+          "draws while choosing)",
+)
+
 CLAIMS = [
     linear_svm_direction,
     linear_svm_limit,
@@ -561,6 +710,8 @@ CLAIMS = [
     degenerate_loglog_rate,
     degenerate_off_margin_control,
     direction_degenerate_control,
+    gd_degenerate_loglog_rate,
+    gd_degenerate_off_margin_control,
 ]
 
 
@@ -633,18 +784,30 @@ COVERAGE = [
         source="recalled",
     ),
     Covered(
-        where="degenerate data (number not confirmed)",
+        where="degenerate data (Theorem 4 of the JMLR version and its appendix, as recalled; number not confirmed)",
         statement="when some support vectors have zero dual variables (a degenerate dataset), the direction "
-                  "converges at the slower rate O(log log t / log t)",
+                  "converges at the slower rate O(log log t / log t), for GD with η < 2β⁻¹σ_max⁻²(X) (and the flow)",
         status="encoded",
         claims=("soudry2018.degenerate_loglog_rate", "soudry2018.degenerate_off_margin_control",
-                "soudry2018.direction_degenerate_control"),
+                "soudry2018.direction_degenerate_control", "soudry2018.gd_degenerate_loglog_rate",
+                "soudry2018.gd_degenerate_off_margin_control"),
         why="degenerate data are built (impl.homogeneous.degenerate_svm_data: one more example on the margin along a "
-            "new axis e_d, whose dual is 0 in every dual solution, NNLS-checked). On the flow to log t = 80 the "
-            "component b·e_dᵀw(t) grows like log log t (fitted slope 1 within 0.2, derived from the flow; the rate's "
-            "statement is recalled), so the angle is Θ(log log t/log t); controls: the example off the margin "
-            "(slope ≈ 0), and the 1/log t claim run on degenerate data (its fitted slope −0.78 > −0.8: refuted "
-            "there, as the theorem's non-degeneracy premise says). Checked on the flow only, not under GD",
+            "new axis e_d, whose dual is 0 in every dual solution, NNLS-checked). Flow (degenerate_loglog_rate): to "
+            "log t = 80 the component b·e_dᵀw(t) grows like log log t (fitted slope 1 within 0.2, derived from the "
+            "flow; the rate's statement is recalled), so the angle is Θ(log log t/log t); controls: the example off "
+            "the margin (slope ≈ 0), and the 1/log t claim run on degenerate data (its fitted slope −0.78 > −0.8: "
+            "refuted there, as the theorem's non-degeneracy premise says). GD (gd_degenerate_loglog_rate): logistic "
+            "loss, η = eta_frac·2β⁻¹σ_max⁻²(X), eta_frac ∈ [0.05, 0.99], 10⁶ steps in ci; the law is decided in its "
+            "K-free form e^{b·e_dᵀw} = A log t + K (the slope of e^{b·e_dᵀw} against log t is the same over "
+            "[T^{3/4}, T] as over [T^{1/2}, T^{3/4}], within 0.2), in the declared regime κ·log(ηT) ≥ 10 (κ = "
+            "min(λ, gap); margin ≤ 0.5 and gap ≥ 0.8 in its premises, so that 10⁶ steps reach it); the flow's slope "
+            "against log log t is shown beside it, biased at log t ≤ 14 (1.1–1.7); control: the example off the "
+            "margin (ratio ≈ 0.18). Under dev (n ≤ 24) the GD claim is refuted at n = 14, margin 0.5, eta_frac 0.125: ratio "
+            "1.21 at T = 10⁶, 1.11 at 10⁷ on the same data — our finite horizon, not the paper: the window starts at "
+            "log(η√T) = 4.4 in flow time, before the transients of 12 non-support examples and the O(1/log t) drift of "
+            "A have settled (kept, tests/claims/known.py). A step far above the condition is not used as a control: on non-degenerate data "
+            "(gd_residual_large_step_control) it throws w far out, where it freezes for the run, so the ratio would "
+            "fail through the finite horizon, as from a far start, not through the premise",
         source="recalled",
     ),
     Covered(

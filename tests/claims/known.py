@@ -179,4 +179,14 @@ KNOWN_DEV_VERDICTS: dict[str, tuple[str, str]] = {
         "8) is one the random draws did not meet. The step-size premise is sufficient, not necessary, on most data: "
         "the control is weak, kept as measured",
     ),
+    "soudry2018.gd_degenerate_loglog_rate": (
+        "refuted",
+        "issue 17 (h17f), a refutation of our finite-horizon reading, not of the paper: verified under ci (n <= 10), but "
+        "dev's larger n finds n = 14, d = 3, support 2, margin 0.5, gap 1 (0.98 after the unit-norm cap), eta_frac "
+        "0.125 (eta = 0.079), scale 0: growth ratio 1.21 at T = 1e6 (allowance 0.2), every start. The same data at "
+        "T = 1e7 give 1.11, so the ratio is still moving toward 1: in GD's flow time the window starts at "
+        "log(eta sqrt T) = 4.4, where the transients (12 non-support examples) and the O(1/log t) drift of the slope A "
+        "of e^z (the degenerate example's own push along u) have not settled; the declared regime kappa log(eta T) >= 10 "
+        "reads the horizon at the window's end and not the transients' amplitude. Kept as measured, not retuned",
+    ),
 }

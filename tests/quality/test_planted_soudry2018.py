@@ -117,3 +117,32 @@ def test_planted_false_degenerate_bounded_residual_is_refuted(registered_claims)
                       figures=())
     res = run_claim(planted, profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu", dtype=torch.float64)
     assert res.verdict == "refuted", res.reason
+
+
+def linear_gd_last_term_sign_flipped(w0, X, y, *, eta, record, loss="logistic"):
+    """GD with the wrong sign on one term of the gradient: the last example's (on degenerate data the degenerate
+    support vector's) push subtracted instead of added, as if its label were flipped."""
+    y_bug = y.clone()
+    y_bug[-1] = -y_bug[-1]
+    return _real_linear_gd(w0, X, y_bug, eta=eta, record=record, loss=loss)
+
+
+@pytest.mark.catches("soudry2018.gd_degenerate_loglog_rate")
+def test_a_sign_flipped_gd_term_breaks_the_gd_loglog_rate(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    """Issue 17 (GD on degenerate data): with the degenerate example's gradient term of the wrong sign, b·e_dᵀw(t)
+    falls (like −c·log t: the flipped example is pushed to the other side) instead of growing like log log t, so the
+    growth ratio of e^{b·e_dᵀw} reads 0 (z did not grow): refuted."""
+    monkeypatch.setattr(hm, "linear_gd", linear_gd_last_term_sign_flipped)
+    verdict = verdict_of("soudry2018.gd_degenerate_loglog_rate")
+    assert verdict.startswith("refuted"), verdict
+
+
+@pytest.mark.catches("soudry2018.gd_degenerate_loglog_rate")
+def test_planted_false_gd_degenerate_bounded_residual_is_refuted(registered_claims) -> None:
+    """'Under GD the degenerate component stays bounded too' (the non-degenerate theorem's bounded residual: growth
+    ratio 0, as off the margin): refuted, the ratio is ≈ 1."""
+    planted = replace(registered_claims["soudry2018.gd_degenerate_loglog_rate"], id="planted.gd_degenerate_bounded",
+                      statement=sp.Implies(sp.Ge(sp.Symbol("settled"), 1), sp.Eq(sp.Symbol("growth_ratio"), 0)),
+                      figures=())
+    res = run_claim(planted, profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu", dtype=torch.float64)
+    assert res.verdict == "refuted", res.reason
