@@ -769,7 +769,7 @@ def linear_gd(
     G = y.unsqueeze(1) * X  # (n, d): rows y_n x_n
     neg_GT = (-G).T.contiguous()  # (d, n): w @ neg_GT = −q
     out = torch.empty(w0.shape[0], len(rec), w0.shape[1], dtype=w0.dtype, device=w0.device)
-    w = w0.clone()
+    w = w0.detach().clone()  # the in-place kernels below (mm(out=), addmm_) take no autograd history
     s = torch.empty(w0.shape[0], X.shape[0], dtype=w0.dtype, device=w0.device)  # (S, n)
     t = 0
     # three in-place kernels a step (no allocation): ≈ 3 µs a step on one CPU core at these sizes, so the 10⁶-step

@@ -561,7 +561,7 @@ gd_residual_large_step_control = control(
 # ---------------------------------------------------------------------------------------------
 
 DEG_GD_T = (1_000_000, 1_000_000, 10_000_000)  # T per profile (ci: ≈ 3 s per example, linear_gd, 8 starts)
-GROWTH_RATIO_ATOL = 0.2  # the flow claim's tolerance on its slope, kept (see the tolerance's reason)
+GROWTH_RATIO_ATOL = 0.2  # the flow claim's number, on another statistic: the band it admits is in the tolerance's reason
 
 
 def gd_degenerate_premises(p: Profile, *, offset: float = 0.0) -> st.SearchStrategy[dict[str, Any]]:
@@ -661,7 +661,10 @@ gd_degenerate_loglog_rate = Claim(
     premises=gd_degenerate_premises,
     run=run_gd_degenerate,
     tolerance=Tolerance(atol=GROWTH_RATIO_ATOL,
-                        reason="the flow claim's 0.2, kept; the ratio is 1 under e^{z} = A log t + K for any K. What "
+                        reason="0.2, the flow claim's number on a different statistic: on this ratio it admits z = "
+                               "c·log log t for c ≈ 0.4–1.55 (ratio (1 − 0.75^c)/(0.75^c − 0.5^c) at T = 10⁶) and a bounded "
+                               "z converging like t^{−g} only for g ≲ 0.07, where the flow's ±0.2 on the slope admitted "
+                               "c = 0.8–1.2; the ratio is 1 under e^{z} = A log t + K for any K. What "
                                "moves it: ρ's exponential transients (e^{−κ log(η√T)} at the window's start: ≤ e^{−5} in the declared "
                                "regime only when η ≥ 1, times an amplitude that grows with the non-support examples; "
                                "see the dev refutation in the coverage map), the "
