@@ -11,11 +11,15 @@ implementation checks, caught by the same bugs.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
+import sympy as sp
 import torch
 
 from lemmata.impl import two_layer as tl
+from lemmata.verify.profiles import PROFILES
+from lemmata.verify.runner import run_claim
 
 pytestmark = pytest.mark.quality
 
@@ -217,3 +221,17 @@ def test_a_bug_shared_by_gradients_and_kernels_is_caught_by_the_autograd_referen
     kept = sp.And(*[a for a in body.args if "autograd" not in str(a)])
     missed = verdict(replace(claim, statement=sp.Implies(cond, kept) if cond is not None else kept))
     assert missed.startswith("verified"), f"{claim_id} without its autograd reference: {missed}"
+
+
+# Lemma 3.4's distance conclusion on its own (review: the planted bugs above fail the rate). At n = 1 the run uses
+# ≈ 0.49 of R′ (the decay runs at 2λ_min(H) ≈ 2λ₀ against the bound's λ₀), so R′/4 is exceeded by ≈ 2× on every seed
+# that meets the condition; the other two conclusions are dropped so that only the distance can fail.
+@pytest.mark.catches("du2019.gf_lemma34")
+def test_gf_lemma34_distance_quarter_is_refuted(registered_claims) -> None:
+    original = registered_claims["du2019.gf_lemma34"]
+    condition = original.statement.args[0]
+    r_prime, dist = sp.Symbol("R_prime"), sp.Symbol("max_dist")
+    planted = replace(original, id="planted.gf_lemma34_distance_quarter", figures=(), tightness=None,
+                      statement=sp.Implies(condition, sp.Le(dist, r_prime / 4)))
+    res = run_claim(planted, profile=PROFILES["ci"], device=torch.device("cpu"), device_name="cpu", dtype=torch.float64)
+    assert res.verdict == "refuted", res.reason
