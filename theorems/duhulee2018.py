@@ -14,6 +14,9 @@ Items, by role:
 
 * ``balancedness_rate`` (claim, Thm 2.1): d(ρ_k² − ρ_1²)/dt = 0 at any θ; ``balancedness_bias_control`` breaks
   homogeneity (fixed hidden biases).
+* ``unit_balancedness_rate`` (claim, Thm 2.1's per-unit form, recalled): for every hidden unit,
+  d‖incoming‖²/dt = d‖outgoing‖²/dt at any θ (each ReLU unit is positively homogeneous);
+  ``unit_balancedness_bias_control`` adds fixed hidden biases.
 * ``balancedness_gd_step`` (check): Δ(ρ_k² − ρ_1²) = η²(‖g_k‖² − ‖g_1‖²) for one step of ``gd_step``, with g from
   autograd through the loss (not from the hand-written backward pass the step uses), and the hand-written
   gradient against autograd. Before issue 15 it cited a project document (CLAIMS.md); it is an identity of a
@@ -97,6 +100,58 @@ balancedness_bias_control = control(
     title="Control: with biases the layers' squared norms grow at different rates",
 )
 
+
+
+def run_unit_balancedness_rate(inst: Instance) -> dict[str, Any]:
+    """Per hidden unit i of layer k: d‖W_k[i, :]‖²/dt = −2⟨W_k[i, :], ∇_{W_k[i, :]}L⟩ (incoming) and
+    d‖W_{k+1}[:, i]‖²/dt (outgoing), every hidden unit of every layer along one "unit" axis, on
+    run_balancedness_rate's scale 2Σ_n|ℓ′(q_n)q_n|."""
+    X, y = _data(inst)
+    Ws = _init(inst)
+    biases = _biases(inst, Ws)
+    G = hm.grads(Ws, X, y, loss=inst.premises["loss"], biases=biases)
+    # Ws[k] is (S, m_k, m_{k−1}): a unit's incoming weights are a row of Ws[k], its outgoing a column of Ws[k + 1]
+    incoming = torch.cat([-2 * (W * g).sum(2) for W, g in zip(Ws[:-1], G[:-1])], 1)  # (S, Σ_k m_k)
+    outgoing = torch.cat([-2 * (W * g).sum(1) for W, g in zip(Ws[1:], G[1:])], 1)
+    q = hm.margins(Ws, X, y, biases=biases)
+    slope = torch.exp(-q) if inst.premises["loss"] == "exp" else torch.sigmoid(-q)
+    scale = 2 * (slope * q.abs()).sum(1, keepdim=True) + 1e-300
+    return {"incoming_rate": per_seed(incoming / scale, "unit"), "outgoing_rate": per_seed(outgoing / scale, "unit")}
+
+
+in_rate, out_rate = sp.symbols("incoming_rate outgoing_rate")
+
+# The per-unit form (Du, Hu, Lee 2018, recalled as their Theorem 2.1, with the layer-wise statement its corollary):
+# a ReLU unit is positively homogeneous, so scaling its incoming weights by c and its outgoing ones by 1/c leaves f
+# unchanged; differentiating at c = 1 gives ⟨w_in, ∇_{w_in}L⟩ = ⟨w_out, ∇_{w_out}L⟩ at every θ, i.e. the two squared
+# norms change at the same rate under the flow. A layer-wise check cannot see a bug that moves rate between units of
+# one layer (their sum is Euler's identity for the whole layer).
+unit_balancedness_rate = Claim(
+    id="duhulee2018.unit_balancedness_rate",
+    title="Balancedness per unit under the flow: for every hidden unit, d‖incoming weights‖²/dt = d‖outgoing "
+          "weights‖²/dt",
+    citation=cite("Theorem 2.1 (number and the per-unit form recalled): for each hidden unit of a ReLU / Leaky ReLU "
+                  "network, ‖W^{(h)}[i, :]‖² − ‖W^{(h+1)}[:, i]‖² is invariant under gradient flow", "recalled",
+                  "abstract [paper]: homogeneous networks with linear, ReLU or Leaky ReLU activation; the per-unit "
+                  "form follows from each unit's positive homogeneity (derived)"),
+    kind=Kind.EXACT,
+    statement=sp.Eq(in_rate, out_rate),
+    premises=lambda p: net_premises(p, min_K=2),
+    run=run_unit_balancedness_rate,
+    tolerance=ROUNDOFF_TOL,
+    recalled=("the theorem number in Du, Hu, Lee 2018", "that the theorem is stated per unit"),
+    seeds=16,
+    symbols={"incoming_rate": "d‖W_k[i, :]‖²/dt for each hidden unit i of each layer k, relative to 2Σ_n|ℓ′(q_n)q_n|",
+             "outgoing_rate": "d‖W_{k+1}[:, i]‖²/dt for the same unit, same scale"},
+)
+
+unit_balancedness_bias_control = control(
+    unit_balancedness_rate,
+    name="unit_balancedness_bias_control",
+    premises=bias_premises,
+    broken="no biases (here fixed hidden biases: a unit with a bias is not positively homogeneous in its weights)",
+    title="Control: with biases a unit's incoming and outgoing squared norms change at different rates",
+)
 
 # ---------------------------------------------------------------------------------------------
 # one GD step: an exact identity (check), against autograd
@@ -321,6 +376,8 @@ gd_drift_fit_window = Claim(
 CLAIMS = [
     balancedness_rate,
     balancedness_bias_control,
+    unit_balancedness_rate,
+    unit_balancedness_bias_control,
     balancedness_gd_step,
     gd_drift_fixed_horizon,
     gd_drift_bias_control,
@@ -350,10 +407,10 @@ COVERAGE = [
         where="Theorem 2.1, neuron-wise form (recalled)",
         statement="for ReLU/Leaky ReLU networks, each hidden unit's ‖incoming weights‖² − ‖outgoing weights‖² is "
                   "invariant under gradient flow (the layer-wise statement is its sum)",
-        status="not yet",
-        why="balancedness_rate checks only the layer-wise sums; the per-unit rate is the same Euler identity unit by "
-            "unit (positive homogeneity of each ReLU) and needs a claim over the unit axis. That the theorem is "
-            "stated per unit is recalled",
+        status="encoded",
+        claims=("duhulee2018.unit_balancedness_rate", "duhulee2018.unit_balancedness_bias_control"),
+        why="d‖W_k[i, :]‖²/dt = d‖W_{k+1}[:, i]‖²/dt for every hidden unit at random θ (the hand-written gradient), "
+            "with fixed hidden biases as the control; that the theorem is stated per unit is recalled",
         source="recalled",
     ),
     Covered(

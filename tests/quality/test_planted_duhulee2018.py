@@ -43,3 +43,10 @@ def test_autograd_reference_catches_a_shared_scale_bug(monkeypatch: pytest.Monke
     monkeypatch.setattr(hm, "_loss_slope", loss_slope_doubled)
     assert verdict_of("duhulee2018.balancedness_gd_step").startswith("refuted")
     assert verdict_of("duhulee2018.balancedness_rate").startswith("verified")
+
+
+@pytest.mark.catches("duhulee2018.unit_balancedness_rate")
+def test_wrong_relu_mask_breaks_unit_balancedness(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(hm, "_backward_signals", mask_from_wrong_layer)
+    verdict = verdict_of("duhulee2018.unit_balancedness_rate")
+    assert verdict.startswith("refuted"), verdict
