@@ -404,7 +404,7 @@ COVERAGE = [
             "statements of the paper, whose GD analysis is for matrix factorization",
     ),
     Covered(
-        where="Theorem 2.1, neuron-wise form (recalled)",
+        where="Theorem 2.1, neuron-wise form",
         statement="for ReLU/Leaky ReLU networks, each hidden unit's ‖incoming weights‖² − ‖outgoing weights‖² is "
                   "invariant under gradient flow (the layer-wise statement is its sum)",
         status="encoded",
