@@ -29,6 +29,8 @@ Conventions shared by every function here:
 * Divergence never raises: a GD seed whose loss or parameters become non-finite is frozen at its
   last finite parameters and records +inf from then on.
 * The ReLU derivative at 0 is taken as 0 (relu′(z) = 1{z > 0}).
+* ``activation="linear"`` (forward, margins, loss, grads only; Du, Hu, Lee 2018's linear networks): the identity in
+  place of relu, f(W; x) = W_K ⋯ W_1 x; every other function is ReLU only.
 """
 
 from __future__ import annotations
@@ -86,6 +88,8 @@ DEFAULT_DTYPE = torch.float64
 Params = tuple[Tensor, ...]
 LossName = Literal["exp", "logistic"]
 _LOSSES = ("exp", "logistic")
+Activation = Literal["relu", "linear"]
+_ACTIVATIONS = ("relu", "linear")
 
 
 # --------------------------------------------------------------------------------------------
@@ -228,8 +232,16 @@ def unstack_params(theta: Tensor, dims: Sequence[int]) -> Params:
 # --------------------------------------------------------------------------------------------
 
 
-def _forward_cache(Ws: Params, X: Tensor, biases: Params | None) -> tuple[list[Tensor], list[Tensor]]:
-    """Pre-activations z_k (S, n, m_k) for k = 1..K and inputs h_{k−1} (S, n, m_{k−1}) of every layer."""
+def _check_activation(activation: str) -> str:
+    if activation not in _ACTIVATIONS:
+        raise ValueError(f"activation={activation!r}: expected one of {_ACTIVATIONS}")
+    return activation
+
+
+def _forward_cache(Ws: Params, X: Tensor, biases: Params | None,
+                   activation: str = "relu") -> tuple[list[Tensor], list[Tensor]]:
+    """Pre-activations z_k (S, n, m_k) for k = 1..K and inputs h_{k−1} (S, n, m_{k−1}) of every layer (h = relu(z),
+    or h = z for ``activation="linear"``)."""
     S = Ws[0].shape[0]
     h = X.expand(S, *X.shape[-2:]) if X.ndim == 2 else X
     zs, hs = [], []
@@ -240,31 +252,34 @@ def _forward_cache(Ws: Params, X: Tensor, biases: Params | None) -> tuple[list[T
         if biases is not None and k < K - 1:
             z = z + biases[k].unsqueeze(1)
         zs.append(z)
-        h = torch.relu(z)
+        h = torch.relu(z) if activation == "relu" else z
     return zs, hs
 
 
-def _backward_signals(Ws: Params, zs: list[Tensor]) -> list[Tensor]:
-    """δ_k = ∂f(x_n)/∂z_k per example, (S, n, m_k): δ_K = 1, δ_{k} = (δ_{k+1} W_{k+1}) ⊙ 1{z_k > 0}."""
+def _backward_signals(Ws: Params, zs: list[Tensor], *, linear: bool = False) -> list[Tensor]:
+    """δ_k = ∂f(x_n)/∂z_k per example, (S, n, m_k): δ_K = 1, δ_{k} = (δ_{k+1} W_{k+1}) ⊙ 1{z_k > 0}
+    (``linear``: δ_k = δ_{k+1} W_{k+1}, the identity's derivative 1)."""
     K = len(Ws)
     deltas: list[Tensor] = [torch.ones_like(zs[-1])]
     for k in range(K - 2, -1, -1):
-        deltas.append(torch.matmul(deltas[-1], Ws[k + 1]) * (zs[k] > 0).to(zs[k].dtype))
+        back = torch.matmul(deltas[-1], Ws[k + 1])
+        deltas.append(back if linear else back * (zs[k] > 0).to(zs[k].dtype))
     return deltas[::-1]
 
 
-def forward(Ws: Params, X: Tensor, *, biases: Params | None = None) -> Tensor:
+def forward(Ws: Params, X: Tensor, *, biases: Params | None = None, activation: Activation = "relu") -> Tensor:
     """Outputs f(W; x_n), shape (S, n). Ws as in the module docstring, X (n, d) or (S, n, d)."""
     _check_data(Ws, X, None)
     _check_biases(Ws, biases)
-    zs, _ = _forward_cache(Ws, X, biases)
+    zs, _ = _forward_cache(Ws, X, biases, _check_activation(activation))
     return zs[-1].squeeze(-1)
 
 
-def margins(Ws: Params, X: Tensor, y: Tensor, *, biases: Params | None = None) -> Tensor:
+def margins(Ws: Params, X: Tensor, y: Tensor, *, biases: Params | None = None,
+            activation: Activation = "relu") -> Tensor:
     """q_n = y_n f(W; x_n), shape (S, n)."""
     _check_data(Ws, X, y)
-    return y * forward(Ws, X, biases=biases)
+    return y * forward(Ws, X, biases=biases, activation=activation)
 
 
 def output_grads(Ws: Params, X: Tensor, *, biases: Params | None = None) -> Params:
@@ -289,10 +304,11 @@ def _loss_slope(q: Tensor, loss: str) -> Tensor:
     return torch.exp(-q) if loss == "exp" else torch.sigmoid(-q)
 
 
-def loss(Ws: Params, X: Tensor, y: Tensor, *, loss: LossName = "exp", biases: Params | None = None) -> Tensor:
+def loss(Ws: Params, X: Tensor, y: Tensor, *, loss: LossName = "exp", biases: Params | None = None,
+         activation: Activation = "relu") -> Tensor:
     """L(W) = Σ_n ℓ(q_n), shape (S,); ℓ(q) = e^{−q} (``"exp"``) or log(1 + e^{−q}) (``"logistic"``)."""
     name = _check_loss(loss)
-    return _loss_terms(margins(Ws, X, y, biases=biases), name).sum(-1)
+    return _loss_terms(margins(Ws, X, y, biases=biases, activation=activation), name).sum(-1)
 
 
 def log_loss(Ws: Params, X: Tensor, y: Tensor, *, loss: LossName = "exp", biases: Params | None = None) -> Tensor:
@@ -308,15 +324,18 @@ def log_loss(Ws: Params, X: Tensor, y: Tensor, *, loss: LossName = "exp", biases
     return torch.logsumexp(torch.where(q > 30.0, tail, safe), dim=-1)
 
 
-def _grads_from_cache(Ws: Params, zs: list[Tensor], hs: list[Tensor], y: Tensor, loss: str) -> Params:
+def _grads_from_cache(Ws: Params, zs: list[Tensor], hs: list[Tensor], y: Tensor, loss: str,
+                      activation: str = "relu") -> Params:
     # ∂L/∂W_k = Σ_n ℓ′(q_n) y_n δ_{k,n} h_{k−1,n}ᵀ, with ℓ′ = −(loss slope)
     q = y * zs[-1].squeeze(-1)
     coeff = -_loss_slope(q, loss) * y  # (S, n)
-    deltas = _backward_signals(Ws, zs)
+    # the ReLU call keeps its two-argument form (the quality tier swaps this function for planted bugs)
+    deltas = _backward_signals(Ws, zs) if activation == "relu" else _backward_signals(Ws, zs, linear=True)
     return tuple(torch.matmul((d * coeff.unsqueeze(-1)).transpose(-1, -2), h) for d, h in zip(deltas, hs))
 
 
-def grads(Ws: Params, X: Tensor, y: Tensor, *, loss: LossName = "exp", biases: Params | None = None) -> Params:
+def grads(Ws: Params, X: Tensor, y: Tensor, *, loss: LossName = "exp", biases: Params | None = None,
+          activation: Activation = "relu") -> Params:
     """Hand-written gradient ∇_{W_k} L, K tensors (S, m_k, m_{k−1}).
 
     ∇_{W_k} L = Σ_n ℓ′(q_n) y_n δ_{k,n} h_{k−1,n}ᵀ with the backward signals of
@@ -324,10 +343,11 @@ def grads(Ws: Params, X: Tensor, y: Tensor, *, loss: LossName = "exp", biases: P
     gradient flow Ẇ_k = Σ_n e^{−y_n f(x_n)} y_n ∂f(x_n)/∂W_k).
     """
     name = _check_loss(loss)
+    act = _check_activation(activation)
     _check_data(Ws, X, y)
     _check_biases(Ws, biases)
-    zs, hs = _forward_cache(Ws, X, biases)
-    return _grads_from_cache(Ws, zs, hs, y, name)
+    zs, hs = _forward_cache(Ws, X, biases, act)
+    return _grads_from_cache(Ws, zs, hs, y, name, act)
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ Items, by role:
 * ``unit_balancedness_rate`` (claim, Thm 2.1's per-unit form, recalled): for every hidden unit,
   d‖incoming‖²/dt = d‖outgoing‖²/dt at any θ (each ReLU unit is positively homogeneous);
   ``unit_balancedness_bias_control`` adds fixed hidden biases.
+* ``matrix_balancedness_linear`` (claim, recalled): for a linear network the whole matrix W_kW_kᵀ − W_{k+1}ᵀW_{k+1}
+  is invariant under the flow; ``matrix_balancedness_relu_control`` uses ReLU (only the diagonal is).
 * ``balancedness_gd_step`` (check): Δ(ρ_k² − ρ_1²) = η²(‖g_k‖² − ‖g_1‖²) for one step of ``gd_step``, with g from
   autograd through the loss (not from the hand-written backward pass the step uses), and the hand-written
   gradient against autograd. Before issue 15 it cited a project document (CLAIMS.md); it is an identity of a
@@ -151,6 +153,57 @@ unit_balancedness_bias_control = control(
     premises=bias_premises,
     broken="no biases (here fixed hidden biases: a unit with a bias is not positively homogeneous in its weights)",
     title="Control: with biases a unit's incoming and outgoing squared norms change at different rates",
+)
+
+
+def run_matrix_balancedness_rate(inst: Instance) -> dict[str, Any]:
+    """For each hidden layer k: d(W_kW_kᵀ − W_{k+1}ᵀW_{k+1})/dt under Ẇ = −∇L, i.e.
+    −(G_kW_kᵀ + W_kG_kᵀ) + (G_{k+1}ᵀW_{k+1} + W_{k+1}ᵀG_{k+1}) with G = ∇L, every entry of every layer along one "entry"
+    axis, on run_balancedness_rate's scale; the network's activation is the premise ``activation``."""
+    X, y = _data(inst)
+    Ws = _init(inst)
+    act = inst.premises["activation"]
+    G = hm.grads(Ws, X, y, loss=inst.premises["loss"], activation=act)
+    drift = [(-(g @ W.transpose(1, 2) + W @ g.transpose(1, 2)) + (g1.transpose(1, 2) @ W1 + W1.transpose(1, 2) @ g1))
+             .flatten(1) for W, g, W1, g1 in zip(Ws[:-1], G[:-1], Ws[1:], G[1:])]
+    q = hm.margins(Ws, X, y, activation=act)
+    slope = torch.exp(-q) if inst.premises["loss"] == "exp" else torch.sigmoid(-q)
+    scale = 2 * (slope * q.abs()).sum(1, keepdim=True) + 1e-300
+    return {"matrix_drift": per_seed(torch.cat(drift, 1) / scale, "entry")}
+
+
+matrix_drift = sp.Symbol("matrix_drift")
+
+# The matrix form for linear networks (Du, Hu, Lee 2018; recalled, number not confirmed). Derived: with the identity as
+# activation L is unchanged under W_k → AW_k, W_{k+1} → W_{k+1}A⁻¹ for any invertible A; differentiating at A = I + tE
+# gives tr(E(W_kG_kᵀ − G_{k+1}ᵀW_{k+1})) = 0 for every E, so W_kG_kᵀ = G_{k+1}ᵀW_{k+1} (G = ∇L), and then
+# d(W_kW_kᵀ)/dt = −(G_kW_kᵀ + W_kG_kᵀ) = d(W_{k+1}ᵀW_{k+1})/dt: the whole matrix is invariant under the flow. With
+# ReLU only positive diagonal A commute with the activation, so only the diagonal (unit_balancedness_rate) is: the
+# control.
+matrix_balancedness_linear = Claim(
+    id="duhulee2018.matrix_balancedness_linear",
+    title="Linear networks under the flow: d(W_kW_kᵀ − W_{k+1}ᵀW_{k+1})/dt = 0 for every hidden layer (the whole matrix)",
+    citation=cite("the linear-activation theorem (number not confirmed): W^{(h)}W^{(h)ᵀ} − W^{(h+1)ᵀ}W^{(h+1)} is "
+                  "invariant under gradient flow for linear activation", "recalled",
+                  "abstract [paper]: homogeneous models 'with linear, ReLU or Leaky ReLU activation'; the matrix form "
+                  "follows from L's invariance under W_k → AW_k, W_{k+1} → W_{k+1}A⁻¹ (derived)"),
+    kind=Kind.EXACT,
+    statement=sp.Eq(matrix_drift, 0),
+    premises=lambda p: net_premises(p, min_K=2, activation=st.just("linear")),
+    run=run_matrix_balancedness_rate,
+    tolerance=ROUNDOFF_TOL,
+    recalled=("that the paper states the matrix form for linear networks, and its theorem number",),
+    seeds=16,
+    symbols={"matrix_drift": "every entry of d(W_kW_kᵀ − W_{k+1}ᵀW_{k+1})/dt over the hidden layers k, relative to "
+                             "2Σ_n|ℓ′(q_n)q_n|", "activation": "the network's activation (linear: the premise)"},
+)
+
+matrix_balancedness_relu_control = control(
+    matrix_balancedness_linear,
+    name="matrix_balancedness_relu_control",
+    premises=lambda p: net_premises(p, min_K=2, activation=st.just("relu")),
+    broken="linear activation (here ReLU: only the diagonal, unit_balancedness_rate, stays invariant)",
+    title="Control: with ReLU the off-diagonal entries of W_kW_kᵀ − W_{k+1}ᵀW_{k+1} drift",
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -378,6 +431,8 @@ CLAIMS = [
     balancedness_bias_control,
     unit_balancedness_rate,
     unit_balancedness_bias_control,
+    matrix_balancedness_linear,
+    matrix_balancedness_relu_control,
     balancedness_gd_step,
     gd_drift_fixed_horizon,
     gd_drift_bias_control,
@@ -415,11 +470,12 @@ COVERAGE = [
     ),
     Covered(
         where="linear activation: the matrix invariant (theorem number not confirmed)",
-        statement="for deep linear networks, W_h W_hᵀ − W_{h+1}ᵀ W_{h+1} is invariant under gradient flow (a matrix, "
-                  "not only its trace)",
-        status="not yet",
-        why="impl.homogeneous builds ReLU networks only; missing: a linear-activation option and a claim on the "
-            "matrix d(W_h W_hᵀ − W_{h+1}ᵀ W_{h+1})/dt = 0 at random θ",
+        statement="for linear networks, W_hW_hᵀ − W_{h+1}ᵀW_{h+1} (the whole matrix) is invariant under gradient flow",
+        status="encoded",
+        claims=("duhulee2018.matrix_balancedness_linear", "duhulee2018.matrix_balancedness_relu_control"),
+        why="every entry of d(W_kW_kᵀ − W_{k+1}ᵀW_{k+1})/dt is 0 at random θ of a linear network (impl.homogeneous's "
+            "activation='linear', gradients against autograd and the product W_K⋯W_1 in the unit tests); the control "
+            "is ReLU, where only the diagonal stays invariant. That the paper states the matrix form is recalled",
         source="recalled",
     ),
     Covered(

@@ -50,3 +50,18 @@ def test_wrong_relu_mask_breaks_unit_balancedness(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(hm, "_backward_signals", mask_from_wrong_layer)
     verdict = verdict_of("duhulee2018.unit_balancedness_rate")
     assert verdict.startswith("refuted"), verdict
+
+
+_real_signals = hm._backward_signals
+
+
+def relu_gate_in_linear_net(Ws, zs, *, linear=False):
+    """The linear network's backward pass still gates by the ReLU pattern (the activation option dropped there)."""
+    return _real_signals(Ws, zs)
+
+
+@pytest.mark.catches("duhulee2018.matrix_balancedness_linear")
+def test_relu_gate_in_linear_backward_breaks_matrix_balancedness(monkeypatch: pytest.MonkeyPatch, verdict_of) -> None:
+    monkeypatch.setattr(hm, "_backward_signals", relu_gate_in_linear_net)
+    verdict = verdict_of("duhulee2018.matrix_balancedness_linear")
+    assert verdict.startswith("refuted"), verdict

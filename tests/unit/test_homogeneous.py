@@ -54,6 +54,25 @@ def test_hand_written_grads_match_autograd(dims, loss, with_bias):
 
 
 @pytest.mark.parametrize("dims", DIMS)
+@pytest.mark.parametrize("loss", ["exp", "logistic"])
+def test_linear_activation_grads_match_autograd_and_product(dims, loss):
+    X, y = _data()
+    Ws = hm.init_params(dims, [1, 2, 3])
+    # the linear network is the product of its layers: f(x) = W_K ⋯ W_1 x (an independent forward)
+    P = Ws[0]
+    for W in Ws[1:]:
+        P = W @ P
+    torch.testing.assert_close(hm.forward(Ws, X, activation="linear"), (P @ X.T).squeeze(-2), rtol=1e-12, atol=1e-14)
+    Wr = tuple(w.clone().requires_grad_(True) for w in Ws)
+    hm.loss(Wr, X, y, loss=loss, activation="linear").sum().backward()
+    # same sums in a different order: a few ulps of O(1) entries
+    for g, w in zip(hm.grads(Ws, X, y, loss=loss, activation="linear"), Wr):
+        torch.testing.assert_close(g, w.grad, rtol=1e-12, atol=1e-14)
+    with pytest.raises(ValueError, match="activation="):
+        hm.grads(Ws, X, y, activation="tanh")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("dims", DIMS)
 def test_output_grads_match_autograd_and_euler(dims):
     X, y = _data(n=5)
     Ws = hm.init_params(dims, [4, 5])
