@@ -580,10 +580,13 @@ FLOW_TOL = Tolerance(
 )
 
 
-def _flow(inst: Instance, *, train_a: bool, track_lambda: bool,
-          track_kernel: bool = False) -> tuple[dict[str, Any], tl.Trajectory]:
-    D = _data(inst)
-    W, a = _init(inst)
+def _flow(inst: Instance, *, train_a: bool, track_lambda: bool, track_kernel: bool = False,
+          data: Mapping[str, Any] | None = None,
+          init: tuple[torch.Tensor, torch.Tensor] | None = None) -> tuple[Mapping[str, Any], tl.Trajectory]:
+    """The RK4 flow of the instance to t = 4/λ₀; ``data`` (:func:`_data`) and ``init`` (:func:`_init`) where the caller
+    has them already."""
+    D = _data(inst) if data is None else data
+    W, a = _init(inst) if init is None else init
     t_end = FLOW_HORIZON / D["lambda0"]
     steps = int(max(50, math.ceil(FLOW_STEPS_PER_UNIT * t_end * D["lambda_max"])))
     # Never silently coarsen the grid below the tolerance's basis: data this ill-conditioned
@@ -911,16 +914,16 @@ def run_lemma34(inst: Instance) -> dict[str, Any]:
     assume(width <= p["max_m"])
     inst = replace(inst, premises={**p, "m": width})
     R = _ball_radius(inst, D)
-    W0, _ = _init(inst)
-    lam_cert = tl.lambda_min(tl.gram_w(W0, D["X"])) - tl.flip_certificate(W0, D["X"], radius=R)
-    del W0  # the flow draws the same initialization again from the instance's seeds (one copy at these widths)
-    D2, tr = _flow(inst, train_a=False, track_lambda=True)
+    W0, a0 = _init(inst)
+    flip_cert = tl.flip_certificate(W0, D["X"], radius=R)
+    _, tr = _flow(inst, train_a=False, track_lambda=True, data=D, init=(W0, a0))
     assert tr.lambda_min_h is not None
+    lam_cert = tr.lambda_min_h[:, 0] - flip_cert  # λ_min(H(0)), the flow's first record, minus the certificate
     r_prime_seed = 2 * math.sqrt(p["n"]) * tr.residual_sq[:, 0].sqrt() / (math.sqrt(width) * D["lambda0"])
     return {"residual_sq": per_seed(tr.residual_sq[:, 1:], "t"), "residual_sq_0": per_seed(tr.residual_sq[:, 0]),
             "t": shared(tr.time[1:], "t"), "max_dist": per_seed(tr.max_dist[:, 1:], "t"),
             "lambda_min_H_run": per_seed(tr.lambda_min_h[:, 1:], "t"), "R_prime": per_seed(r_prime_seed),
-            "R": R, "lambda_min_ball_certified": per_seed(lam_cert), "lambda0": D2["lambda0"], "n": p["n"],
+            "R": R, "lambda_min_ball_certified": per_seed(lam_cert), "lambda0": D["lambda0"], "n": p["n"],
             "m": width}
 
 
