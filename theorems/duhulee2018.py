@@ -59,6 +59,15 @@ def cite(where: str, source: str = "paper", note: str = "") -> Citation:
 # the flow: the layers' squared norms grow at the same rate (Theorem 2.1)
 # ---------------------------------------------------------------------------------------------
 
+def _rate_scale(inst: Instance, Ws: hm.Params, X: torch.Tensor, y: torch.Tensor, *, biases: hm.Params | None = None,
+                activation: hm.Activation = "relu") -> torch.Tensor:
+    """2Σ_n|ℓ′(q_n)q_n| per seed, (S, 1): Euler's common value of dρ_k²/dt, the scale every rate identity here is
+    read on (+1e-300: a seed at q = 0 everywhere divides by it)."""
+    q = hm.margins(Ws, X, y, biases=biases, activation=activation)
+    slope = torch.exp(-q) if inst.premises["loss"] == "exp" else torch.sigmoid(-q)
+    return 2 * (slope * q.abs()).sum(1, keepdim=True) + 1e-300
+
+
 def run_balancedness_rate(inst: Instance) -> dict[str, Any]:
     """−2⟨W_k, ∇_{W_k}L⟩ = dρ_k²/dt for every layer, relative to 2Σ_n|ℓ′(q_n)||q_n|."""
     X, y = _data(inst)
@@ -66,9 +75,7 @@ def run_balancedness_rate(inst: Instance) -> dict[str, Any]:
     biases = _biases(inst, Ws)
     G = hm.grads(Ws, X, y, loss=inst.premises["loss"], biases=biases)
     rates = torch.stack([-2 * (W * g).flatten(1).sum(1) for W, g in zip(Ws, G)], 1)  # (S, K)
-    q = hm.margins(Ws, X, y, biases=biases)
-    slope = torch.exp(-q) if inst.premises["loss"] == "exp" else torch.sigmoid(-q)
-    scale = 2 * (slope * q.abs()).sum(1, keepdim=True) + 1e-300
+    scale = _rate_scale(inst, Ws, X, y, biases=biases)
     # layers k ≥ 2 along "layer", each against the first layer's rate (one per seed, no layer axis)
     return {"layer_rate": per_seed(rates[:, 1:] / scale, "layer"),
             "first_layer_rate": per_seed(rates[:, 0] / scale[:, 0])}
@@ -115,9 +122,7 @@ def run_unit_balancedness_rate(inst: Instance) -> dict[str, Any]:
     # Ws[k] is (S, m_k, m_{k−1}): a unit's incoming weights are a row of Ws[k], its outgoing a column of Ws[k + 1]
     incoming = torch.cat([-2 * (W * g).sum(2) for W, g in zip(Ws[:-1], G[:-1])], 1)  # (S, Σ_k m_k)
     outgoing = torch.cat([-2 * (W * g).sum(1) for W, g in zip(Ws[1:], G[1:])], 1)
-    q = hm.margins(Ws, X, y, biases=biases)
-    slope = torch.exp(-q) if inst.premises["loss"] == "exp" else torch.sigmoid(-q)
-    scale = 2 * (slope * q.abs()).sum(1, keepdim=True) + 1e-300
+    scale = _rate_scale(inst, Ws, X, y, biases=biases)
     return {"incoming_rate": per_seed(incoming / scale, "unit"), "outgoing_rate": per_seed(outgoing / scale, "unit")}
 
 
@@ -166,9 +171,7 @@ def run_matrix_balancedness_rate(inst: Instance) -> dict[str, Any]:
     G = hm.grads(Ws, X, y, loss=inst.premises["loss"], activation=act)
     drift = [(-(g @ W.transpose(1, 2) + W @ g.transpose(1, 2)) + (g1.transpose(1, 2) @ W1 + W1.transpose(1, 2) @ g1))
              .flatten(1) for W, g, W1, g1 in zip(Ws[:-1], G[:-1], Ws[1:], G[1:])]
-    q = hm.margins(Ws, X, y, activation=act)
-    slope = torch.exp(-q) if inst.premises["loss"] == "exp" else torch.sigmoid(-q)
-    scale = 2 * (slope * q.abs()).sum(1, keepdim=True) + 1e-300
+    scale = _rate_scale(inst, Ws, X, y, activation=act)
     return {"matrix_drift": per_seed(torch.cat(drift, 1) / scale, "entry")}
 
 
