@@ -912,7 +912,6 @@ def _sgd_against_envelope(inst: Instance, *, noise: float, epochs: int) -> dict[
             "rank_deficit": per_seed(_rank_deficit(s_A, s_B, sA, sB)), "sigma_r2": sigma_r2,
             "envelope": per_seed(envelope, "t"), "rate_ratio": per_seed(_observed_rate_ratio(ex, predicted)),
             "excess_rel": per_seed(_excess_rel(tr.loss[:, ::P], ex), "t"),
-            "final_excess": per_seed(ex[:, -1]), "final_envelope": per_seed(envelope[:, -1]),
             # the floor: L − L* averaged over the last quarter of the epoch ends (see sgd_floor_nonrealizable)
             "floor_excess": per_seed(ex[:, 1 + 3 * epochs // 4:].mean(-1)),
             "floor_envelope": per_seed(envelope[:, 3 * epochs // 4:].mean(-1))}  # the same epochs' envelope
